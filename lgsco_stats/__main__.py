@@ -1,0 +1,5 @@
+"""``python -m lgsco_stats``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,120 @@
+"""``lgsco-stats compare``: every council of a group beside the group's average."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any
+
+import typer
+
+from .options import AverageKind, AverageOpt, DbOpt, FormatOpt, OutputOpt, TypeOpt, YearOpt
+from .render import Format
+
+
+class SortBy(str, Enum):
+    uphold = "uphold"
+    remedy = "remedy"
+    compliance = "compliance"
+    name = "name"
+
+
+def compare(
+    type_: TypeOpt = None,
+    year: YearOpt = None,
+    sort: Annotated[SortBy, typer.Option(
+        "--sort", help="Order councils by a rate (highest first) or by name.",
+        case_sensitive=False)] = SortBy.uphold,
+    council: Annotated[str | None, typer.Option(
+        "--council", "-c", help="Highlight this council (and use its group when --type is "
+                                "not given).")] = None,
+    average: AverageOpt = AverageKind.mean,
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+) -> None:
+    """Compare every council of a group with the group's average for a year (the latest in the
+    store unless --year is given). Without --type or --council, list the five groups' averages.
+
+    Rates on fewer than 10 cases are marked with *.
+
+    Example:  lgsco-stats compare --type unitary --year 2019-20 --council southampton
+    """
+    from ..councils import GROUP_LABELS, register
+    from ..errors import UsageError
+    from ..figures import RATES, council_figures, group_benchmarks
+    from . import render
+    from .data import figures_for_year
+    from .views import FIGURE_KEYS, SMALL_NOTE, figure_columns, records
+
+    reg = register()
+    chosen_year, counts = figures_for_year(db, year)
+    figures = council_figures(counts, reg, average.value)
+    target = None
+    group = type_.value if type_ else None
+    if council:
+        target = reg.get(council, chosen_year)
+        if group is None:
+            group = target.type
+        elif target.type != group:
+            raise UsageError(
+                f"{target.name} is in the {GROUP_LABELS[target.type]} group, not "
+                f"{GROUP_LABELS[group]}; drop --type or choose --type {target.type}"
+            )
+    how = (f"the mean of the councils' rates" if average.value == "mean"
+           else "the pooled rate of all the group's cases")
+    if group is None:
+        bench = group_benchmarks(figures, average.value)
+        bench = bench[bench["year"] == chosen_year]
+        rows = records(bench)
+        from ..rounding import format_percent
+        from .render import Column
+
+        def pct(key: str, n: str) -> Any:
+            return lambda r: f"{format_percent(r[key])} ({r[n]} councils)"
+
+        columns = [
+            Column("type", "Group", lambda r: GROUP_LABELS[r["type"]]),
+            Column("councils", "Councils with data", numeric=True),
+            Column("uphold_rate", "Upheld", pct("uphold_rate", "uphold_councils"), numeric=True),
+            Column("compliance_rate", "Complied",
+                   pct("compliance_rate", "compliance_councils"), numeric=True),
+            Column("remedy_rate", "Remedied by council",
+                   pct("remedy_rate", "remedy_councils"), numeric=True),
+        ]
+        render.emit(rows, fmt, output, columns=columns, keys=list(bench.columns),
+                    title=f"Group averages {chosen_year} ({how})")
+        return
+    members = figures[(figures["type"] == group) & figures["in_group"]].copy()
+    if members.empty:
+        raise UsageError(f"no {GROUP_LABELS[group].lower()} have data for {chosen_year}")
+    if sort is SortBy.name:
+        members = members.sort_values("council", key=lambda s: s.str.lower())
+    else:
+        rate = f"{sort.value}_rate"
+        assert rate in RATES
+        members = members.sort_values([rate, "council"], ascending=[False, True],
+                                      na_position="last", kind="stable")
+    bench = group_benchmarks(figures, average.value)
+    b = bench[(bench["type"] == group) & (bench["year"] == chosen_year)].iloc[0]
+    footer = [{
+        "council": f"{GROUP_LABELS[group]} average ({b['councils']} councils)",
+        "uphold_rate": b["uphold_rate"], "compliance_rate": b["compliance_rate"],
+        "remedy_rate": b["remedy_rate"], "group_uphold_rate": b["uphold_rate"],
+        "group_compliance_rate": b["compliance_rate"], "group_remedy_rate": b["remedy_rate"],
+        "decisions": "", "_benchmark": True,
+    }]
+    code = target.gss_code if target else None
+    notes = [
+        SMALL_NOTE,
+        f"Group = {how}; upheld over {b['uphold_councils']} councils, complied over "
+        f"{b['compliance_councils']}, remedied over {b['remedy_councils']} (councils with no "
+        "cases have no rate and are left out)." if average.value == "mean" else
+        f"Group = {how}.",
+    ]
+    render.emit(
+        records(members), fmt, output,
+        columns=figure_columns(with_year=False, with_type=False, differences=True),
+        keys=FIGURE_KEYS, title=f"{GROUP_LABELS[group]} {chosen_year}", notes=notes,
+        highlight=(lambda r: r.get("gss_code") == code) if code else None,
+        footer=footer if fmt in (Format.table, Format.markdown) else (),
+    )

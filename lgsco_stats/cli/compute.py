@@ -1,0 +1,100 @@
+"""``lgsco-stats compute``: load spreadsheets into the store and show the councils' figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .options import AverageKind, AverageOpt, DbOpt, FormatOpt, OutputOpt
+from .render import Format
+
+
+def compute(
+    files: Annotated[list[Path], typer.Argument(
+        help="Spreadsheets (.xlsx, .xls, .ods) or CSV files of decisions, compliance outcomes or "
+             "published per-council tables.",
+        exists=True, dir_okay=False, readable=True, show_default=False)],
+    sheet: Annotated[str | None, typer.Option(
+        "--sheet", help="Read only this sheet (default: every sheet).")] = None,
+    map_: Annotated[list[str] | None, typer.Option(
+        "--map", metavar="FIELD=HEADER",
+        help="Say which column holds a field, e.g. --map outcome=Result (repeatable).")] = None,
+    year: Annotated[str | None, typer.Option(
+        "--year", "-y", help="Year of a published table that has no Year column, e.g. "
+                             "2023-24.")] = None,
+    average: AverageOpt = AverageKind.mean,
+    store: Annotated[bool, typer.Option(
+        "--store/--no-store", help="Save what was loaded in the store (default) or only "
+                                   "compute from the files.")] = True,
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+) -> None:
+    """Load decision spreadsheets, compute each council's rates for the years they cover, and
+    benchmark each council against the average of its group.
+
+    What is loaded is saved in the store, so that compare, councils and letter work without the
+    spreadsheets; loading a file again changes nothing.
+
+    Example:  lgsco-stats compute decisions.xlsx --format csv --output figures.csv
+    """
+    from .. import figures as fg
+    from ..councils import register
+    from ..headers import parse_mapping
+    from ..reading import read_files
+    from ..store import Store
+    from ..years import parse_year
+    from . import render
+    from .views import FIGURE_KEYS, SMALL_NOTE, figure_columns, records
+
+    mapping = parse_mapping(map_ or [])
+    year_label = parse_year(year) if year else None
+    reg = register()
+    with render.Status(f"Reading {', '.join(f.name for f in files)}…") as status:
+        ds = read_files(files, sheet=sheet, mapping=mapping, year=year_label)
+        status.update("Matching councils…")
+        dec = fg.attach_councils(ds.decisions, reg)
+        comp = fg.attach_councils(ds.compliance, reg)
+        pub = fg.attach_councils(ds.published, reg)
+        years = ds.years
+        if store:
+            status.update("Saving to the store…")
+            with Store(db) as st:
+                st.save(dec, comp, pub, files=files)
+                counts = st.counts(years)
+                where = st.path
+        else:
+            counts = fg.combine_counts(
+                fg.decision_counts(dec), fg.compliance_counts(comp), fg.published_counts(pub))
+        figures = fg.council_figures(counts, reg, average.value)
+    parts = []
+    if len(ds.decisions):
+        parts.append(f"{len(ds.decisions):,} decisions")
+    if len(ds.compliance):
+        parts.append(f"{len(ds.compliance):,} compliance outcomes")
+    if len(ds.published):
+        parts.append(f"{len(ds.published):,} published rows")
+    said = f"Read {' and '.join(parts) or 'no rows'} for {', '.join(years) or 'no year'}"
+    render.message(said + (f"; saved in {where}." if store else " (not saved)."))
+    import pandas as pd
+
+    bodies = fg.unmatched(pd.concat([x[["authority", "gss_code"]] for x in (dec, comp, pub)]),
+                          reg)
+    if bodies:
+        names = ", ".join(n for n, _ in bodies[:8]) + (" …" if len(bodies) > 8 else "")
+        render.message(f"{len(bodies)} bodies outside the register of councils (their own "
+                       f"figures, no comparison group): {names}")
+        for name, close in bodies:
+            if close:
+                render.message(f"  {name!r}: did you mean {' or '.join(repr(c) for c in close)}?",
+                               style="yellow")
+    notes = [SMALL_NOTE,
+             f"Group = the {average.value} of the group's councils' rates"
+             + (" (councils with no cases left out)." if average.value == "mean"
+                else " (pooled: all the group's cases together).")]
+    render.emit(
+        records(figures), fmt, output, columns=figure_columns(), keys=FIGURE_KEYS,
+        title=f"Council figures {', '.join(years)}", notes=notes,
+    )

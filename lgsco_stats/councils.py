@@ -1,0 +1,308 @@
+"""The register of English councils and how a name in a data file finds its council.
+
+The register (``data/councils.csv``, from mySociety, CC BY 4.0) has every English council since
+April 2015 with its GSS code, type, dates, aliases and mid-2020 population. This module holds the
+five comparison groups and the one name matcher: normalise, strip council-words, look up names and
+aliases, then pick the council that existed in the year. It never picks a fuzzy match: a name that
+matches nothing gets suggestions ("did you mean") and the caller decides.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+from .errors import NotFound, UsageError
+from .outcomes import normalise_text
+from .years import year_bounds
+
+# The five comparison groups, in the order the Ombudsman names them, and their GSS prefixes.
+GROUPS: tuple[str, ...] = ("county", "district", "metropolitan", "unitary", "london_borough")
+GROUP_LABELS: dict[str, str] = {
+    "county": "County councils",
+    "district": "District councils",
+    "metropolitan": "Metropolitan boroughs",
+    "unitary": "Unitary councils",
+    "london_borough": "London boroughs",
+}
+GROUP_SINGULAR: dict[str, str] = {
+    "county": "county council",
+    "district": "district council",
+    "metropolitan": "metropolitan borough",
+    "unitary": "unitary council",
+    "london_borough": "London borough",
+}
+GSS_PREFIX: dict[str, str] = {
+    "E10": "county",
+    "E07": "district",
+    "E08": "metropolitan",
+    "E06": "unitary",
+    "E09": "london_borough",
+}
+
+_TYPE_WORDS = {
+    "county": "county",
+    "counties": "county",
+    "district": "district",
+    "districts": "district",
+    "metropolitan": "metropolitan",
+    "met": "metropolitan",
+    "metropolitan borough": "metropolitan",
+    "metropolitan boroughs": "metropolitan",
+    "unitary": "unitary",
+    "unitaries": "unitary",
+    "london": "london_borough",
+    "london borough": "london_borough",
+    "london boroughs": "london_borough",
+    "london_borough": "london_borough",
+}
+
+
+def parse_group(text: str) -> str:
+    """A group as users write it (``unitary``, ``London borough``, ``met``) → its code."""
+    key = normalise_text(text.replace("_", " "))
+    code = _TYPE_WORDS.get(key)
+    if code is None:
+        raise UsageError(
+            f"unknown council type {text!r}; choose one of: {', '.join(GROUPS)}"
+        )
+    return code
+
+
+def group_of_code(gss_code: str) -> str | None:
+    """The comparison group a GSS code's prefix gives, or None for other bodies."""
+    return GSS_PREFIX.get(gss_code[:3])
+
+
+@dataclass(frozen=True)
+class Council:
+    """One row of the register."""
+
+    gss_code: str
+    name: str
+    short_name: str
+    type: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+    aliases: tuple[str, ...]
+    population: int | None
+    region: str
+    replaced_by: tuple[str, ...]
+    former_gss_codes: tuple[str, ...]
+    mysociety_code: str
+
+    def existed_in(self, year: str) -> bool:
+        """Whether the council existed for the whole financial year ``year``."""
+        first, last = year_bounds(year)
+        if self.start_date is not None and self.start_date > first:
+            return False
+        return not (self.end_date is not None and self.end_date < last)
+
+    @property
+    def current(self) -> bool:
+        return self.end_date is None
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.name)
+
+
+def slugify(text: str) -> str:
+    """``"King’s Lynn & West Norfolk"`` → ``"kings-lynn-and-west-norfolk"``: safe as a file name."""
+    s = normalise_text(text)
+    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+    return s[:120] or "council"
+
+
+# Words that publishers add to or leave off a council's name. Stripped from both ends of a
+# normalised name, repeatedly, so "London Borough of Barking & Dagenham" and "Barking and
+# Dagenham Council" meet at "barking and dagenham".
+_PREFIXES = (
+    "the ",
+    "london borough of ",
+    "royal borough of ",
+    "metropolitan borough of ",
+    "borough of ",
+    "city of ",
+    "city and county of ",
+    "county of ",
+    "council of the ",
+    "council of ",
+)
+_SUFFIXES = (
+    " metropolitan borough council",
+    " metropolitan district council",
+    " metropolitan council",
+    " london borough council",
+    " royal borough council",
+    " city council",
+    " county council",
+    " borough council",
+    " district council",
+    " unitary authority",
+    " unitary council",
+    " council",
+    " corporation",
+    " mbc",
+    " mdc",
+    " lbc",
+    " cc",
+    " bc",
+    " dc",
+    " ua",
+    " lb",
+    " city of",
+    " city",
+    " borough",
+    " district",
+)
+
+
+def name_key(name: str) -> str:
+    """The matching key of a name: normalised, council-words stripped from both ends."""
+    s = normalise_text(name).replace("st ", "saint ").replace(" upon ", " upon ")
+    s = re.sub(r"\bst\b", "saint", s)
+    changed = True
+    while changed and s:
+        changed = False
+        for p in _PREFIXES:
+            if s.startswith(p) and len(s) > len(p):
+                s, changed = s[len(p):], True
+        for suffix in _SUFFIXES:
+            if s.endswith(suffix) and len(s) > len(suffix):
+                s, changed = s[: -len(suffix)], True
+    return s.strip()
+
+
+def _date(text: str) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(x.strip() for x in text.split(";") if x.strip())
+
+
+class Register:
+    """All councils, indexed for lookup by code and by name."""
+
+    def __init__(self, councils: list[Council]) -> None:
+        self.councils = councils
+        self.by_code: dict[str, Council] = {}
+        self._by_key: dict[str, list[Council]] = {}
+        for c in councils:
+            self.by_code[c.gss_code] = c
+            for old in c.former_gss_codes:
+                self.by_code.setdefault(old, c)
+            for n in (c.name, c.short_name, *c.aliases):
+                key = name_key(n)
+                bucket = self._by_key.setdefault(key, [])
+                if c not in bucket:
+                    bucket.append(c)
+
+    @classmethod
+    def from_csv(cls, path: str | None = None) -> Register:
+        """Read a register CSV with the shipped file's columns (default: the shipped file)."""
+        if path is None:
+            text = resources.files("lgsco_stats.data").joinpath("councils.csv").read_text("utf-8")
+        else:
+            with open(path, encoding="utf-8-sig") as f:
+                text = f.read()
+        rows = list(csv.DictReader(text.splitlines()))
+        councils = [
+            Council(
+                gss_code=r["gss_code"],
+                name=r["name"],
+                short_name=r["short_name"],
+                type=r["lgsco_type"],
+                start_date=_date(r["start_date"]),
+                end_date=_date(r["end_date"]),
+                aliases=_split(r["aliases"]),
+                population=int(r["population"]) if r["population"] else None,
+                region=r["region"],
+                replaced_by=_split(r["replaced_by_gss"]),
+                former_gss_codes=_split(r["former_gss_codes"]),
+                mysociety_code=r["mysociety_code"],
+            )
+            for r in rows
+        ]
+        return cls(councils)
+
+    def candidates(self, name: str) -> list[Council]:
+        """Every council a name can mean, by code, name or alias (no fuzzy matching)."""
+        text = str(name).strip()
+        code = text.upper()
+        if re.fullmatch(r"E\d{8}", code) and code in self.by_code:
+            return [self.by_code[code]]
+        return list(self._by_key.get(name_key(text), []))
+
+    def resolve(self, name: str, year: str | None = None) -> Council | None:
+        """The council a name means in ``year`` (any year when None), or None if it names none.
+
+        Where a name fits several councils (Somerset the county until March 2023, Somerset the
+        unitary after), the one that existed in the year wins; with no year, the current one. A
+        name of a council abolished before the year still resolves to that council: the caller
+        finds it did not exist then and leaves it out of that year's group.
+        """
+        found = self.candidates(name)
+        if len(found) <= 1:
+            return found[0] if found else None
+        if year is not None:
+            alive = [c for c in found if c.existed_in(year)]
+            if len(alive) == 1:
+                return alive[0]
+            if not alive:
+                return max(found, key=lambda c: c.end_date or dt.date.max)
+        else:
+            current = [c for c in found if c.current]
+            if len(current) == 1:
+                return current[0]
+        names = " or ".join(sorted(c.name for c in found))
+        raise UsageError(f"{name!r} could mean {names}: use the full name or the GSS code")
+
+    def suggestions(self, name: str, n: int = 3) -> list[str]:
+        """Official names of councils whose names are close to ``name`` (for "did you mean")."""
+        key = name_key(name)
+        if not key:
+            return []
+        close = difflib.get_close_matches(key, list(self._by_key), n=n * 2, cutoff=0.75)
+        out: list[str] = []
+        for k in close:
+            for c in self._by_key[k]:
+                if c.name not in out:
+                    out.append(c.name)
+        return out[:n]
+
+    def get(self, name: str, year: str | None = None) -> Council:
+        """Like :meth:`resolve` but a name that matches nothing raises :class:`NotFound`."""
+        council = self.resolve(name, year)
+        if council is None:
+            hint = self.suggestions(name)
+            msg = f"no council called {name!r}"
+            if hint:
+                msg += f"; did you mean {' or '.join(repr(h) for h in hint)}?"
+            raise NotFound(msg)
+        return council
+
+    def search(self, text: str) -> list[Council]:
+        """Councils whose name, short name or alias contains ``text`` (for browsing the register)."""
+        needle = normalise_text(text)
+        return [
+            c
+            for c in self.councils
+            if any(needle in normalise_text(n) for n in (c.name, c.short_name, *c.aliases))
+        ]
+
+    def members(self, group: str, year: str) -> list[Council]:
+        """The councils of a group that existed in a year."""
+        return [c for c in self.councils if c.type == group and c.existed_in(year)]
+
+
+@functools.cache
+def register() -> Register:
+    """The shipped register, read once per process."""
+    return Register.from_csv()
