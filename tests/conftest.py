@@ -1,0 +1,82 @@
+"""Shared fixtures: a temporary store, a CLI runner with fixed width and no colour, and
+builders for small workbooks made in code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from lgsco_stats.cli import app
+
+
+@pytest.fixture(autouse=True)
+def _plain_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Deterministic output: fixed width, no colour; every test gets its own store."""
+    monkeypatch.setenv("TERMINAL_WIDTH", "200")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("LGSCO_STATS_DEBUG", raising=False)
+    monkeypatch.setenv("LGSCO_STATS_DB", str(tmp_path / "store.db"))
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "store.db"
+
+
+class Cli:
+    """Runs the app in-process with stdout and stderr kept apart."""
+
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None) -> Any:
+        return self.runner.invoke(app, [str(a) for a in args], input=input,
+                                  catch_exceptions=False)
+
+
+@pytest.fixture
+def cli() -> Cli:
+    return Cli()
+
+
+def write_xlsx(path: Path, sheets: dict[str, Sequence[Sequence[Any]]]) -> Path:
+    """A workbook with the given sheets (each a list of rows, the header row included)."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(list(row))
+    wb.save(path)
+    return path
+
+
+DECISION_HEADER = ("Reference", "Authority", "Decision date", "Outcome",
+                   "Remedy provided by authority", "Category")
+
+
+def decisions_rows(spec: Sequence[tuple[str, str, int, str | None]],
+                   start: dt.date = dt.date(2019, 6, 1)) -> list[tuple[Any, ...]]:
+    """Rows of a decisions sheet from ``(authority, outcome, how many, remedy flag)``."""
+    rows: list[tuple[Any, ...]] = [DECISION_HEADER]
+    n = 0
+    for authority, outcome, count, remedy in spec:
+        for _ in range(count):
+            n += 1
+            rows.append((f"19 {n:03d} {n % 997:03d}", authority,
+                         dt.datetime.combine(start, dt.time()), outcome, remedy, "Housing"))
+    return rows
+
+
+@pytest.fixture
+def make_xlsx(tmp_path: Path) -> Callable[..., Path]:
+    def make(sheets: dict[str, Sequence[Sequence[Any]]], name: str = "data.xlsx") -> Path:
+        return write_xlsx(tmp_path / name, sheets)
+
+    return make
