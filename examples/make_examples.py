@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
+import shutil
 import sys
 import time
 import zipfile
@@ -304,10 +305,17 @@ def _allocate(
     return minimum + rng.multinomial(rest, volume / volume.sum())
 
 
-def _pick(rng: np.random.Generator, cdf: np.ndarray) -> np.ndarray:
-    """One draw per row from the rows of a cumulative distribution (n_rows x k)."""
-    u = rng.random(len(cdf)) * cdf[:, -1]
-    return np.minimum((cdf < u[:, None]).sum(axis=1), cdf.shape[1] - 1)
+def _pick(
+    rng: np.random.Generator, cdf: np.ndarray, row: np.ndarray, chunk: int = 200_000
+) -> np.ndarray:
+    """One draw for each entry of ``row`` from that row of ``cdf`` (cumulative, rows x k)."""
+    u = rng.random(len(row))
+    out = np.empty(len(row), dtype=np.int64)
+    for start in range(0, len(row), chunk):  # chunks keep the (chunk x k) temporary small
+        part = cdf[row[start : start + chunk]]
+        below = part < (u[start : start + chunk] * part[:, -1])[:, None]
+        out[start : start + chunk] = below.sum(axis=1)
+    return np.minimum(out, cdf.shape[1] - 1)
 
 
 def _not_investigated(rng: np.random.Generator, size: int) -> np.ndarray:
@@ -322,7 +330,7 @@ def _lagged(rng: np.random.Generator, low: np.ndarray, high: np.ndarray, skew: f
     return np.minimum(low + np.floor(u * (high - low + 1)), high).astype(np.int64)
 
 
-def _references(rng: np.random.Generator, received: np.ndarray) -> np.ndarray:
+def _references(rng: np.random.Generator, received: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Unique references "YY NNN NNN": the year of receipt, then a number within that year.
 
     Numbers rise with the receipt date: each day of the year owns a block of numbers as large
@@ -331,6 +339,8 @@ def _references(rng: np.random.Generator, received: np.ndarray) -> np.ndarray:
     So a case received in late July 2019 reads like "19 011 234". If a year's blocks would
     not fit in six digits (over ~2,700 cases received on one day), that year's references
     use seven, "YY NNNNNNN", so they stay unique.
+
+    Returns the references (fixed-width text) and a number that sorts like them.
     """
     n = len(received)
     order = np.lexsort((rng.random(n), received))
@@ -354,13 +364,22 @@ def _references(rng: np.random.Generator, received: np.ndarray) -> np.ndarray:
     within = np.floor(rank * step + rng.random(n) * (step - 1)).astype(np.int64)
     number = day_of_year * block + 1 + within
     wide = block * 366 > 999_999
-    refs = [
-        f"{y % 100:02d} {s:07d}" if w else f"{y % 100:02d} {s // 1000:03d} {s % 1000:03d}"
-        for y, s, w in zip(yy.tolist(), number.tolist(), wide.tolist(), strict=True)
-    ]
-    out = np.empty(n, dtype=object)
-    out[order] = refs
-    return out
+
+    # Spell them out as ASCII digits, ten bytes a reference, without a Python loop.
+    def digit(value: np.ndarray, k: int) -> np.ndarray:
+        return (value // 10**k % 10 + ord("0")).astype(np.uint8)
+
+    text = np.full((n, 10), ord(" "), dtype=np.uint8)
+    text[:, 0], text[:, 1] = digit(yy, 1), digit(yy, 0)
+    for col, k in zip((3, 4, 5, 7, 8, 9), (5, 4, 3, 2, 1, 0), strict=True):
+        text[:, col] = digit(number, k)
+    if wide.any():
+        text[wide, 3:10] = np.stack([digit(number[wide], k) for k in range(6, -1, -1)], axis=1)
+    refs = np.empty(n, dtype="U10")
+    refs[order] = text.view("S10").ravel().astype("U10")
+    key = np.empty(n, dtype=np.int64)
+    key[order] = (yy % 100) * 10_000_000 + number
+    return refs, key
 
 
 def generate(
@@ -438,7 +457,7 @@ def generate(
     gss = entities["gss_code"].to_numpy(dtype=object)
 
     # Category, then outcome (uphold depends a little on the category).
-    category = _pick(rng, params["category_cdf"][entity])
+    category = _pick(rng, params["category_cdf"], entity)
     investigated = rng.random(n) < params["p_investigated"][entity]
     logit = params["uphold_logit"][entity, category]
     upheld = rng.random(n) < 1 / (1 + np.exp(-logit))
@@ -475,7 +494,7 @@ def generate(
         year_end[rows] = end
     lag = np.array([RECEIPT_LAG_DAYS[o] for o in range(len(OUTCOMES))])[outcome]
     received = decided - _lagged(rng, lag[:, 0], lag[:, 1], skew=1.6)
-    reference = _references(rng, received)
+    reference, reference_key = _references(rng, received)
 
     spelling = np.where(rng.random(n) < OFFICIAL_NAME_SHARE, 0, rng.integers(1, 3, n))
     names = entities[["name", "spell_short", "spell_upper"]].to_numpy(dtype=object)
@@ -506,19 +525,21 @@ def generate(
     low = np.minimum(COMPLIANCE_LAG_DAYS[0], high)
     recorded = decided + _lagged(rng, low, high, skew=1.3)
 
-    remedy_text = np.where(remedy, "Yes", None)
+    # Sorted by date, then reference, before the frames are built (no second copy).
+    order = np.lexsort((reference_key, decided))
     decisions = pd.DataFrame(
         {
-            "Reference": reference,
-            "Authority": authority,
-            "Category": np.asarray(CATEGORIES, dtype=object)[category],
-            "Received date": received.astype("datetime64[us]"),
-            "Decision date": decided.astype("datetime64[us]"),
-            "Outcome": np.asarray(OUTCOMES, dtype=object)[outcome],
-            "Remedy provided by authority": remedy_text,
+            "Reference": reference[order],
+            "Authority": authority[order],
+            "Category": np.asarray(CATEGORIES, dtype=object)[category[order]],
+            "Received date": received[order].astype("datetime64[us]"),
+            "Decision date": decided[order].astype("datetime64[us]"),
+            "Outcome": np.asarray(OUTCOMES, dtype=object)[outcome[order]],
+            "Remedy provided by authority": np.where(remedy[order], "Yes", None),
         }
     )
     rows = np.flatnonzero(has_compliance)
+    rows = rows[np.lexsort((reference_key[rows], recorded[rows]))]
     compliance = pd.DataFrame(
         {
             "Reference": reference[rows],
@@ -527,8 +548,6 @@ def generate(
             "Compliance outcome": np.asarray(COMPLIANCE_OUTCOMES, dtype=object)[result[rows]],
         }
     )
-    decisions = decisions.sort_values(["Decision date", "Reference"], ignore_index=True)
-    compliance = compliance.sort_values(["Date recorded", "Reference"], ignore_index=True)
     return decisions, compliance
 
 
@@ -549,11 +568,11 @@ def _cell_values(frame: pd.DataFrame, start: int, stop: int) -> list[list[object
     """Columns of rows ``start:stop`` as Python values: dates as ``datetime.date``, gaps None."""
     columns = []
     for name in frame.columns:
-        values = frame[name].to_numpy()[start:stop]
-        if np.issubdtype(values.dtype, np.datetime64):
-            columns.append(values.astype("datetime64[D]").astype(object).tolist())
+        column = frame[name].iloc[start:stop]
+        if pd.api.types.is_datetime64_any_dtype(column.dtype):
+            days = column.to_numpy(dtype="datetime64[D]")
+            columns.append(days.astype(object).tolist())
         else:
-            column = frame[name].iloc[start:stop]
             columns.append(column.to_numpy(dtype=object, na_value=None).tolist())
     return columns
 
@@ -585,19 +604,22 @@ def _make_reproducible(path: Path) -> None:
     tmp = path.with_name(path.name + ".tmp")
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            data = src.read(info.filename)
+            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_STAMP.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
             if info.filename == "docProps/core.xml":
-                text = data.decode("utf-8")
+                text = src.read(info).decode("utf-8")
                 text = re.sub(
                     r"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
                     rf"\g<1>{stamp}\g<2>",
                     text,
                 )
-                data = text.encode("utf-8")
-            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_STAMP.timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            dst.writestr(fixed, data)
+                dst.writestr(fixed, text.encode("utf-8"))
+                continue
+            # Stream: a million-row sheet is hundreds of MB of XML.
+            big = info.file_size > zipfile.ZIP64_LIMIT // 2
+            with src.open(info) as fin, dst.open(fixed, "w", force_zip64=big) as fout:
+                shutil.copyfileobj(fin, fout, 1 << 20)
     tmp.replace(path)
 
 

@@ -194,7 +194,12 @@ class Register:
         self.councils = councils
         self.by_code: dict[str, Council] = {}
         self._by_key: dict[str, list[Council]] = {}
+        self._by_exact: dict[str, list[Council]] = {}
         for c in councils:
+            for n in (c.name, *c.aliases):
+                bucket = self._by_exact.setdefault(normalise_text(n), [])
+                if c not in bucket:
+                    bucket.append(c)
             self.by_code[c.gss_code] = c
             for old in c.former_gss_codes:
                 self.by_code.setdefault(old, c)
@@ -238,6 +243,11 @@ class Register:
         code = text.upper()
         if re.fullmatch(r"E\d{8}", code) and code in self.by_code:
             return [self.by_code[code]]
+        # A council's full official name (or a listed alias) means that council, even where a
+        # successor shares the short name: "Dorset County Council" is never Dorset Council.
+        exact = self._by_exact.get(normalise_text(text))
+        if exact:
+            return list(exact)
         return list(self._by_key.get(name_key(text), []))
 
     def resolve(self, name: str, year: str | None = None) -> Council | None:
