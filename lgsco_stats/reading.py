@@ -130,7 +130,7 @@ def _sniff(path: Path) -> str:
 
 
 def read_raw(
-    path: str | Path, sheet: str | None = None
+    path: str | Path, sheet: str | None = None, mapping: Mapping[str, str] | None = None
 ) -> list[RawSheet]:
     """Every sheet of a file (or the one named) with its header row found, cells as text."""
     p = Path(path)
@@ -140,8 +140,8 @@ def read_raw(
     if kind == "csv":
         if sheet is not None:
             raise UsageError(f"--sheet {sheet!r}: {p} is a CSV file, which has no sheets")
-        return [_read_csv(p)]
-    return _read_workbook(p, sheet, kind)
+        return [_read_csv(p, mapping)]
+    return _read_workbook(p, sheet, kind, mapping)
 
 
 def _find_header(rows: list[list[object]], mapping: Mapping[str, str] | None) -> int | None:
@@ -156,7 +156,8 @@ def _find_header(rows: list[list[object]], mapping: Mapping[str, str] | None) ->
     return best
 
 
-def _read_workbook(p: Path, sheet: str | None, kind: str) -> list[RawSheet]:
+def _read_workbook(p: Path, sheet: str | None, kind: str,
+                   mapping: Mapping[str, str] | None) -> list[RawSheet]:
     import fastexcel
 
     try:
@@ -181,7 +182,7 @@ def _read_workbook(p: Path, sheet: str | None, kind: str) -> list[RawSheet]:
             continue
         cols = [peek.column(i).to_pylist() for i in range(peek.num_columns)]
         rows = [list(r) for r in zip(*cols, strict=True)]
-        h = _find_header(rows, None)
+        h = _find_header(rows, mapping)
         if h is None:
             out.append(RawSheet(str(p), name, [], pd.DataFrame(), 1))
             continue
@@ -267,7 +268,7 @@ def _decode(p: Path) -> str:
     raise DataError(f"{p}: not a spreadsheet or CSV file (not readable as text)")
 
 
-def _read_csv(p: Path) -> RawSheet:
+def _read_csv(p: Path, mapping: Mapping[str, str] | None) -> RawSheet:
     text = _decode(p)
     if not text.strip():
         raise DataError(f"{p}: the file is empty")
@@ -277,13 +278,13 @@ def _read_csv(p: Path) -> RawSheet:
     best = 0
     for d in (",", ";", "\t", "|"):
         rows = list(csv.reader(io.StringIO(sample), delimiter=d))
-        h = _find_header([list(r) for r in rows], None)
+        h = _find_header([list(r) for r in rows], mapping)
         if h is not None:
-            n = len(match_headers(list(rows[h])))
+            n = len(match_headers(list(rows[h]), mapping))
             if n > best:
                 best, delimiter = n, d
     rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
-    h = _find_header([list(r) for r in rows], None)
+    h = _find_header([list(r) for r in rows], mapping)
     if h is None:
         return RawSheet(str(p), None, [], pd.DataFrame(), 1)
     try:
@@ -347,10 +348,7 @@ def read_file(
     year : the financial year of a published table that has no year column (``"2023-24"``).
     today : dates after this are errors (default: today).
     """
-    raws = read_raw(path, sheet)
-    if mapping:
-        # A mapped header may be the only recognisable one on its row: find the header again.
-        raws = [_refind_header(r, mapping) for r in raws]
+    raws = read_raw(path, sheet, mapping)
     ds = Dataset()
     parts: dict[str, list[pd.DataFrame]] = {"decisions": [], "compliance": [], "published": []}
     for raw in raws:
@@ -383,8 +381,15 @@ def read_file(
         ds.sheets.append(raw.label)
     if not ds.sheets:
         labels = [r for r in raws if r.header]
-        if not raws or all(r.frame.empty and not r.header for r in raws):
-            raise DataError(f"{path}: no data: every sheet is empty or has no header row")
+        if not raws:
+            raise DataError(f"{path}: no data: every sheet is empty")
+        if not labels:
+            raise DataError(
+                f"{path}: no header row found (looked for column names such as Reference, "
+                f"Authority, Decision date, Outcome in the first {HEADER_SEARCH_ROWS} rows of "
+                "every sheet)",
+                hint="name the columns with --map FIELD=HEADER, e.g. --map outcome=Result",
+            )
         seen = "; ".join(
             f"{r.label}: {', '.join(str(h) for h in r.header if h)}" for r in labels[:3]
         )
@@ -423,21 +428,6 @@ def read_files(
     )
     check_duplicates(ds)
     return ds
-
-
-def _refind_header(raw: RawSheet, mapping: Mapping[str, str]) -> RawSheet:
-    if raw.header and len(match_headers(raw.header, mapping)) >= len(match_headers(raw.header)):
-        return raw
-    if not raw.sheet and raw.frame.empty:
-        return raw
-    # Re-read this sheet's top rows with the mapping in force.
-    rows = [raw.header, *raw.frame.head(HEADER_SEARCH_ROWS).itertuples(index=False)]
-    h = _find_header([list(r) for r in rows], mapping)
-    if not h:
-        return raw
-    header = list(rows[h])
-    frame = raw.frame.iloc[h:].reset_index(drop=True)
-    return RawSheet(raw.file, raw.sheet, header, frame, raw.first_row + h)
 
 
 @dataclass
