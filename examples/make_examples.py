@@ -343,6 +343,8 @@ def _references(rng: np.random.Generator, received: np.ndarray) -> tuple[np.ndar
     Returns the references (fixed-width text) and a number that sorts like them.
     """
     n = len(received)
+    if n == 0:
+        return np.empty(0, dtype="U10"), np.empty(0, dtype=np.int64)
     order = np.lexsort((rng.random(n), received))
     day = received[order]
     starts = np.flatnonzero(np.r_[True, day[1:] != day[:-1]])

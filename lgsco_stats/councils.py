@@ -68,9 +68,7 @@ def parse_group(text: str) -> str:
     key = normalise_text(text.replace("_", " "))
     code = _TYPE_WORDS.get(key)
     if code is None:
-        raise UsageError(
-            f"unknown council type {text!r}; choose one of: {', '.join(GROUPS)}"
-        )
+        raise UsageError(f"unknown council type {text!r}; choose one of: {', '.join(GROUPS)}")
     return code
 
 
@@ -172,7 +170,7 @@ def name_key(name: str) -> str:
         changed = False
         for p in _PREFIXES:
             if s.startswith(p) and len(s) > len(p):
-                s, changed = s[len(p):], True
+                s, changed = s[len(p) :], True
         for suffix in _SUFFIXES:
             if s.endswith(suffix) and len(s) > len(suffix):
                 s, changed = s[: -len(suffix)], True
@@ -279,7 +277,7 @@ class Register:
         key = name_key(name)
         if not key:
             return []
-        close = difflib.get_close_matches(key, list(self._by_key), n=n * 2, cutoff=0.75)
+        close = difflib.get_close_matches(key, list(self._by_key), n=n * 2, cutoff=0.6)
         out: list[str] = []
         for k in close:
             for c in self._by_key[k]:
@@ -299,7 +297,7 @@ class Register:
         return council
 
     def search(self, text: str) -> list[Council]:
-        """Councils whose name, short name or alias contains ``text`` (for browsing the register)."""
+        """Councils whose name, short name or alias contains ``text`` (for browsing)."""
         needle = normalise_text(text)
         return [
             c

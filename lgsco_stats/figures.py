@@ -52,20 +52,54 @@ RATE_LABELS: dict[str, str] = {
 }
 
 FIGURE_COLUMNS: tuple[str, ...] = (
-    "council", "gss_code", "type", "year", "decisions", *oc.OUTCOMES, "investigations",
-    "remedy_by_authority", "compliance_outcomes", *oc.COMPLIANCE_OUTCOMES, "complied_total",
-    "uphold_rate", "remedy_rate", "compliance_rate", "population", "upheld_per_100k",
-    "in_group", "group_note",
-    "group_uphold_rate", "group_remedy_rate", "group_compliance_rate", "group_councils",
-    "group_uphold_councils", "group_remedy_councils", "group_compliance_councils",
-    "uphold_difference", "remedy_difference", "compliance_difference", "average",
+    "council",
+    "gss_code",
+    "type",
+    "year",
+    "decisions",
+    *oc.OUTCOMES,
+    "investigations",
+    "remedy_by_authority",
+    "compliance_outcomes",
+    *oc.COMPLIANCE_OUTCOMES,
+    "complied_total",
+    "uphold_rate",
+    "remedy_rate",
+    "compliance_rate",
+    "population",
+    "upheld_per_100k",
+    "in_group",
+    "group_note",
+    "group_uphold_rate",
+    "group_remedy_rate",
+    "group_compliance_rate",
+    "group_councils",
+    "group_uphold_councils",
+    "group_remedy_councils",
+    "group_compliance_councils",
+    "uphold_difference",
+    "remedy_difference",
+    "compliance_difference",
+    "average",
     "authority_key",
 )
 
 BENCHMARK_COLUMNS: tuple[str, ...] = (
-    "type", "year", "average", "councils", "uphold_rate", "uphold_councils", "remedy_rate",
-    "remedy_councils", "compliance_rate", "compliance_councils", "upheld", "investigations",
-    "remedy_by_authority", "compliance_outcomes", "complied_total",
+    "type",
+    "year",
+    "average",
+    "councils",
+    "uphold_rate",
+    "uphold_councils",
+    "remedy_rate",
+    "remedy_councils",
+    "compliance_rate",
+    "compliance_councils",
+    "upheld",
+    "investigations",
+    "remedy_by_authority",
+    "compliance_outcomes",
+    "complied_total",
 )
 
 
@@ -102,8 +136,9 @@ def attach_councils(frame: pd.DataFrame, reg: Register | None = None) -> pd.Data
             raise DataError(f"{first['source']}, row {first['row']}, authority: {e}") from None
         codes[(name, year)] = c.gss_code if c else None
     idx = pd.MultiIndex.from_frame(out[["authority", "year"]])
-    lookup = pd.Series(list(codes.values()), index=pd.MultiIndex.from_tuples(list(codes)),
-                       dtype=object)
+    lookup = pd.Series(
+        list(codes.values()), index=pd.MultiIndex.from_tuples(list(codes)), dtype=object
+    )
     gss = lookup.reindex(idx).to_numpy()
     out["gss_code"] = gss
     names = out["authority"].map(lambda n: "name:" + normalise_text(n))
@@ -170,13 +205,15 @@ def published_counts(published: pd.DataFrame) -> pd.DataFrame:
     """Counts from attached published tables (blank cells stay missing: not reported)."""
     if published.empty:
         return _empty_counts()
-    return _typed(published[["authority_key", "year", "authority", "gss_code",
-                             *COUNT_COLUMNS]].copy())
+    return _typed(
+        published[["authority_key", "year", "authority", "gss_code", *COUNT_COLUMNS]].copy()
+    )
 
 
 def _empty_counts() -> pd.DataFrame:
-    return _typed(pd.DataFrame(columns=["authority_key", "year", "authority", "gss_code",
-                                        *COUNT_COLUMNS]))
+    return _typed(
+        pd.DataFrame(columns=["authority_key", "year", "authority", "gss_code", *COUNT_COLUMNS])
+    )
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -191,8 +228,9 @@ _DECISION_PART = [*oc.OUTCOMES, "remedy_by_authority"]
 _COMPLIANCE_PART = list(oc.COMPLIANCE_OUTCOMES)
 
 
-def combine_counts(decisions: pd.DataFrame, compliance: pd.DataFrame,
-                   published: pd.DataFrame) -> pd.DataFrame:
+def combine_counts(
+    decisions: pd.DataFrame, compliance: pd.DataFrame, published: pd.DataFrame
+) -> pd.DataFrame:
     """One row of counts per authority and year.
 
     Case-level data wins over a published table for the same authority and year, part by part:
@@ -225,7 +263,8 @@ def combine_counts(decisions: pd.DataFrame, compliance: pd.DataFrame,
         if not case_level.empty:
             case_years = set(case_level["year"])
             from_pub = (
-                out.index.isin(published.set_index(KEY).index) if not published.empty
+                out.index.isin(published.set_index(KEY).index)
+                if not published.empty
                 else np.zeros(len(out), dtype=bool)
             )
             fill = out.index.get_level_values("year").isin(case_years) & ~from_pub
@@ -309,15 +348,19 @@ def council_figures(
     for name, (num, den) in RATES.items():
         f[name] = _ratio(f[num], f[den])
     pop = pd.Series(
-        [by_code[g].population if isinstance(g, str) and g in by_code else None
-         for g in f["gss_code"]],
-        index=f.index, dtype="Float64",
+        [
+            by_code[g].population if isinstance(g, str) and g in by_code else None
+            for g in f["gss_code"]
+        ],
+        index=f.index,
+        dtype="Float64",
     )
     if populations is not None and not populations.empty:
         p = populations.set_index(["gss_code", "year"])["population"]
         given = pd.Series(
             p.reindex(pd.MultiIndex.from_frame(f[["gss_code", "year"]])).to_numpy(),
-            index=f.index, dtype="Float64",
+            index=f.index,
+            dtype="Float64",
         )
         pop = given.fillna(pop)
     f["population"] = pop.astype("Int64")
@@ -331,14 +374,16 @@ def council_figures(
         gv = b[rate].reindex(idx).to_numpy(dtype="float64", na_value=np.nan)
         f[f"group_{rate}"] = np.where(f["in_group"], gv, np.nan)
         gn = b[f"{short}_councils"].reindex(idx).to_numpy(dtype="float64", na_value=np.nan)
-        f[f"group_{short}_councils"] = pd.array(np.where(f["in_group"], gn, np.nan),
-                                                dtype="Int64")
+        f[f"group_{short}_councils"] = pd.array(np.where(f["in_group"], gn, np.nan), dtype="Int64")
         f[f"{short}_difference"] = f[rate] - f[f"group_{rate}"]
     gc = b["councils"].reindex(idx).to_numpy(dtype="float64", na_value=np.nan)
     f["group_councils"] = pd.array(np.where(f["in_group"], gc, np.nan), dtype="Int64")
     f["average"] = average
-    f = f.sort_values(["year", "council"], key=lambda s: s.str.lower() if s.name == "council"
-                      else s, kind="stable")
+    f = f.sort_values(
+        ["year", "council"],
+        key=lambda s: s.str.lower() if s.name == "council" else s,
+        kind="stable",
+    )
     return f[list(FIGURE_COLUMNS)].reset_index(drop=True)
 
 
@@ -353,8 +398,12 @@ def group_benchmarks(figures: pd.DataFrame, average: str = "mean") -> pd.DataFra
     members = figures[figures["in_group"].astype(bool)]
     rows = []
     for (group, year), m in members.groupby(["type", "year"], sort=True):
-        row: dict[str, object] = {"type": group, "year": year, "average": average,
-                                  "councils": len(m)}
+        row: dict[str, object] = {
+            "type": group,
+            "year": year,
+            "average": average,
+            "councils": len(m),
+        }
         for rate, (num, den) in RATES.items():
             short = rate.removesuffix("_rate")
             usable = m[m[den].notna() & m[num].notna() & (m[den].fillna(0) > 0)]
@@ -365,15 +414,21 @@ def group_benchmarks(figures: pd.DataFrame, average: str = "mean") -> pd.DataFra
                 row[rate] = float(usable[rate].mean())
             else:
                 row[rate] = 100.0 * float(usable[num].sum()) / float(usable[den].sum())
-        for c in ("upheld", "investigations", "remedy_by_authority", "compliance_outcomes",
-                  "complied_total"):
+        for c in (
+            "upheld",
+            "investigations",
+            "remedy_by_authority",
+            "compliance_outcomes",
+            "complied_total",
+        ):
             row[c] = int(m[c].sum(skipna=True))
         rows.append(row)
     out = pd.DataFrame(rows, columns=list(BENCHMARK_COLUMNS))
     order = {g: i for i, g in enumerate(GROUPS)}
     if not out.empty:
-        out = out.sort_values(["year", "type"], key=lambda s: s.map(order) if s.name == "type"
-                              else s).reset_index(drop=True)
+        out = out.sort_values(
+            ["year", "type"], key=lambda s: s.map(order) if s.name == "type" else s
+        ).reset_index(drop=True)
     return out
 
 

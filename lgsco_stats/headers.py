@@ -13,31 +13,75 @@ from .errors import UsageError
 
 # Field → the header spellings met in real files. Each spelling belongs to one field only.
 ALIASES: dict[str, tuple[str, ...]] = {
-    "reference": ("case reference", "reference", "ref", "case ref", "case number", "case no",
-                  "case id", "complaint reference", "our reference"),
-    "authority": ("authority", "council", "organisation", "organization", "authority name",
-                  "council name", "organisation name", "local authority", "body"),
-    "decision_date": ("decision date", "date decided", "decided", "date of decision",
-                      "decided date", "final decision date"),
+    "reference": (
+        "case reference",
+        "reference",
+        "ref",
+        "case ref",
+        "case number",
+        "case no",
+        "case id",
+        "complaint reference",
+        "our reference",
+    ),
+    "authority": (
+        "authority",
+        "council",
+        "organisation",
+        "organization",
+        "authority name",
+        "council name",
+        "organisation name",
+        "local authority",
+        "body",
+    ),
+    "decision_date": (
+        "decision date",
+        "date decided",
+        "decided",
+        "date of decision",
+        "decided date",
+        "final decision date",
+    ),
     "outcome": ("decision", "outcome", "decision outcome", "final decision"),
-    "remedy_by_authority": ("remedy provided by authority",
-                            "satisfactory remedy provided by authority", "remedied by authority",
-                            "remedy by authority", "satisfactory remedy",
-                            "satisfactory remedy by authority", "remedy provided by council"),
+    "remedy_by_authority": (
+        "remedy provided by authority",
+        "satisfactory remedy provided by authority",
+        "remedied by authority",
+        "remedy by authority",
+        "satisfactory remedy",
+        "satisfactory remedy by authority",
+        "remedy provided by council",
+    ),
     "category": ("category", "service area", "subject", "service", "subject category"),
     "received_date": ("received date", "date received", "received"),
-    "date_recorded": ("date recorded", "recorded date", "compliance date", "date compliance recorded",
-                      "compliance recorded"),
-    "compliance_outcome": ("compliance outcome", "compliance", "compliance status",
-                           "compliance decision"),
+    "date_recorded": (
+        "date recorded",
+        "recorded date",
+        "compliance date",
+        "date compliance recorded",
+        "compliance recorded",
+    ),
+    "compliance_outcome": (
+        "compliance outcome",
+        "compliance",
+        "compliance status",
+        "compliance decision",
+    ),
     "authority_type": ("authority type", "council type", "type", "organisation type"),
     "year": ("year", "period", "financial year", "business year", "reporting year"),
     # Counts in the Ombudsman's published per-authority tables.
     "advice_given": ("advice given",),
-    "closed_after_initial_enquiries": ("closed after initial enquiries",
-                                       "closed after initial enquiry"),
-    "incomplete_invalid": ("incomplete invalid", "incomplete/invalid", "invalid or incomplete",
-                           "incomplete or invalid"),
+    "closed_after_initial_enquiries": (
+        "closed after initial enquiries",
+        "closed after initial enquiry",
+    ),
+    "incomplete_invalid": (
+        "incomplete invalid",
+        "incomplete/invalid",
+        "invalid or incomplete",
+        "incomplete or invalid",
+    ),
     "referred_back": ("referred back for local resolution", "referred back"),
     "not_upheld": ("not upheld",),
     "upheld": ("upheld",),
@@ -106,9 +150,9 @@ def match_headers(
     return found
 
 
-def duplicate_fields(headers: list[object], mapping: Mapping[str, str] | None = None) -> dict[
-    str, list[int]
-]:
+def duplicate_fields(
+    headers: list[object], mapping: Mapping[str, str] | None = None
+) -> dict[str, list[int]]:
     """Fields named by more than one column: field → column indexes."""
     seen: dict[str, list[int]] = {}
     mapped_keys = {header_key(h): f for f, h in (mapping or {}).items()}

@@ -5,6 +5,7 @@ real files spell them. This is the one place that knows these words.
 from __future__ import annotations
 
 import re
+
 # Decision outcomes, in the order the Ombudsman publishes them. The code is the column name
 # used in every DataFrame and in the store.
 UPHELD = "upheld"

@@ -34,12 +34,20 @@ import pandas as pd
 
 from . import outcomes as oc
 from .errors import DataError, UsageError, rows_text, where
-from .headers import duplicate_fields, field_for, match_headers
+from .headers import duplicate_fields, match_headers
 from .years import parse_year, years_of
 
 DECISION_COLUMNS = (
-    "reference", "authority", "decision_date", "year", "outcome", "remedy_by_authority",
-    "category", "received_date", "source", "row",
+    "reference",
+    "authority",
+    "decision_date",
+    "year",
+    "outcome",
+    "remedy_by_authority",
+    "category",
+    "received_date",
+    "source",
+    "row",
 )
 COMPLIANCE_COLUMNS = ("reference", "authority", "date_recorded", "year", "outcome", "source", "row")
 COUNT_COLUMNS = (*oc.OUTCOMES, "remedy_by_authority", *oc.COMPLIANCE_OUTCOMES)
@@ -156,8 +164,9 @@ def _find_header(rows: list[list[object]], mapping: Mapping[str, str] | None) ->
     return best
 
 
-def _read_workbook(p: Path, sheet: str | None, kind: str,
-                   mapping: Mapping[str, str] | None) -> list[RawSheet]:
+def _read_workbook(
+    p: Path, sheet: str | None, kind: str, mapping: Mapping[str, str] | None
+) -> list[RawSheet]:
     import fastexcel
 
     try:
@@ -213,7 +222,9 @@ def _first_rows(p: Path) -> dict[str, int]:
             rels = z.read("xl/_rels/workbook.xml.rels")
             targets = {
                 m.group(1).decode(): m.group(2).decode()
-                for m in re.finditer(rb'<Relationship[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels)
+                for m in re.finditer(
+                    rb'<Relationship[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels
+                )
             }
             targets.update(
                 {
@@ -246,8 +257,11 @@ def _first_rows(p: Path) -> dict[str, int]:
 
 def _xml_unescape(s: str) -> str:
     return (
-        s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-        .replace("&apos;", "'").replace("&amp;", "&")
+        s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
     )
 
 
@@ -393,7 +407,10 @@ def read_file(
         seen = "; ".join(
             f"{r.label}: {', '.join(str(h) for h in r.header if h)}" for r in labels[:3]
         )
-        msg = f"{path}: no sheet has the columns of decisions, compliance outcomes or a published table"
+        msg = (
+            f"{path}: no sheet has the columns of decisions, compliance outcomes or a "
+            "published table"
+        )
         raise DataError(
             msg + (f" (headers found: {seen})" if seen else " (no header row found)"),
             hint="name the columns with --map FIELD=HEADER, e.g. --map outcome=Result",
@@ -439,7 +456,9 @@ class _Loc:
         return str(self.raw.header[self.fields[fname]])
 
     def at(self, fname: str, rows: list[int]) -> str:
-        return f"{where(self.raw.file, self.raw.sheet)}, {rows_text(rows)}, column {self.col(fname)!r}"
+        return (
+            f"{where(self.raw.file, self.raw.sheet)}, {rows_text(rows)}, column {self.col(fname)!r}"
+        )
 
 
 def _text(frame: pd.DataFrame, fields: Mapping[str, int], fname: str) -> pd.Series:
@@ -451,13 +470,16 @@ def _text(frame: pd.DataFrame, fields: Mapping[str, int], fname: str) -> pd.Seri
     return stripped.where(stripped.astype(str) != "", None)
 
 
-def _require(frame: pd.DataFrame, fields: Mapping[str, int], need: Sequence[str], loc: _Loc,
-             kind: str) -> None:
+def _require(
+    frame: pd.DataFrame, fields: Mapping[str, int], need: Sequence[str], loc: _Loc, kind: str
+) -> None:
     missing = [f for f in need if f not in fields]
     if missing:
         from .headers import ALIASES
 
-        names = "; ".join(f"{f} (e.g. {', '.join(repr(a) for a in ALIASES[f][:3])})" for f in missing)
+        names = "; ".join(
+            f"{f} (e.g. {', '.join(repr(a) for a in ALIASES[f][:3])})" for f in missing
+        )
         raise DataError(
             f"{loc.raw.label}: looks like {kind} but has no column for {names}",
             hint="name it with --map FIELD=HEADER",
@@ -473,8 +495,9 @@ def _blank_check(values: pd.Series, rows: pd.Series, fname: str, loc: _Loc) -> N
         raise DataError(f"{loc.at(fname, bad)}: blank {fname.replace('_', ' ')}")
 
 
-def _codes(values: pd.Series, rows: pd.Series, fn: object, fname: str, loc: _Loc,
-           what: str) -> pd.Series:
+def _codes(
+    values: pd.Series, rows: pd.Series, fn: object, fname: str, loc: _Loc, what: str
+) -> pd.Series:
     """Map each distinct value once with ``fn``; unknown values are an error listing each with
     its rows."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
@@ -490,7 +513,8 @@ def _codes(values: pd.Series, rows: pd.Series, fn: object, fname: str, loc: _Loc
         more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
         raise DataError(
             f"{where(loc.raw.file, loc.raw.sheet)}, column {loc.col(fname)!r}: unknown {what} "
-            + ", ".join(parts) + more
+            + ", ".join(parts)
+            + more
         )
     lookup = pd.Series([*mapped, None], dtype=object)
     return pd.Series(lookup.take(codes).to_numpy(), index=values.index, dtype=object)
@@ -525,8 +549,9 @@ def parse_date(text: object) -> dt.date | None:
     return None
 
 
-def _dates(values: pd.Series, rows: pd.Series, fname: str, loc: _Loc, today: dt.date | None,
-           required: bool) -> pd.Series:
+def _dates(
+    values: pd.Series, rows: pd.Series, fname: str, loc: _Loc, today: dt.date | None, required: bool
+) -> pd.Series:
     """Parse a date column (each distinct value once); errors name the rows and the values."""
     if required:
         _blank_check(values, rows, fname, loc)
@@ -546,7 +571,10 @@ def _source(loc: _Loc) -> str:
 
 
 def _decisions(
-    frame: pd.DataFrame, rows: pd.Series, fields: dict[str, int], loc: _Loc,
+    frame: pd.DataFrame,
+    rows: pd.Series,
+    fields: dict[str, int],
+    loc: _Loc,
     today: dt.date | None,
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     _require(frame, fields, _DECISION_REQUIRED, loc, "one row per decision")
@@ -554,15 +582,22 @@ def _decisions(
     for f in ("reference", "authority"):
         out[f] = _text(frame, fields, f)
         _blank_check(out[f], rows, f, loc)
-    out["decision_date"] = _dates(_text(frame, fields, "decision_date"), rows, "decision_date",
-                                  loc, today, True)
+    out["decision_date"] = _dates(
+        _text(frame, fields, "decision_date"), rows, "decision_date", loc, today, True
+    )
     out["year"] = years_of(out["decision_date"])
     outcome = _text(frame, fields, "outcome")
     _blank_check(outcome, rows, "outcome", loc)
     out["outcome"] = _codes(outcome, rows, oc.outcome_code, "outcome", loc, "outcome")
     if "remedy_by_authority" in fields:
-        remedy = _codes(_text(frame, fields, "remedy_by_authority"), rows, oc.flag_value,
-                        "remedy_by_authority", loc, "yes/no value")
+        remedy = _codes(
+            _text(frame, fields, "remedy_by_authority"),
+            rows,
+            oc.flag_value,
+            "remedy_by_authority",
+            loc,
+            "yes/no value",
+        )
         remedy = remedy.fillna(False).astype(bool)
         wrong = remedy & (out["outcome"] != oc.UPHELD)
         if wrong.any():
@@ -575,8 +610,9 @@ def _decisions(
         out["remedy_by_authority"] = False
     out["category"] = _text(frame, fields, "category")
     if "received_date" in fields:
-        out["received_date"] = _dates(_text(frame, fields, "received_date"), rows,
-                                      "received_date", loc, today, False)
+        out["received_date"] = _dates(
+            _text(frame, fields, "received_date"), rows, "received_date", loc, today, False
+        )
     else:
         out["received_date"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us]")
     out["source"] = _source(loc)
@@ -596,26 +632,33 @@ def _decisions(
     return out.reset_index(drop=True)[list(DECISION_COLUMNS)], compliance
 
 
-def _compliance(frame: pd.DataFrame, rows: pd.Series, fields: dict[str, int], loc: _Loc,
-                today: dt.date | None) -> pd.DataFrame:
+def _compliance(
+    frame: pd.DataFrame, rows: pd.Series, fields: dict[str, int], loc: _Loc, today: dt.date | None
+) -> pd.DataFrame:
     comp_field = "compliance_outcome" if "compliance_outcome" in fields else "outcome"
     _require(frame, fields, _COMPLIANCE_REQUIRED, loc, "compliance outcomes")
     return _compliance_rows(frame, rows, fields, loc, today, comp_field)
 
 
-def _compliance_rows(frame: pd.DataFrame, rows: pd.Series, fields: dict[str, int], loc: _Loc,
-                     today: dt.date | None, comp_field: str) -> pd.DataFrame:
+def _compliance_rows(
+    frame: pd.DataFrame,
+    rows: pd.Series,
+    fields: dict[str, int],
+    loc: _Loc,
+    today: dt.date | None,
+    comp_field: str,
+) -> pd.DataFrame:
     out = pd.DataFrame(index=frame.index)
     out["reference"] = _text(frame, fields, "reference")
     out["authority"] = _text(frame, fields, "authority")
     _blank_check(out["authority"], rows, "authority", loc)
-    out["date_recorded"] = _dates(_text(frame, fields, "date_recorded"), rows, "date_recorded",
-                                  loc, today, True)
+    out["date_recorded"] = _dates(
+        _text(frame, fields, "date_recorded"), rows, "date_recorded", loc, today, True
+    )
     out["year"] = years_of(out["date_recorded"])
     value = _text(frame, fields, comp_field)
     _blank_check(value, rows, comp_field, loc)
-    out["outcome"] = _codes(value, rows, oc.compliance_code, comp_field, loc,
-                            "compliance outcome")
+    out["outcome"] = _codes(value, rows, oc.compliance_code, comp_field, loc, "compliance outcome")
     out["source"] = _source(loc)
     out["row"] = rows
     return out.reset_index(drop=True)[list(COMPLIANCE_COLUMNS)]
@@ -639,18 +682,18 @@ def _counts(values: pd.Series, rows: pd.Series, fname: str, loc: _Loc) -> pd.Ser
         )
     neg = num.notna() & (num < 0)
     if neg.any():
-        raise DataError(
-            f"{loc.at(fname, rows[neg].tolist())}: {values[neg].iloc[0]!r} is negative"
-        )
+        raise DataError(f"{loc.at(fname, rows[neg].tolist())}: {values[neg].iloc[0]!r} is negative")
     return num.astype("Int64")
 
 
-def _published(frame: pd.DataFrame, rows: pd.Series, fields: dict[str, int], loc: _Loc,
-               year: str | None) -> pd.DataFrame:
+def _published(
+    frame: pd.DataFrame, rows: pd.Series, fields: dict[str, int], loc: _Loc, year: str | None
+) -> pd.DataFrame:
     out = pd.DataFrame(index=frame.index)
     out["authority"] = _text(frame, fields, "authority")
     _blank_check(out["authority"], rows, "authority", loc)
     if "year" in fields:
+
         def _year(v: object) -> str | None:
             try:
                 return parse_year(v)
@@ -685,16 +728,25 @@ def check_duplicates(ds: Dataset) -> None:
     published table) is an error naming both places; exact repeats are dropped."""
     if len(ds.decisions):
         ds.decisions = _dedupe(
-            ds.decisions, ["reference"],
-            ["authority", "decision_date", "outcome", "remedy_by_authority", "category",
-             "received_date"],
+            ds.decisions,
+            ["reference"],
+            [
+                "authority",
+                "decision_date",
+                "outcome",
+                "remedy_by_authority",
+                "category",
+                "received_date",
+            ],
             "case reference",
         )
     if len(ds.compliance):
         with_ref = ds.compliance[ds.compliance["reference"].notna()]
         without = ds.compliance[ds.compliance["reference"].isna()]
         with_ref = _dedupe(
-            with_ref, ["reference"], ["authority", "date_recorded", "outcome"],
+            with_ref,
+            ["reference"],
+            ["authority", "date_recorded", "outcome"],
             "compliance outcome for case reference",
         )
         ds.compliance = pd.concat([with_ref, without], ignore_index=True)
@@ -706,8 +758,9 @@ def check_duplicates(ds: Dataset) -> None:
         if dup.any():
             first = ds.published[dup].iloc[0]
             same = ds.published[dup & (key == key[dup].iloc[0])]
-            places = " and ".join(f"{s}, row {r}" for s, r in zip(same["source"], same["row"],
-                                                                   strict=True))
+            places = " and ".join(
+                f"{s}, row {r}" for s, r in zip(same["source"], same["row"], strict=True)
+            )
             raise DataError(
                 f"{first['authority']!r} {first['year']} appears twice in the published table: "
                 f"{places}"
@@ -724,7 +777,8 @@ def _dedupe(frame: pd.DataFrame, key: list[str], content: list[str], what: str) 
     if clash.any():
         ref = distinct[clash].iloc[0][key[0]]
         rows = frame[frame[key[0]] == ref]
-        places = " and ".join(f"{s}, row {r}" for s, r in zip(rows["source"], rows["row"],
-                                                               strict=True))
+        places = " and ".join(
+            f"{s}, row {r}" for s, r in zip(rows["source"], rows["row"], strict=True)
+        )
         raise DataError(f"{what} {ref!r} appears twice with different contents: {places}")
     return frame.drop_duplicates(key, keep="first").reset_index(drop=True)

@@ -13,7 +13,7 @@ NA = "n/a"
 
 
 def rate(numerator: float | None, denominator: float | None) -> float | None:
-    """Percentage ``100 * numerator / denominator``; ``None`` for an empty or unknown denominator."""
+    """Percentage ``100 * numerator / denominator``; None for an empty or unknown denominator."""
     if numerator is None or denominator is None:
         return None
     if _missing(numerator) or _missing(denominator) or denominator == 0:

@@ -140,8 +140,9 @@ class Store:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as e:
-                raise StoreError(f"cannot create the store's folder {self.path.parent}: "
-                                 f"{e.strerror}") from None
+                raise StoreError(
+                    f"cannot create the store's folder {self.path.parent}: {e.strerror}"
+                ) from None
         try:
             self.db = sqlite3.connect(self.path, timeout=120, isolation_level=None)
             self.db.execute("PRAGMA foreign_keys = ON")
@@ -162,8 +163,9 @@ class Store:
 
     def _check_schema(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        tables = {r[0] for r in self.db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = {
+            r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
         if version == 0 and tables:
             raise StoreError(
                 f"{self.path}: a SQLite file that is not an lgsco-stats store (no schema version)"
@@ -176,7 +178,8 @@ class Store:
         if version < SCHEMA_VERSION:
             # One script, one transaction: a store is created whole or not at all.
             self.db.executescript(
-                "BEGIN IMMEDIATE;" + _SCHEMA
+                "BEGIN IMMEDIATE;"
+                + _SCHEMA
                 + f"INSERT OR REPLACE INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}');"
                 + f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
             )
@@ -235,8 +238,15 @@ class Store:
                     )
                     years.update(compliance["year"].unique())
                 if len(published):
-                    cols = ["authority_key", "year", "authority", "gss_code", *COUNT_COLUMNS,
-                            "source", "row"]
+                    cols = [
+                        "authority_key",
+                        "year",
+                        "authority",
+                        "gss_code",
+                        *COUNT_COLUMNS,
+                        "source",
+                        "row",
+                    ]
                     marks = ",".join("?" * len(cols))
                     db.executemany(
                         f"INSERT OR REPLACE INTO published ({','.join(cols)}) VALUES ({marks})",
@@ -246,15 +256,20 @@ class Store:
                 if files:
                     db.execute(
                         "INSERT OR REPLACE INTO loads VALUES (?,?,?,?,?,?)",
-                        (file_hash(files), ", ".join(Path(f).name for f in files),
-                         dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                         len(decisions), len(compliance), len(published)),
+                        (
+                            file_hash(files),
+                            ", ".join(Path(f).name for f in files),
+                            dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                            len(decisions),
+                            len(compliance),
+                            len(published),
+                        ),
                     )
         except sqlite3.DatabaseError as e:
-            raise StoreError(f"{self.path}: the load was not saved ({e}); the store is "
-                             "unchanged") from None
-        return LoadSummary(len(decisions), len(compliance), len(published),
-                           tuple(sorted(years)))
+            raise StoreError(
+                f"{self.path}: the load was not saved ({e}); the store is unchanged"
+            ) from None
+        return LoadSummary(len(decisions), len(compliance), len(published), tuple(sorted(years)))
 
     # ----------------------------------------------------------------- reading
 
@@ -276,15 +291,18 @@ class Store:
         if years is not None:
             where = f"WHERE year IN ({','.join('?' * len(years))})"
             params = tuple(years)
-        dec = pd.read_sql_query(
-            f"SELECT * FROM decision_counts {where}", self.db, params=params)
-        comp = pd.read_sql_query(
-            f"SELECT * FROM compliance_counts {where}", self.db, params=params)
+        dec = pd.read_sql_query(f"SELECT * FROM decision_counts {where}", self.db, params=params)
+        comp = pd.read_sql_query(f"SELECT * FROM compliance_counts {where}", self.db, params=params)
         pub = pd.read_sql_query(
             f"SELECT authority_key, year, authority, gss_code, {', '.join(COUNT_COLUMNS)} "
-            f"FROM published {where}", self.db, params=params)
-        for frame, cols in ((dec, [*oc.OUTCOMES, "remedy_by_authority"]),
-                            (comp, list(oc.COMPLIANCE_OUTCOMES))):
+            f"FROM published {where}",
+            self.db,
+            params=params,
+        )
+        for frame, cols in (
+            (dec, [*oc.OUTCOMES, "remedy_by_authority"]),
+            (comp, list(oc.COMPLIANCE_OUTCOMES)),
+        ):
             for c in COUNT_COLUMNS:
                 if c not in frame:
                     frame[c] = pd.NA
@@ -310,7 +328,10 @@ class Store:
             params = tuple(years)
         return pd.read_sql_query(
             "SELECT authority_key, year, category, count(*) AS decisions FROM decisions "
-            f"{where} GROUP BY authority_key, year, category", self.db, params=params)
+            f"{where} GROUP BY authority_key, year, category",
+            self.db,
+            params=params,
+        )
 
     def table(self, name: str) -> pd.DataFrame:
         if name not in ("decisions", "compliance", "published", "loads"):
@@ -323,12 +344,14 @@ class Store:
         problems += [f"foreign key: {r}" for r in self.db.execute("PRAGMA foreign_key_check")]
         bad = self.db.execute(
             f"SELECT count(*) FROM decisions WHERE outcome NOT IN "
-            f"({','.join(repr(o) for o in oc.OUTCOMES)})").fetchone()[0]
+            f"({','.join(repr(o) for o in oc.OUTCOMES)})"
+        ).fetchone()[0]
         if bad:
             problems.append(f"{bad} decisions have an unknown outcome")
         bad = self.db.execute(
             f"SELECT count(*) FROM compliance WHERE outcome NOT IN "
-            f"({','.join(repr(o) for o in oc.COMPLIANCE_OUTCOMES)})").fetchone()[0]
+            f"({','.join(repr(o) for o in oc.COMPLIANCE_OUTCOMES)})"
+        ).fetchone()[0]
         if bad:
             problems.append(f"{bad} compliance outcomes are unknown")
         return problems
@@ -346,11 +369,19 @@ def _objects(series: pd.Series) -> list[object]:
 
 def _decision_rows(d: pd.DataFrame) -> Iterator[tuple[object, ...]]:
     return zip(
-        _objects(d["reference"]), _objects(d["authority"]), _objects(d["gss_code"]),
-        _objects(d["authority_key"]), _objects(d["year"]), _iso(d["decision_date"]),
-        _objects(d["outcome"]), d["remedy_by_authority"].astype(int).tolist(),
-        _objects(d["category"]), _iso(d["received_date"]), _objects(d["source"]),
-        d["row"].astype(int).tolist(), strict=True,
+        _objects(d["reference"]),
+        _objects(d["authority"]),
+        _objects(d["gss_code"]),
+        _objects(d["authority_key"]),
+        _objects(d["year"]),
+        _iso(d["decision_date"]),
+        _objects(d["outcome"]),
+        d["remedy_by_authority"].astype(int).tolist(),
+        _objects(d["category"]),
+        _iso(d["received_date"]),
+        _objects(d["source"]),
+        d["row"].astype(int).tolist(),
+        strict=True,
     )
 
 
@@ -358,16 +389,25 @@ def _compliance_rows(c: pd.DataFrame) -> Iterator[tuple[object, ...]]:
     refs = _objects(c["reference"])
     sources = _objects(c["source"])
     rows = c["row"].astype(int).tolist()
-    keys = [r if r is not None else f"{s}#{n}" for r, s, n in zip(refs, sources, rows,
-                                                                   strict=True)]
+    keys = [r if r is not None else f"{s}#{n}" for r, s, n in zip(refs, sources, rows, strict=True)]
     return zip(
-        keys, refs, _objects(c["authority"]), _objects(c["gss_code"]),
-        _objects(c["authority_key"]), _objects(c["year"]), _iso(c["date_recorded"]),
-        _objects(c["outcome"]), sources, rows, strict=True,
+        keys,
+        refs,
+        _objects(c["authority"]),
+        _objects(c["gss_code"]),
+        _objects(c["authority_key"]),
+        _objects(c["year"]),
+        _iso(c["date_recorded"]),
+        _objects(c["outcome"]),
+        sources,
+        rows,
+        strict=True,
     )
 
 
 def _plain_rows(frame: pd.DataFrame) -> list[tuple[object, ...]]:
     cols = [_objects(frame[c]) for c in frame.columns]
-    return [tuple(int(v) if hasattr(v, "__index__") and not isinstance(v, bool) else v
-                  for v in row) for row in zip(*cols, strict=True)]
+    return [
+        tuple(int(v) if hasattr(v, "__index__") and not isinstance(v, bool) else v for v in row)
+        for row in zip(*cols, strict=True)
+    ]

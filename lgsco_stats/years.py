@@ -12,9 +12,7 @@ import pandas as pd
 
 from .errors import UsageError
 
-_LABEL = re.compile(
-    r"^\s*(?:fy\s*)?(\d{4})\s*[-/–_ ]\s*(\d{2}|\d{4})\s*$", re.IGNORECASE
-)
+_LABEL = re.compile(r"^\s*(?:fy\s*)?(\d{4})\s*[-/–_ ]\s*(\d{2}|\d{4})\s*$", re.IGNORECASE)
 _ENDING = re.compile(r"^\s*(?:ye|year ending|ending)?\s*(?:31\s*march\s*)?(\d{4})\s*$", re.I)
 
 
@@ -29,7 +27,7 @@ def start_year(label: str) -> int:
 
 
 def year_of(date: dt.date) -> str:
-    """The financial year a date falls in: 31 March 2020 → ``"2019-20"``, 1 April 2020 → ``"2020-21"``."""
+    """The financial year of a date: 31 March 2020 → ``"2019-20"``, 1 April 2020 → ``"2020-21"``."""
     return year_label(date.year if date.month >= 4 else date.year - 1)
 
 

@@ -36,8 +36,7 @@ class Cli:
         self.runner = CliRunner()
 
     def __call__(self, *args: str, input: str | None = None) -> Any:
-        return self.runner.invoke(app, [str(a) for a in args], input=input,
-                                  catch_exceptions=False)
+        return self.runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
 
 
 @pytest.fixture
@@ -57,20 +56,35 @@ def write_xlsx(path: Path, sheets: dict[str, Sequence[Sequence[Any]]]) -> Path:
     return path
 
 
-DECISION_HEADER = ("Reference", "Authority", "Decision date", "Outcome",
-                   "Remedy provided by authority", "Category")
+DECISION_HEADER = (
+    "Reference",
+    "Authority",
+    "Decision date",
+    "Outcome",
+    "Remedy provided by authority",
+    "Category",
+)
 
 
-def decisions_rows(spec: Sequence[tuple[str, str, int, str | None]],
-                   start: dt.date = dt.date(2019, 6, 1)) -> list[tuple[Any, ...]]:
+def decisions_rows(
+    spec: Sequence[tuple[str, str, int, str | None]], start: dt.date = dt.date(2019, 6, 1)
+) -> list[tuple[Any, ...]]:
     """Rows of a decisions sheet from ``(authority, outcome, how many, remedy flag)``."""
     rows: list[tuple[Any, ...]] = [DECISION_HEADER]
     n = 0
     for authority, outcome, count, remedy in spec:
         for _ in range(count):
             n += 1
-            rows.append((f"19 {n:03d} {n % 997:03d}", authority,
-                         dt.datetime.combine(start, dt.time()), outcome, remedy, "Housing"))
+            rows.append(
+                (
+                    f"19 {n:03d} {n % 997:03d}",
+                    authority,
+                    dt.datetime.combine(start, dt.time()),
+                    outcome,
+                    remedy,
+                    "Housing",
+                )
+            )
     return rows
 
 

@@ -75,10 +75,17 @@ def test_no_suggestion_for_nonsense() -> None:
 def test_members_per_year_match_the_register_readme() -> None:
     reg = register()
     # councils.README.md: 2019-20 county 26, district 192, metropolitan 36, London 33, unitary 56
-    counts = {g: len(reg.members(g, "2019-20")) for g in
-              ("county", "district", "metropolitan", "london_borough", "unitary")}
-    assert counts == {"county": 26, "district": 192, "metropolitan": 36, "london_borough": 33,
-                      "unitary": 56}
+    counts = {
+        g: len(reg.members(g, "2019-20"))
+        for g in ("county", "district", "metropolitan", "london_borough", "unitary")
+    }
+    assert counts == {
+        "county": 26,
+        "district": 192,
+        "metropolitan": 36,
+        "london_borough": 33,
+        "unitary": 56,
+    }
     # 2023-24: 21, 164, 36, 33, 63 (317 in all)
     assert sum(len(reg.members(g, "2023-24")) for g in counts) == 317
 

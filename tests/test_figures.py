@@ -83,8 +83,12 @@ def test_mean_benchmark_leaves_out_empty_denominators(figures: pd.DataFrame) -> 
     assert s["group_remedy_rate"] == pytest.approx((100 / 3 + 0) / 2)
     # compliance: only Southampton has outcomes -> 75
     assert s["group_compliance_rate"] == pytest.approx(75.0)
-    assert (s["group_councils"], s["group_uphold_councils"], s["group_remedy_councils"],
-            s["group_compliance_councils"]) == (3, 2, 2, 1)
+    assert (
+        s["group_councils"],
+        s["group_uphold_councils"],
+        s["group_remedy_councils"],
+        s["group_compliance_councils"],
+    ) == (3, 2, 2, 1)
     assert s["uphold_difference"] == pytest.approx(12.5)
     assert s["average"] == "mean"
 
@@ -127,9 +131,18 @@ def test_benchmark_table(figures: pd.DataFrame) -> None:
 
 def test_ties_in_mean_and_all_equal(make_xlsx) -> None:
     # Two councils, both 1 of 2 upheld: mean and pooled are both exactly 50.
-    path = make_xlsx({"Decisions": decisions_rows([
-        ("Leeds", "Upheld", 1, None), ("Leeds", "Not upheld", 1, None),
-        ("Bradford", "Upheld", 1, None), ("Bradford", "Not upheld", 1, None)])})
+    path = make_xlsx(
+        {
+            "Decisions": decisions_rows(
+                [
+                    ("Leeds", "Upheld", 1, None),
+                    ("Leeds", "Not upheld", 1, None),
+                    ("Bradford", "Upheld", 1, None),
+                    ("Bradford", "Not upheld", 1, None),
+                ]
+            )
+        }
+    )
     for avg in ("mean", "pooled"):
         f = figures_of(read_file(path), average=avg)
         assert f["group_uphold_rate"].tolist() == [50.0, 50.0]
@@ -137,9 +150,17 @@ def test_ties_in_mean_and_all_equal(make_xlsx) -> None:
 
 
 PUBLISHED = [
-    ("Authority", "Year", "Advice given", "Closed after initial enquiries", "Incomplete/Invalid",
-     "Referred back for local resolution", "Not upheld", "Upheld",
-     "Satisfactory remedy provided by authority"),
+    (
+        "Authority",
+        "Year",
+        "Advice given",
+        "Closed after initial enquiries",
+        "Incomplete/Invalid",
+        "Referred back for local resolution",
+        "Not upheld",
+        "Upheld",
+        "Satisfactory remedy provided by authority",
+    ),
     ("Leeds City Council", "2022-23", 3, 40, 10, 50, 17, 37, 5),
     ("Bradford", "2022-23", 1, 30, 5, 40, 10, None, 2),
     ("Kent County Council", "2022/23", 0, 60, 12, 70, 8, 53, 4),
@@ -176,12 +197,24 @@ def test_published_table_needs_year(make_xlsx) -> None:
 
 def test_council_figures_from_counts_directly() -> None:
     # The library works on a counts frame without any file.
-    counts = pd.DataFrame({
-        "authority_key": ["E06000045"], "year": ["2019-20"], "authority": ["Southampton"],
-        "gss_code": ["E06000045"], "advice_given": [0], "closed_after_initial_enquiries": [0],
-        "incomplete_invalid": [0], "referred_back": [0], "not_upheld": [1], "upheld": [1],
-        "remedy_by_authority": [0], "complied": [11], "complied_late": [0], "not_complied": [1],
-    })
+    counts = pd.DataFrame(
+        {
+            "authority_key": ["E06000045"],
+            "year": ["2019-20"],
+            "authority": ["Southampton"],
+            "gss_code": ["E06000045"],
+            "advice_given": [0],
+            "closed_after_initial_enquiries": [0],
+            "incomplete_invalid": [0],
+            "referred_back": [0],
+            "not_upheld": [1],
+            "upheld": [1],
+            "remedy_by_authority": [0],
+            "complied": [11],
+            "complied_late": [0],
+            "not_complied": [1],
+        }
+    )
     for c in counts.columns[4:]:
         counts[c] = counts[c].astype("Int64")
     f = council_figures(counts)

@@ -14,11 +14,27 @@ from tests.conftest import decisions_rows
 
 def test_title_rows_and_aliases(make_xlsx) -> None:
     rows = [
-        ("Decisions made 2019-20",), (), ("Source: case system",),
-        ("Case Ref.", "Council", "Date decided", "Decision", "Remedied by authority",
-         "Service area", "Date received"),
-        ("19 000 001", "Kent", dt.datetime(2019, 5, 1), "Upheld", "yes", "Housing",
-         dt.datetime(2019, 1, 2)),
+        ("Decisions made 2019-20",),
+        (),
+        ("Source: case system",),
+        (
+            "Case Ref.",
+            "Council",
+            "Date decided",
+            "Decision",
+            "Remedied by authority",
+            "Service area",
+            "Date received",
+        ),
+        (
+            "19 000 001",
+            "Kent",
+            dt.datetime(2019, 5, 1),
+            "Upheld",
+            "yes",
+            "Housing",
+            dt.datetime(2019, 1, 2),
+        ),
         ("19 000 002", "Kent", dt.datetime(2019, 6, 1), "Not upheld", None, None, None),
     ]
     ds = read_file(make_xlsx({"Sheet1": rows}))
@@ -79,8 +95,13 @@ def test_unparseable_date_names_file_sheet_row_column(make_xlsx) -> None:
 
 
 def test_unknown_outcomes_listed_with_rows(make_xlsx) -> None:
-    rows = decisions_rows([("Kent", "Upheld", 2, None), ("Kent", "Withdrawn", 2, None),
-                           ("Kent", "Fault found", 1, None)])
+    rows = decisions_rows(
+        [
+            ("Kent", "Upheld", 2, None),
+            ("Kent", "Withdrawn", 2, None),
+            ("Kent", "Fault found", 1, None),
+        ]
+    )
     with pytest.raises(DataError) as e:
         read_file(make_xlsx({"Decisions": rows}))
     msg = str(e.value)
@@ -116,8 +137,11 @@ def test_same_reference_twice(make_xlsx) -> None:
     ds = read_file(make_xlsx({"D": rows}))
     assert len(ds.decisions) == 2
     rows.append((rows[1][0], "Kent", rows[1][2], "Not upheld", None, None))
-    with pytest.raises(DataError, match=r"'19 001 001' appears twice with different contents.*"
-                                        r"row 2 and .*row 5"):
+    with pytest.raises(
+        DataError,
+        match=r"'19 001 001' appears twice with different contents.*"
+        r"row 2 and .*row 5",
+    ):
         read_file(make_xlsx({"D": rows}, name="dup.xlsx"))
 
 
@@ -145,16 +169,31 @@ def test_mapping_for_unknown_headers(make_xlsx) -> None:
     path = make_xlsx({"D": rows})
     with pytest.raises(DataError, match="no header row found"):
         read_file(path)
-    ds = read_file(path, mapping={"reference": "Case", "authority": "Body",
-                                  "decision_date": "When", "outcome": "Result"})
+    ds = read_file(
+        path,
+        mapping={
+            "reference": "Case",
+            "authority": "Body",
+            "decision_date": "When",
+            "outcome": "Result",
+        },
+    )
     assert ds.decisions["outcome"].tolist() == ["upheld"]
 
 
 def test_compliance_columns_on_the_decision_rows(make_xlsx) -> None:
-    rows = [("Reference", "Authority", "Decision date", "Outcome", "Compliance outcome",
-             "Date recorded"),
-            ("1", "Kent", "2019-05-01", "Upheld", "Complied late", "2020-04-02"),
-            ("2", "Kent", "2019-05-01", "Not upheld", None, None)]
+    rows = [
+        (
+            "Reference",
+            "Authority",
+            "Decision date",
+            "Outcome",
+            "Compliance outcome",
+            "Date recorded",
+        ),
+        ("1", "Kent", "2019-05-01", "Upheld", "Complied late", "2020-04-02"),
+        ("2", "Kent", "2019-05-01", "Not upheld", None, None),
+    ]
     ds = read_file(make_xlsx({"D": rows}))
     assert len(ds.decisions) == 2
     # counted in the year it was recorded, not the year of the decision
@@ -162,8 +201,9 @@ def test_compliance_columns_on_the_decision_rows(make_xlsx) -> None:
 
 
 def test_sheet_option(make_xlsx) -> None:
-    path = make_xlsx({"A": decisions_rows([("Kent", "Upheld", 1, None)]),
-                      "B": [("Notes",), ("nothing here",)]})
+    path = make_xlsx(
+        {"A": decisions_rows([("Kent", "Upheld", 1, None)]), "B": [("Notes",), ("nothing here",)]}
+    )
     assert len(read_file(path, sheet="A").decisions) == 1
     with pytest.raises(UsageError, match="no sheet named 'C'; sheets: A, B"):
         read_file(path, sheet="C")
@@ -183,7 +223,9 @@ def test_csv_utf8_bom_and_cp1252(tmp_path: Path) -> None:
 
 
 def test_csv_semicolons_and_title_line(tmp_path: Path) -> None:
-    text = "Decisions export;;;\nReference;Authority;Decision date;Outcome\n1;Kent;2019-05-01;Upheld\n"
+    text = (
+        "Decisions export;;;\nReference;Authority;Decision date;Outcome\n1;Kent;2019-05-01;Upheld\n"
+    )
     (tmp_path / "semi.csv").write_text(text, encoding="utf-8")
     d = read_file(tmp_path / "semi.csv").decisions
     assert d["authority"].tolist() == ["Kent"] and d["row"].tolist() == [3]

@@ -35,8 +35,17 @@ def test_published_figures(num: int, den: int, published: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(87.5, "88"), (0.5, "1"), (2.5, "3"), (1.5, "2"), (86.49, "86"), (99.5, "100"),
-     (0.0, "0"), (100.0, "100"), (12.5, "13")],
+    [
+        (87.5, "88"),
+        (0.5, "1"),
+        (2.5, "3"),
+        (1.5, "2"),
+        (86.49, "86"),
+        (99.5, "100"),
+        (0.0, "0"),
+        (100.0, "100"),
+        (12.5, "13"),
+    ],
 )
 def test_halves_round_up(value: float, expected: str) -> None:
     # Python's round(2.5) == 2 and round(12.5) == 12: half to even, which the Ombudsman doesn't use.

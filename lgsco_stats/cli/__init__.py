@@ -10,9 +10,9 @@ import os
 import sys
 from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
+from typer.exceptions import Abort, Exit, TyperException
 
 from ..errors import LgscoError
 
@@ -22,7 +22,7 @@ _DEBUG = {"on": bool(os.environ.get("LGSCO_STATS_DEBUG"))}
 class _Group(TyperGroup):
     """Renders the library's errors as one line and an exit code; a traceback only with --debug."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:
         from . import render
 
         try:
@@ -32,7 +32,7 @@ class _Group(TyperGroup):
                 raise
             render.error(e.message, e.hint)
             raise typer.Exit(e.exit_code) from None
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except (Exit, Abort, TyperException):
             raise
         except KeyboardInterrupt:
             render.error("interrupted")
@@ -70,8 +70,9 @@ app = typer.Typer(
 @app.callback()
 def _root(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.",
-                                          is_eager=True)] = False,
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", is_eager=True)
+    ] = False,
 ) -> None:
     if version:
         from importlib.metadata import PackageNotFoundError

@@ -21,12 +21,22 @@ class SortBy(str, Enum):
 def compare(
     type_: TypeOpt = None,
     year: YearOpt = None,
-    sort: Annotated[SortBy, typer.Option(
-        "--sort", help="Order councils by a rate (highest first) or by name.",
-        case_sensitive=False)] = SortBy.uphold,
-    council: Annotated[str | None, typer.Option(
-        "--council", "-c", help="Highlight this council (and use its group when --type is "
-                                "not given).")] = None,
+    sort: Annotated[
+        SortBy,
+        typer.Option(
+            "--sort",
+            help="Order councils by a rate (highest first) or by name.",
+            case_sensitive=False,
+        ),
+    ] = SortBy.uphold,
+    council: Annotated[
+        str | None,
+        typer.Option(
+            "--council",
+            "-c",
+            help="Highlight this council (and use its group when --type is not given).",
+        ),
+    ] = None,
     average: AverageOpt = AverageKind.mean,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
@@ -60,8 +70,11 @@ def compare(
                 f"{target.name} is in the {GROUP_LABELS[target.type]} group, not "
                 f"{GROUP_LABELS[group]}; drop --type or choose --type {target.type}"
             )
-    how = (f"the mean of the councils' rates" if average.value == "mean"
-           else "the pooled rate of all the group's cases")
+    how = (
+        "the mean of the councils' rates"
+        if average.value == "mean"
+        else "the pooled rate of all the group's cases"
+    )
     if group is None:
         bench = group_benchmarks(figures, average.value)
         bench = bench[bench["year"] == chosen_year]
@@ -76,13 +89,27 @@ def compare(
             Column("type", "Group", lambda r: GROUP_LABELS[r["type"]]),
             Column("councils", "Councils with data", numeric=True),
             Column("uphold_rate", "Upheld", pct("uphold_rate", "uphold_councils"), numeric=True),
-            Column("compliance_rate", "Complied",
-                   pct("compliance_rate", "compliance_councils"), numeric=True),
-            Column("remedy_rate", "Remedied by council",
-                   pct("remedy_rate", "remedy_councils"), numeric=True),
+            Column(
+                "compliance_rate",
+                "Complied",
+                pct("compliance_rate", "compliance_councils"),
+                numeric=True,
+            ),
+            Column(
+                "remedy_rate",
+                "Remedied by council",
+                pct("remedy_rate", "remedy_councils"),
+                numeric=True,
+            ),
         ]
-        render.emit(rows, fmt, output, columns=columns, keys=list(bench.columns),
-                    title=f"Group averages {chosen_year} ({how})")
+        render.emit(
+            rows,
+            fmt,
+            output,
+            columns=columns,
+            keys=list(bench.columns),
+            title=f"Group averages {chosen_year} ({how})",
+        )
         return
     members = figures[(figures["type"] == group) & figures["in_group"]].copy()
     if members.empty:
@@ -92,29 +119,41 @@ def compare(
     else:
         rate = f"{sort.value}_rate"
         assert rate in RATES
-        members = members.sort_values([rate, "council"], ascending=[False, True],
-                                      na_position="last", kind="stable")
+        members = members.sort_values(
+            [rate, "council"], ascending=[False, True], na_position="last", kind="stable"
+        )
     bench = group_benchmarks(figures, average.value)
     b = bench[(bench["type"] == group) & (bench["year"] == chosen_year)].iloc[0]
-    footer = [{
-        "council": f"{GROUP_LABELS[group]} average ({b['councils']} councils)",
-        "uphold_rate": b["uphold_rate"], "compliance_rate": b["compliance_rate"],
-        "remedy_rate": b["remedy_rate"], "group_uphold_rate": b["uphold_rate"],
-        "group_compliance_rate": b["compliance_rate"], "group_remedy_rate": b["remedy_rate"],
-        "decisions": "", "_benchmark": True,
-    }]
+    footer = [
+        {
+            "council": f"{GROUP_LABELS[group]} average ({b['councils']} councils)",
+            "uphold_rate": b["uphold_rate"],
+            "compliance_rate": b["compliance_rate"],
+            "remedy_rate": b["remedy_rate"],
+            "group_uphold_rate": b["uphold_rate"],
+            "group_compliance_rate": b["compliance_rate"],
+            "group_remedy_rate": b["remedy_rate"],
+            "decisions": "",
+            "_benchmark": True,
+        }
+    ]
     code = target.gss_code if target else None
     notes = [
         SMALL_NOTE,
         f"Group = {how}; upheld over {b['uphold_councils']} councils, complied over "
         f"{b['compliance_councils']}, remedied over {b['remedy_councils']} (councils with no "
-        "cases have no rate and are left out)." if average.value == "mean" else
-        f"Group = {how}.",
+        "cases have no rate and are left out)."
+        if average.value == "mean"
+        else f"Group = {how}.",
     ]
     render.emit(
-        records(members), fmt, output,
+        records(members),
+        fmt,
+        output,
         columns=figure_columns(with_year=False, with_type=False, differences=True),
-        keys=FIGURE_KEYS, title=f"{GROUP_LABELS[group]} {chosen_year}", notes=notes,
+        keys=FIGURE_KEYS,
+        title=f"{GROUP_LABELS[group]} {chosen_year}",
+        notes=notes,
         highlight=(lambda r: r.get("gss_code") == code) if code else None,
         footer=footer if fmt in (Format.table, Format.markdown) else (),
     )

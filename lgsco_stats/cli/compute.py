@@ -12,22 +12,43 @@ from .render import Format
 
 
 def compute(
-    files: Annotated[list[Path], typer.Argument(
-        help="Spreadsheets (.xlsx, .xls, .ods) or CSV files of decisions, compliance outcomes or "
-             "published per-council tables.",
-        exists=True, dir_okay=False, readable=True, show_default=False)],
-    sheet: Annotated[str | None, typer.Option(
-        "--sheet", help="Read only this sheet (default: every sheet).")] = None,
-    map_: Annotated[list[str] | None, typer.Option(
-        "--map", metavar="FIELD=HEADER",
-        help="Say which column holds a field, e.g. --map outcome=Result (repeatable).")] = None,
-    year: Annotated[str | None, typer.Option(
-        "--year", "-y", help="Year of a published table that has no Year column, e.g. "
-                             "2023-24.")] = None,
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Spreadsheets (.xlsx, .xls, .ods) or CSV files of decisions, compliance "
+            "outcomes or "
+            "published per-council tables.",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            show_default=False,
+        ),
+    ],
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Read only this sheet (default: every sheet).")
+    ] = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            metavar="FIELD=HEADER",
+            help="Say which column holds a field, e.g. --map outcome=Result (repeatable).",
+        ),
+    ] = None,
+    year: Annotated[
+        str | None,
+        typer.Option(
+            "--year", "-y", help="Year of a published table that has no Year column, e.g. 2023-24."
+        ),
+    ] = None,
     average: AverageOpt = AverageKind.mean,
-    store: Annotated[bool, typer.Option(
-        "--store/--no-store", help="Save what was loaded in the store (default) or only "
-                                   "compute from the files.")] = True,
+    store: Annotated[
+        bool,
+        typer.Option(
+            "--store/--no-store",
+            help="Save what was loaded in the store (default) or only compute from the files.",
+        ),
+    ] = True,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
@@ -67,7 +88,8 @@ def compute(
                 where = st.path
         else:
             counts = fg.combine_counts(
-                fg.decision_counts(dec), fg.compliance_counts(comp), fg.published_counts(pub))
+                fg.decision_counts(dec), fg.compliance_counts(comp), fg.published_counts(pub)
+            )
         figures = fg.council_figures(counts, reg, average.value)
     parts = []
     if len(ds.decisions):
@@ -80,21 +102,34 @@ def compute(
     render.message(said + (f"; saved in {where}." if store else " (not saved)."))
     import pandas as pd
 
-    bodies = fg.unmatched(pd.concat([x[["authority", "gss_code"]] for x in (dec, comp, pub)]),
-                          reg)
+    bodies = fg.unmatched(pd.concat([x[["authority", "gss_code"]] for x in (dec, comp, pub)]), reg)
     if bodies:
         names = ", ".join(n for n, _ in bodies[:8]) + (" …" if len(bodies) > 8 else "")
-        render.message(f"{len(bodies)} bodies outside the register of councils (their own "
-                       f"figures, no comparison group): {names}")
+        render.message(
+            f"{len(bodies)} bodies outside the register of councils (their own "
+            f"figures, no comparison group): {names}"
+        )
         for name, close in bodies:
             if close:
-                render.message(f"  {name!r}: did you mean {' or '.join(repr(c) for c in close)}?",
-                               style="yellow")
-    notes = [SMALL_NOTE,
-             f"Group = the {average.value} of the group's councils' rates"
-             + (" (councils with no cases left out)." if average.value == "mean"
-                else " (pooled: all the group's cases together).")]
+                render.message(
+                    f"  {name!r}: did you mean {' or '.join(repr(c) for c in close)}?",
+                    style="yellow",
+                )
+    notes = [
+        SMALL_NOTE,
+        f"Group = the {average.value} of the group's councils' rates"
+        + (
+            " (councils with no cases left out)."
+            if average.value == "mean"
+            else " (pooled: all the group's cases together)."
+        ),
+    ]
     render.emit(
-        records(figures), fmt, output, columns=figure_columns(), keys=FIGURE_KEYS,
-        title=f"Council figures {', '.join(years)}", notes=notes,
+        records(figures),
+        fmt,
+        output,
+        columns=figure_columns(),
+        keys=FIGURE_KEYS,
+        title=f"Council figures {', '.join(years)}",
+        notes=notes,
     )

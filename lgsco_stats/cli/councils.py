@@ -9,14 +9,28 @@ import typer
 from .options import FormatOpt, OutputOpt, TypeOpt, YearOpt
 from .render import Column, Format
 
-KEYS = ("gss_code", "name", "short_name", "type", "start_date", "end_date", "population",
-        "region", "aliases", "replaced_by")
+KEYS = (
+    "gss_code",
+    "name",
+    "short_name",
+    "type",
+    "start_date",
+    "end_date",
+    "population",
+    "region",
+    "aliases",
+    "replaced_by",
+)
 
 
 def councils(
-    query: Annotated[str | None, typer.Argument(
-        help="A council's name, short name, alias or GSS code (or part of a name).",
-        show_default=False)] = None,
+    query: Annotated[
+        str | None,
+        typer.Argument(
+            help="A council's name, short name, alias or GSS code (or part of a name).",
+            show_default=False,
+        ),
+    ] = None,
     type_: TypeOpt = None,
     year: YearOpt = None,
     fmt: FormatOpt = Format.table,
@@ -47,11 +61,16 @@ def councils(
         chosen = [c for c in chosen if c.existed_in(y)]
     rows: list[dict[str, Any]] = [
         {
-            "gss_code": c.gss_code, "name": c.name, "short_name": c.short_name, "type": c.type,
+            "gss_code": c.gss_code,
+            "name": c.name,
+            "short_name": c.short_name,
+            "type": c.type,
             "start_date": c.start_date.isoformat() if c.start_date else None,
             "end_date": c.end_date.isoformat() if c.end_date else None,
-            "population": c.population, "region": c.region,
-            "aliases": "; ".join(c.aliases), "replaced_by": "; ".join(c.replaced_by),
+            "population": c.population,
+            "region": c.region,
+            "aliases": "; ".join(c.aliases),
+            "replaced_by": "; ".join(c.replaced_by),
         }
         for c in chosen
     ]
@@ -61,12 +80,23 @@ def councils(
         Column("type", "Group", lambda r: GROUP_LABELS[r["type"]]),
         Column("start_date", "From", lambda r: r["start_date"] or "before 2015"),
         Column("end_date", "Until", lambda r: r["end_date"] or ""),
-        Column("population", "Population (2020)",
-               lambda r: f"{r['population']:,}" if r["population"] else "", numeric=True),
+        Column(
+            "population",
+            "Population (2020)",
+            lambda r: f"{r['population']:,}" if r["population"] else "",
+            numeric=True,
+        ),
         Column("region", "Region"),
     ]
     if len(rows) == 1 and fmt is Format.table:
         columns.append(Column("aliases", "Also called"))
     title = f"{len(rows)} council{'s' if len(rows) != 1 else ''}"
-    render.emit(rows, fmt, output, columns=columns, keys=KEYS, title=title,
-                notes=["Register: mySociety UK local authority names and codes (CC BY 4.0)."])
+    render.emit(
+        rows,
+        fmt,
+        output,
+        columns=columns,
+        keys=KEYS,
+        title=title,
+        notes=["Register: mySociety UK local authority names and codes (CC BY 4.0)."],
+    )

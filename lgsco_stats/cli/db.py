@@ -9,8 +9,9 @@ import typer
 
 from .options import DbOpt
 
-app = typer.Typer(help="The store: its path, an integrity check, and a full export.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="The store: its path, an integrity check, and a full export.", no_args_is_help=True
+)
 
 
 @app.command("path")
@@ -22,3 +23,61 @@ def path(db: DbOpt = None) -> None:
     from ..store import default_path
 
     typer.echo(str(db or default_path()))
+
+
+@app.command("check")
+def check(db: DbOpt = None) -> None:
+    """Check the store's integrity (SQLite's own check and the schema); exit 1 if it fails.
+
+    Example:  lgsco-stats db check
+    """
+    from ..errors import StoreError
+    from ..store import Store
+    from . import render
+
+    with Store(db, create=False) as st:
+        problems = st.check()
+        years = st.years()
+        n = {
+            t: st.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("decisions", "compliance", "published")
+        }
+    if problems:
+        raise StoreError(f"{st.path}: " + "; ".join(problems[:5]))
+    render.message(
+        f"{st.path}: ok ({n['decisions']:,} decisions, {n['compliance']:,} compliance outcomes, "
+        f"{n['published']:,} published rows; years {', '.join(years) or 'none'})"
+    )
+
+
+@app.command("export")
+def export(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="An .xlsx workbook (one sheet per table) or a .csv name (one CSV per table, "
+            "named NAME-decisions.csv and so on).",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ],
+    db: DbOpt = None,
+) -> None:
+    """Write everything in the store out: decisions, compliance outcomes, published rows and
+    every council's figures, so that nothing is locked in.
+
+    Cells that a spreadsheet would run as formulas (starting =, +, -, @) are written as text.
+
+    Example:  lgsco-stats db export everything.xlsx
+    """
+    from ..errors import UsageError
+    from ..export import export_store
+    from ..store import Store
+    from . import render
+
+    suffix = file.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise UsageError(f"{file}: export to a .xlsx or .csv file")
+    with Store(db, create=False) as st:
+        written = export_store(st, file)
+    render.message("Wrote " + ", ".join(str(p) for p in written))

@@ -26,29 +26,43 @@ class GroupType(str, Enum):
 
 FormatOpt = Annotated[
     Format,
-    typer.Option("--format", "-f", help="Output format: table, csv, json or markdown.",
-                 case_sensitive=False),
+    typer.Option(
+        "--format", "-f", help="Output format: table, csv, json or markdown.", case_sensitive=False
+    ),
 ]
 OutputOpt = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write to this file instead of stdout.",
-                 dir_okay=False, writable=True),
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to this file instead of stdout.",
+        dir_okay=False,
+        writable=True,
+    ),
 ]
 DbOpt = Annotated[
     Path | None,
-    typer.Option("--db", help="The store (default: $LGSCO_STATS_DB or the user data folder).",
-                 envvar="LGSCO_STATS_DB", dir_okay=False),
+    typer.Option(
+        "--db",
+        help="The store (default: $LGSCO_STATS_DB or the user data folder).",
+        envvar="LGSCO_STATS_DB",
+        dir_okay=False,
+    ),
 ]
 AverageOpt = Annotated[
     AverageKind,
-    typer.Option("--average", help="Group benchmark: the mean of the councils' rates, or the "
-                 "pooled rate (sum of numerators over sum of denominators).",
-                 case_sensitive=False),
+    typer.Option(
+        "--average",
+        help="Group benchmark: the mean of the councils' rates, or the "
+        "pooled rate (sum of numerators over sum of denominators).",
+        case_sensitive=False,
+    ),
 ]
 YearOpt = Annotated[
     str | None,
-    typer.Option("--year", "-y", help="Financial year, e.g. 2019-20 (the year ending 31 March "
-                 "2020)."),
+    typer.Option(
+        "--year", "-y", help="Financial year, e.g. 2019-20 (the year ending 31 March 2020)."
+    ),
 ]
 TypeOpt = Annotated[
     GroupType | None,

@@ -73,14 +73,11 @@ def plain(v: object) -> Any:
     return v
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def safe_cell(v: object) -> object:
-    """Neutralise text a spreadsheet would run as a formula (``=HYPERLINK(...)`` → ``'=HYP…``)."""
-    if isinstance(v, str) and v.startswith(FORMULA_START):
-        return "'" + v
-    return v
+    """Neutralise text a spreadsheet would run as a formula (see :mod:`lgsco_stats.export`)."""
+    from ..export import neutralise
+
+    return neutralise(v)
 
 
 @dataclass(frozen=True)
@@ -153,8 +150,12 @@ def _md_escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def to_markdown(records: Sequence[dict[str, Any]], columns: Sequence[Column],
-                title: str | None = None, notes: Sequence[str] = ()) -> str:
+def to_markdown(
+    records: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    title: str | None = None,
+    notes: Sequence[str] = (),
+) -> str:
     lines = []
     if title:
         lines += [f"## {_md_escape(title)}", ""]
@@ -188,8 +189,7 @@ def to_table_text(
         show_edge=False,
     )
     for c in columns:
-        table.add_column(c.heading, justify="right" if c.numeric else "left",
-                         overflow="fold")
+        table.add_column(c.heading, justify="right" if c.numeric else "left", overflow="fold")
     for r in records:
         style = "bold reverse" if highlight and highlight(r) and on_terminal else None
         cells = [c.text(r) for c in columns]
@@ -199,12 +199,14 @@ def to_table_text(
     if footer:
         table.add_section()
         for r in footer:
-            table.add_row(*[c.text(r) for c in columns],
-                          style="italic" if on_terminal else None)
+            table.add_row(*[c.text(r) for c in columns], style="italic" if on_terminal else None)
     width = _width() if on_terminal else 1000
     console = Console(
-        file=io.StringIO(), width=width or 120, force_terminal=on_terminal,
-        no_color=not on_terminal or "NO_COLOR" in os.environ, highlight=False,
+        file=io.StringIO(),
+        width=width or 120,
+        force_terminal=on_terminal,
+        no_color=not on_terminal or "NO_COLOR" in os.environ,
+        highlight=False,
         color_system="auto" if on_terminal else None,
     )
     console.print(table)
@@ -234,8 +236,15 @@ def emit(
     elif fmt is Format.markdown:
         text = to_markdown([*records, *footer], columns, title, notes)
     else:
-        text = to_table_text(records, columns, title=title, notes=notes, highlight=highlight,
-                             footer=footer, terminal=None if output is None else False)
+        text = to_table_text(
+            records,
+            columns,
+            title=title,
+            notes=notes,
+            highlight=highlight,
+            footer=footer,
+            terminal=None if output is None else False,
+        )
     write_text(text, output)
 
 
@@ -254,8 +263,12 @@ class Progress:
             from rich.progress import Progress as RichProgress
 
             self._bar = RichProgress(
-                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                TimeRemainingColumn(), console=err_console(), transient=True,
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=err_console(),
+                transient=True,
             )
             self._task = self._bar.add_task(description, total=total)
 

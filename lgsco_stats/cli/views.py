@@ -11,14 +11,40 @@ from .render import Column, is_missing
 
 # Keys written by --format csv/json for council figures (raw numbers, unrounded rates).
 FIGURE_KEYS: tuple[str, ...] = (
-    "council", "gss_code", "type", "year", "decisions", "advice_given",
-    "closed_after_initial_enquiries", "incomplete_invalid", "referred_back", "investigations",
-    "upheld", "not_upheld", "remedy_by_authority", "compliance_outcomes", "complied",
-    "complied_late", "not_complied", "uphold_rate", "remedy_rate", "compliance_rate",
-    "population", "upheld_per_100k", "group_uphold_rate", "group_remedy_rate",
-    "group_compliance_rate", "group_councils", "group_uphold_councils", "group_remedy_councils",
-    "group_compliance_councils", "uphold_difference", "remedy_difference",
-    "compliance_difference", "average", "group_note",
+    "council",
+    "gss_code",
+    "type",
+    "year",
+    "decisions",
+    "advice_given",
+    "closed_after_initial_enquiries",
+    "incomplete_invalid",
+    "referred_back",
+    "investigations",
+    "upheld",
+    "not_upheld",
+    "remedy_by_authority",
+    "compliance_outcomes",
+    "complied",
+    "complied_late",
+    "not_complied",
+    "uphold_rate",
+    "remedy_rate",
+    "compliance_rate",
+    "population",
+    "upheld_per_100k",
+    "group_uphold_rate",
+    "group_remedy_rate",
+    "group_compliance_rate",
+    "group_councils",
+    "group_uphold_councils",
+    "group_remedy_councils",
+    "group_compliance_councils",
+    "uphold_difference",
+    "remedy_difference",
+    "compliance_difference",
+    "average",
+    "group_note",
 )
 
 SMALL_NOTE = f"* based on fewer than {SMALL_NUMBER} cases: read with care."
@@ -45,8 +71,9 @@ def rate_text(r: dict[str, Any], rate_key: str, num_key: str, den_key: str) -> s
     return f"{format_percent(r.get(rate_key))} ({int(r[num_key])}/{int(den)}){star}"
 
 
-def figure_columns(*, with_year: bool = True, with_type: bool = True,
-                   differences: bool = False) -> list[Column]:
+def figure_columns(
+    *, with_year: bool = True, with_type: bool = True, differences: bool = False
+) -> list[Column]:
     """Display columns for council figures."""
     cols = [Column("council", "Council")]
     if with_type:
@@ -55,32 +82,74 @@ def figure_columns(*, with_year: bool = True, with_type: bool = True,
         cols.append(Column("year", "Year"))
     cols += [
         Column("decisions", "Decisions", lambda r: count(r.get("decisions")), numeric=True),
-        Column("uphold", "Upheld",
-               lambda r: rate_text(r, "uphold_rate", "upheld", "investigations"), numeric=True),
-        Column("group_uphold", "Group", lambda r: format_percent(r.get("group_uphold_rate")),
-               numeric=True),
-        Column("compliance", "Complied",
-               lambda r: rate_text(r, "compliance_rate", "complied_total",
-                                   "compliance_outcomes"), numeric=True),
-        Column("group_compliance", "Group",
-               lambda r: format_percent(r.get("group_compliance_rate")), numeric=True),
-        Column("remedy", "Remedied by council",
-               lambda r: rate_text(r, "remedy_rate", "remedy_by_authority", "upheld"),
-               numeric=True),
-        Column("group_remedy", "Group", lambda r: format_percent(r.get("group_remedy_rate")),
-               numeric=True),
+        Column(
+            "uphold",
+            "Upheld",
+            lambda r: rate_text(r, "uphold_rate", "upheld", "investigations"),
+            numeric=True,
+        ),
+        Column(
+            "group_uphold",
+            "Group",
+            lambda r: format_percent(r.get("group_uphold_rate")),
+            numeric=True,
+        ),
+        Column(
+            "compliance",
+            "Complied",
+            lambda r: rate_text(r, "compliance_rate", "complied_total", "compliance_outcomes"),
+            numeric=True,
+        ),
+        Column(
+            "group_compliance",
+            "Group",
+            lambda r: format_percent(r.get("group_compliance_rate")),
+            numeric=True,
+        ),
+        Column(
+            "remedy",
+            "Remedied by council",
+            lambda r: rate_text(r, "remedy_rate", "remedy_by_authority", "upheld"),
+            numeric=True,
+        ),
+        Column(
+            "group_remedy",
+            "Group",
+            lambda r: format_percent(r.get("group_remedy_rate")),
+            numeric=True,
+        ),
     ]
     if differences:
         cols += [
-            Column("d_uphold", "± upheld", lambda r: format_difference(
-                r.get("uphold_rate"), r.get("group_uphold_rate")), numeric=True),
-            Column("d_compliance", "± complied", lambda r: format_difference(
-                r.get("compliance_rate"), r.get("group_compliance_rate")), numeric=True),
-            Column("d_remedy", "± remedied", lambda r: format_difference(
-                r.get("remedy_rate"), r.get("group_remedy_rate")), numeric=True),
+            Column(
+                "d_uphold",
+                "± upheld",
+                lambda r: format_difference(r.get("uphold_rate"), r.get("group_uphold_rate")),
+                numeric=True,
+            ),
+            Column(
+                "d_compliance",
+                "± complied",
+                lambda r: format_difference(
+                    r.get("compliance_rate"), r.get("group_compliance_rate")
+                ),
+                numeric=True,
+            ),
+            Column(
+                "d_remedy",
+                "± remedied",
+                lambda r: format_difference(r.get("remedy_rate"), r.get("group_remedy_rate")),
+                numeric=True,
+            ),
         ]
-    cols.append(Column("per100k", "Upheld per 100k",
-                       lambda r: format_number(r.get("upheld_per_100k")), numeric=True))
+    cols.append(
+        Column(
+            "per100k",
+            "Upheld per 100k",
+            lambda r: format_number(r.get("upheld_per_100k")),
+            numeric=True,
+        )
+    )
     return cols
 
 

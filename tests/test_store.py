@@ -1,0 +1,165 @@
+"""The store: idempotent loads, replacement by reference, all-or-nothing transactions."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from lgsco_stats.errors import StoreError
+from lgsco_stats.figures import attach_councils, council_figures
+from lgsco_stats.reading import read_file
+from lgsco_stats.store import SCHEMA_VERSION, Store
+from tests.conftest import decisions_rows
+
+
+def save(store: Store, path: Path) -> None:
+    ds = read_file(path)
+    store.save(
+        attach_councils(ds.decisions),
+        attach_councils(ds.compliance),
+        attach_councils(ds.published),
+        files=[path],
+    )
+
+
+def snapshot(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    con = sqlite3.connect(db)
+    out = {
+        t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
+        for t in ("decisions", "compliance", "published")
+    }
+    con.close()
+    return out
+
+
+def test_loading_twice_changes_nothing(make_xlsx, db_path: Path) -> None:
+    path = make_xlsx(
+        {"D": decisions_rows([("Kent", "Upheld", 30, None), ("Leeds", "Not upheld", 20, None)])}
+    )
+    with Store(db_path) as st:
+        save(st, path)
+    before, size = snapshot(db_path), db_path.stat().st_size
+    with Store(db_path) as st:
+        save(st, path)
+        assert len(st.table("loads")) == 1
+    assert snapshot(db_path) == before
+    assert db_path.stat().st_size == size
+
+
+def test_a_reference_seen_again_replaces_its_row(make_xlsx, db_path: Path) -> None:
+    first = make_xlsx({"D": decisions_rows([("Kent", "Not upheld", 2, None)])}, name="a.xlsx")
+    fixed = decisions_rows([("Kent", "Upheld", 1, None)])  # same reference as a.xlsx's first row
+    second = make_xlsx({"D": fixed}, name="b.xlsx")
+    with Store(db_path) as st:
+        save(st, first)
+        save(st, second)
+        f = council_figures(st.counts())
+    kent = f.iloc[0]
+    assert (kent["upheld"], kent["not_upheld"]) == (1, 1)
+
+
+def test_published_row_replaces_authority_year(make_xlsx, db_path: Path) -> None:
+    header = ("Authority", "Year", "Upheld", "Not upheld")
+    a = make_xlsx({"T": [header, ("Kent", "2022-23", 1, 4)]}, name="a.xlsx")
+    b = make_xlsx({"T": [header, ("Kent County Council", "2022-23", 53, 8)]}, name="b.xlsx")
+    with Store(db_path) as st:
+        save(st, a)
+        save(st, b)
+        f = council_figures(st.counts())
+    assert len(f) == 1 and f.iloc[0]["upheld"] == 53
+
+
+def test_case_level_wins_over_published_for_the_same_council_year(make_xlsx, db_path: Path) -> None:
+    header = ("Authority", "Year", "Upheld", "Not upheld")
+    pub = make_xlsx(
+        {"T": [header, ("Kent", "2019-20", 100, 100), ("Leeds", "2019-20", 3, 1)]}, name="p.xlsx"
+    )
+    case = make_xlsx({"D": decisions_rows([("Kent", "Upheld", 2, None)])}, name="c.xlsx")
+    with Store(db_path) as st:
+        save(st, pub)
+        save(st, case)
+        f = council_figures(st.counts()).set_index("gss_code")
+    assert f.loc["E10000016", "upheld"] == 2  # the case-level count, not 100
+    assert f.loc["E08000035", "upheld"] == 3  # published, where there is no case-level data
+
+
+def test_failed_load_leaves_store_unchanged(make_xlsx, db_path: Path) -> None:
+    path = make_xlsx({"D": decisions_rows([("Kent", "Upheld", 5, None)])})
+    with Store(db_path) as st:
+        save(st, path)
+    before = snapshot(db_path)
+    ds = read_file(make_xlsx({"D": decisions_rows([("Leeds", "Upheld", 5, None)])}, name="b.xlsx"))
+    dec = attach_councils(ds.decisions)
+    broken = dec.copy()
+    broken.loc[3, "outcome"] = None  # violates NOT NULL half-way through the insert
+    with Store(db_path) as st, pytest.raises(StoreError, match="unchanged"):
+        st.save(broken, dec.iloc[0:0], dec.iloc[0:0])
+    assert snapshot(db_path) == before
+
+
+def test_store_from_a_newer_version_is_refused(db_path: Path) -> None:
+    Store(db_path).close()
+    con = sqlite3.connect(db_path)
+    con.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    con.close()
+    with pytest.raises(StoreError, match="newer lgsco-stats"):
+        Store(db_path)
+
+
+def test_other_sqlite_file_is_refused(db_path: Path) -> None:
+    con = sqlite3.connect(db_path)
+    con.execute("CREATE TABLE x (a)")
+    con.close()
+    with pytest.raises(StoreError, match="not an lgsco-stats store"):
+        Store(db_path)
+
+
+def test_not_a_database(db_path: Path) -> None:
+    db_path.write_bytes(b"hello, this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="not a usable"):
+        Store(db_path)
+
+
+def test_missing_store_is_not_created_by_readers(db_path: Path) -> None:
+    with pytest.raises(StoreError, match="compute"):
+        Store(db_path, create=False)
+    assert not db_path.exists()
+
+
+def test_readable_views(make_xlsx, db_path: Path) -> None:
+    path = make_xlsx(
+        {"D": decisions_rows([("Kent", "Upheld", 3, "Yes"), ("Kent", "Not upheld", 1, None)])}
+    )
+    with Store(db_path) as st:
+        save(st, path)
+    con = sqlite3.connect(db_path)
+    row = con.execute(
+        "SELECT authority, year, decisions, upheld, not_upheld, "
+        "remedy_by_authority FROM decision_counts"
+    ).fetchone()
+    assert row == ("Kent", "2019-20", 4, 3, 1, 3)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_counts_roundtrip_equals_in_memory(make_xlsx, db_path: Path) -> None:
+    from lgsco_stats.figures import counts_of
+
+    path = make_xlsx(
+        {
+            "D": decisions_rows(
+                [
+                    ("Kent", "Upheld", 3, "Yes"),
+                    ("Hull", "Not upheld", 2, None),
+                    ("Transport for London", "Upheld", 1, None),
+                ]
+            )
+        }
+    )
+    with Store(db_path) as st:
+        save(st, path)
+        stored = council_figures(st.counts())
+    direct = council_figures(counts_of(read_file(path)))
+    pd.testing.assert_frame_equal(stored, direct, check_dtype=False)
