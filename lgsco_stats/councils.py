@@ -277,7 +277,12 @@ class Register:
         key = name_key(name)
         if not key:
             return []
-        close = difflib.get_close_matches(key, list(self._by_key), n=n * 2, cutoff=0.6)
+        keys = list(self._by_key)
+        close = difflib.get_close_matches(key, keys, n=n * 2, cutoff=0.75)
+        words = key.split()
+        if len(words) > 1:
+            # a misspelt council-word at the end ("Southhampton Counsil") hides a close name
+            close += difflib.get_close_matches(" ".join(words[:-1]), keys, n=n, cutoff=0.8)
         out: list[str] = []
         for k in close:
             for c in self._by_key[k]:

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _LABEL = re.compile(r"^\s*(?:fy\s*)?(\d{4})\s*[-/–_ ]\s*(\d{2}|\d{4})\s*$", re.IGNORECASE)
 _ENDING = re.compile(r"^\s*(?:ye|year ending|ending)?\s*(?:31\s*march\s*)?(\d{4})\s*$", re.I)
@@ -33,6 +35,8 @@ def year_of(date: dt.date) -> str:
 
 def years_of(dates: pd.Series) -> pd.Series:
     """Vectorised :func:`year_of` for a datetime Series; missing dates give missing years."""
+    import pandas as pd
+
     d = pd.to_datetime(dates)
     start = d.dt.year - (d.dt.month < 4).astype("Int64")
     start = start.astype("Int64")
