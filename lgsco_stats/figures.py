@@ -20,6 +20,7 @@ existed in the year and have data for it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -144,6 +145,48 @@ def attach_councils(frame: pd.DataFrame, reg: Register | None = None) -> pd.Data
     names = out["authority"].map(lambda n: "name:" + normalise_text(n))
     out["authority_key"] = np.where(pd.isna(gss), names.to_numpy(), gss)
     return out
+
+
+@dataclass(frozen=True)
+class Attached:
+    """A :class:`Dataset`'s three frames with ``gss_code`` and ``authority_key`` added."""
+
+    decisions: pd.DataFrame
+    compliance: pd.DataFrame
+    published: pd.DataFrame
+
+    def counts(self) -> pd.DataFrame:
+        return combine_counts(
+            decision_counts(self.decisions),
+            compliance_counts(self.compliance),
+            published_counts(self.published),
+        )
+
+    def bodies(self, reg: Register | None = None) -> list[tuple[str, list[str]]]:
+        """Names outside the register, each with its "did you mean" suggestions."""
+        frames = [f[["authority", "gss_code"]] for f in (self.decisions, self.compliance,
+                                                        self.published)]
+        return unmatched(pd.concat(frames), reg)
+
+
+def attach(ds: Dataset, reg: Register | None = None) -> Attached:
+    """Resolve every authority in a :class:`Dataset`; a published table naming one council twice
+    for a year (even spelt two ways: "Kent" and "Kent County Council") is an error."""
+    reg = reg or register()
+    pub = attach_councils(ds.published, reg)
+    if len(pub):
+        dup = pub.duplicated(KEY, keep=False)
+        if dup.any():
+            first = pub[dup].iloc[0]
+            same = pub[dup & (pub["authority_key"] == first["authority_key"])
+                       & (pub["year"] == first["year"])]
+            places = " and ".join(
+                f"{s}, row {r} ({a!r})"
+                for s, r, a in zip(same["source"], same["row"], same["authority"], strict=True)
+            )
+            raise DataError(f"one council twice for {first['year']} in a published table: "
+                            f"{places}")
+    return Attached(attach_councils(ds.decisions, reg), attach_councils(ds.compliance, reg), pub)
 
 
 def unmatched(frame: pd.DataFrame, reg: Register | None = None) -> list[tuple[str, list[str]]]:
@@ -274,12 +317,7 @@ def combine_counts(
 
 def counts_of(ds: Dataset, reg: Register | None = None) -> pd.DataFrame:
     """Counts per authority and year from a :class:`Dataset` (resolving the names)."""
-    reg = reg or register()
-    return combine_counts(
-        decision_counts(attach_councils(ds.decisions, reg)),
-        compliance_counts(attach_councils(ds.compliance, reg)),
-        published_counts(attach_councils(ds.published, reg)),
-    )
+    return attach(ds, reg).counts()
 
 
 # --------------------------------------------------------------------------- figures
@@ -314,6 +352,8 @@ def council_figures(
     """
     average = check_average(average)
     reg = reg or register()
+    if counts.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in FIGURE_COLUMNS})
     f = counts.copy()
     by_code = reg.by_code
     f["council"] = [

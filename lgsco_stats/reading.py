@@ -58,6 +58,8 @@ HEADER_SEARCH_ROWS = 30
 # Dates outside these bounds are errors: the Ombudsman's case data starts long after 2000.
 EARLIEST_DATE = dt.date(2000, 1, 1)
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+
 _DECISION_REQUIRED = ("reference", "authority", "decision_date", "outcome")
 _COMPLIANCE_REQUIRED = ("authority", "date_recorded")
 
@@ -134,6 +136,11 @@ def _sniff(path: Path) -> str:
         if "EncryptedPackage".encode("utf-16-le") in blob:
             return "encrypted"
         return "xls"
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        raise DataError(
+            f"{path}: not an Excel or OpenDocument workbook, although its name ends "
+            f"{path.suffix} (it may be another kind of file renamed)"
+        )
     return "csv"
 
 
@@ -415,6 +422,8 @@ def read_file(
             msg + (f" (headers found: {seen})" if seen else " (no header row found)"),
             hint="name the columns with --map FIELD=HEADER, e.g. --map outcome=Result",
         )
+    if not any(len(f) for fs in parts.values() for f in fs):
+        raise DataError(f"{'; '.join(ds.sheets)}: a header row but no data rows")
     if parts["decisions"]:
         ds.decisions = pd.concat(parts["decisions"], ignore_index=True)
     if parts["compliance"]:

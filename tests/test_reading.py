@@ -232,16 +232,17 @@ def test_csv_semicolons_and_title_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("content", "message"),
+    ("name", "content", "message"),
     [
-        (b"", "the file is empty"),
-        (b"PK\x03\x04garbage", "damaged or truncated"),
-        (b"\x00\x01\x02binary\xff" * 50, "binary data"),
-        (b"just,some\nwords,here\n", "no header row found"),
+        ("bad.xlsx", b"", "the file is empty"),
+        ("bad.xlsx", b"PK\x03\x04garbage", "damaged or truncated"),
+        ("bad.xlsx", b"%PDF-1.4 text", "not an Excel or OpenDocument workbook"),
+        ("bad.csv", b"\x00\x01\x02binary\xff" * 50, "binary data"),
+        ("bad.csv", b"just,some\nwords,here\n", "no header row found"),
     ],
 )
-def test_not_a_spreadsheet(tmp_path: Path, content: bytes, message: str) -> None:
-    path = tmp_path / "bad.xlsx"
+def test_not_a_spreadsheet(tmp_path: Path, name: str, content: bytes, message: str) -> None:
+    path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(DataError, match=message):
         read_file(path)

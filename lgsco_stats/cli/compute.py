@@ -76,20 +76,16 @@ def compute(
     with render.Status(f"Reading {', '.join(f.name for f in files)}…") as status:
         ds = read_files(files, sheet=sheet, mapping=mapping, year=year_label)
         status.update("Matching councils…")
-        dec = fg.attach_councils(ds.decisions, reg)
-        comp = fg.attach_councils(ds.compliance, reg)
-        pub = fg.attach_councils(ds.published, reg)
+        data = fg.attach(ds, reg)
         years = ds.years
         if store:
             status.update("Saving to the store…")
             with Store(db) as st:
-                st.save(dec, comp, pub, files=files)
+                st.save(data.decisions, data.compliance, data.published, files=files)
                 counts = st.counts(years)
                 where = st.path
         else:
-            counts = fg.combine_counts(
-                fg.decision_counts(dec), fg.compliance_counts(comp), fg.published_counts(pub)
-            )
+            counts = data.counts()
         figures = fg.council_figures(counts, reg, average.value)
     parts = []
     if len(ds.decisions):
@@ -100,9 +96,7 @@ def compute(
         parts.append(f"{len(ds.published):,} published rows")
     said = f"Read {' and '.join(parts) or 'no rows'} for {', '.join(years) or 'no year'}"
     render.message(said + (f"; saved in {where}." if store else " (not saved)."))
-    import pandas as pd
-
-    bodies = fg.unmatched(pd.concat([x[["authority", "gss_code"]] for x in (dec, comp, pub)]), reg)
+    bodies = data.bodies(reg)
     if bodies:
         names = ", ".join(n for n, _ in bodies[:8]) + (" …" if len(bodies) > 8 else "")
         render.message(
