@@ -113,6 +113,17 @@ def check_average(average: str) -> Average:
 # --------------------------------------------------------------------------- councils
 
 
+def factorize_pairs(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, list[tuple[object, object]]]:
+    """Codes and distinct pairs of two columns, like ``pd.factorize`` on their zip but without
+    building a MultiIndex (which costs seconds on a million rows)."""
+    ca, ua = pd.factorize(a, use_na_sentinel=False)
+    cb, ub = pd.factorize(b, use_na_sentinel=False)
+    combined = ca.astype(np.int64) * max(len(ub), 1) + cb
+    codes, uniq = pd.factorize(combined)
+    pairs = [(ua[u // max(len(ub), 1)], ub[u % max(len(ub), 1)]) for u in uniq.tolist()]
+    return codes, pairs
+
+
 def attach_councils(frame: pd.DataFrame, reg: Register | None = None) -> pd.DataFrame:
     """Add ``gss_code`` and ``authority_key`` to rows with ``authority`` and ``year`` columns.
 
@@ -126,9 +137,8 @@ def attach_councils(frame: pd.DataFrame, reg: Register | None = None) -> pd.Data
         out["gss_code"] = pd.Series(dtype=object)
         out["authority_key"] = pd.Series(dtype=object)
         return out
-    pairs = out[["authority", "year"]].drop_duplicates()
     codes: dict[tuple[str, str], str | None] = {}
-    for name, year in pairs.itertuples(index=False):
+    for name, year in factorize_pairs(out["authority"], out["year"])[1]:
         try:
             c = reg.resolve(name, year)
         except UsageError as e:
@@ -136,14 +146,15 @@ def attach_councils(frame: pd.DataFrame, reg: Register | None = None) -> pd.Data
             first = rows.iloc[0]
             raise DataError(f"{first['source']}, row {first['row']}, authority: {e}") from None
         codes[(name, year)] = c.gss_code if c else None
-    idx = pd.MultiIndex.from_frame(out[["authority", "year"]])
-    lookup = pd.Series(
-        list(codes.values()), index=pd.MultiIndex.from_tuples(list(codes)), dtype=object
-    )
-    gss = lookup.reindex(idx).to_numpy()
-    out["gss_code"] = gss
-    names = out["authority"].map(lambda n: "name:" + normalise_text(n))
-    out["authority_key"] = np.where(pd.isna(gss), names.to_numpy(), gss)
+    # Map back through the distinct pairs: one lookup per pair, not per row.
+    which, uniques = factorize_pairs(out["authority"], out["year"])
+    gss = [codes[(a, y)] for a, y in uniques]
+    keys = [
+        g if g is not None else "name:" + normalise_text(a)
+        for g, (a, _) in zip(gss, uniques, strict=True)
+    ]
+    out["gss_code"] = np.asarray(gss, dtype=object)[which]
+    out["authority_key"] = np.asarray(keys, dtype=object)[which]
     return out
 
 
@@ -164,8 +175,9 @@ class Attached:
 
     def bodies(self, reg: Register | None = None) -> list[tuple[str, list[str]]]:
         """Names outside the register, each with its "did you mean" suggestions."""
-        frames = [f[["authority", "gss_code"]] for f in (self.decisions, self.compliance,
-                                                        self.published)]
+        frames = [
+            f[["authority", "gss_code"]] for f in (self.decisions, self.compliance, self.published)
+        ]
         return unmatched(pd.concat(frames), reg)
 
 
@@ -178,14 +190,16 @@ def attach(ds: Dataset, reg: Register | None = None) -> Attached:
         dup = pub.duplicated(KEY, keep=False)
         if dup.any():
             first = pub[dup].iloc[0]
-            same = pub[dup & (pub["authority_key"] == first["authority_key"])
-                       & (pub["year"] == first["year"])]
+            same = pub[
+                dup
+                & (pub["authority_key"] == first["authority_key"])
+                & (pub["year"] == first["year"])
+            ]
             places = " and ".join(
                 f"{s}, row {r} ({a!r})"
                 for s, r, a in zip(same["source"], same["row"], same["authority"], strict=True)
             )
-            raise DataError(f"one council twice for {first['year']} in a published table: "
-                            f"{places}")
+            raise DataError(f"one council twice for {first['year']} in a published table: {places}")
     return Attached(attach_councils(ds.decisions, reg), attach_councils(ds.compliance, reg), pub)
 
 
@@ -313,6 +327,22 @@ def combine_counts(
             fill = out.index.get_level_values("year").isin(case_years) & ~from_pub
             out.loc[fill, part] = out.loc[fill, part].fillna(0)
     return _typed(out.reset_index())
+
+
+def add_counts(*parts: pd.DataFrame) -> pd.DataFrame:
+    """Sum count frames of the same part (e.g. decision counts from two sources) by authority
+    and year; a count missing from every frame stays missing."""
+    frames = [p for p in parts if not p.empty]
+    if not frames:
+        return _empty_counts()
+    if len(frames) == 1:
+        return frames[0]
+    both = pd.concat(frames, ignore_index=True)
+    labels = both.groupby(KEY, sort=False).agg(
+        authority=("authority", "min"), gss_code=("gss_code", "first")
+    )
+    sums = both.groupby(KEY, sort=False)[list(COUNT_COLUMNS)].sum(min_count=1)
+    return _typed(labels.join(sums).reset_index())
 
 
 def counts_of(ds: Dataset, reg: Register | None = None) -> pd.DataFrame:
