@@ -187,10 +187,16 @@ class Store:
     # ----------------------------------------------------------------- schema
 
     def _check_schema(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        tables = {
-            r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        }
+        # Read the version and the tables in one read transaction: another process creating
+        # the store at this moment is seen either not at all or whole.
+        self.db.execute("BEGIN")
+        try:
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            tables = {
+                r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+        finally:
+            self.db.execute("COMMIT")
         if version == 0 and tables:
             raise StoreError(
                 f"{self.path}: a SQLite file that is not an lgsco-stats store (no schema version)"
