@@ -1,0 +1,79 @@
+"""lgsco-stats: complaint statistics for English councils from Local Government and Social Care
+Ombudsman decisions.
+
+The public API is imported lazily (``lgsco_stats.figures_of`` imports pandas on first use), so
+that ``lgsco-stats --help`` and commands that do not need pandas start fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__all__ = [
+    "AVERAGES",
+    "GROUPS",
+    "GROUP_LABELS",
+    "Council",
+    "DataError",
+    "Dataset",
+    "LgscoError",
+    "NotFound",
+    "Register",
+    "Store",
+    "StoreError",
+    "UsageError",
+    "attach",
+    "council_figures",
+    "counts_of",
+    "figures_of",
+    "format_percent",
+    "group_benchmarks",
+    "parse_year",
+    "percent",
+    "read_file",
+    "read_files",
+    "register",
+    "round_half_up",
+    "year_of",
+]
+
+_WHERE = {
+    "AVERAGES": "figures",
+    "GROUPS": "councils",
+    "GROUP_LABELS": "councils",
+    "Council": "councils",
+    "DataError": "errors",
+    "Dataset": "reading",
+    "LgscoError": "errors",
+    "NotFound": "errors",
+    "Register": "councils",
+    "Store": "store",
+    "StoreError": "errors",
+    "UsageError": "errors",
+    "attach": "figures",
+    "council_figures": "figures",
+    "counts_of": "figures",
+    "figures_of": "figures",
+    "format_percent": "rounding",
+    "group_benchmarks": "figures",
+    "parse_year": "years",
+    "percent": "rounding",
+    "read_file": "reading",
+    "read_files": "reading",
+    "register": "councils",
+    "round_half_up": "rounding",
+    "year_of": "years",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'lgsco_stats' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
