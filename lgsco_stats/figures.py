@@ -426,6 +426,15 @@ def council_figures(
         dtype="Float64",
     )
     if populations is not None and not populations.empty:
+        # A row with no year serves every year that has no figure of its own.
+        dated = populations[populations["year"].notna()]
+        undated = populations[populations["year"].isna()]
+        spread = (
+            f[["gss_code", "year"]]
+            .drop_duplicates()
+            .merge(undated[["gss_code", "population"]], on="gss_code")
+        )
+        populations = pd.concat([dated, spread]).drop_duplicates(["gss_code", "year"])
         p = populations.set_index(["gss_code", "year"])["population"]
         given = pd.Series(
             p.reindex(pd.MultiIndex.from_frame(f[["gss_code", "year"]])).to_numpy(),

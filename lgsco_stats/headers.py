@@ -70,6 +70,15 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "authority_type": ("authority type", "council type", "type", "organisation type"),
     "year": ("year", "period", "financial year", "business year", "reporting year"),
+    # Population tables (for upheld decisions per 100,000 residents).
+    "gss_code": ("gss code", "code", "ons code", "la code", "lad code", "area code"),
+    "population": (
+        "population",
+        "residents",
+        "mid year population",
+        "mid-year estimate",
+        "population estimate",
+    ),
     # Counts in the Ombudsman's published per-authority tables.
     "advice_given": ("advice given",),
     "closed_after_initial_enquiries": (

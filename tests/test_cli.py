@@ -267,3 +267,18 @@ def test_debug_shows_traceback(cli, make_xlsx) -> None:
 
     with pytest.raises(DataError):
         cli("--debug", "compute", path)
+
+
+def test_population_table(cli, loaded, tmp_path: Path) -> None:
+    pop = tmp_path / "pop.csv"
+    pop.write_text("Council,Year,Population\nSouthampton,2019-20,300000\nE06000044,,200000\n")
+    r = cli("compare", "--type", "unitary", "--population", pop, "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    rows = {x["council"]: x for x in json.loads(r.stdout)}
+    # 3 upheld per 300,000 = 1.0 per 100,000; Portsmouth 1 per 200,000 = 0.5 (no year: every year)
+    assert rows["Southampton City Council"]["upheld_per_100k"] == pytest.approx(1.0)
+    assert rows["Portsmouth City Council"]["upheld_per_100k"] == pytest.approx(0.5)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Council,Population\nSouthamptn,1000\n")
+    r = cli("compare", "--type", "unitary", "--population", bad)
+    assert r.exit_code == 1 and "did you mean 'Southampton City Council'" in r.stderr

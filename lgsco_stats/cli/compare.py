@@ -7,7 +7,16 @@ from typing import Annotated, Any
 
 import typer
 
-from .options import AverageKind, AverageOpt, DbOpt, FormatOpt, OutputOpt, TypeOpt, YearOpt
+from .options import (
+    PopulationOpt,
+    AverageKind,
+    AverageOpt,
+    DbOpt,
+    FormatOpt,
+    OutputOpt,
+    TypeOpt,
+    YearOpt,
+)
 from .render import Format
 
 
@@ -38,6 +47,7 @@ def compare(
         ),
     ] = None,
     average: AverageOpt = AverageKind.mean,
+    population: PopulationOpt = None,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
@@ -52,13 +62,15 @@ def compare(
     from ..councils import GROUP_LABELS, register
     from ..errors import UsageError
     from ..figures import RATES, council_figures, group_benchmarks
+    from ..population import read_population
     from . import render
     from .data import figures_for_year
     from .views import FIGURE_KEYS, SMALL_NOTE, figure_columns, records
 
     reg = register()
     chosen_year, counts = figures_for_year(db, year)
-    figures = council_figures(counts, reg, average.value)
+    pops = read_population(population, reg) if population else None
+    figures = council_figures(counts, reg, average.value, pops)
     target = None
     group = type_.value if type_ else None
     if council:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .options import AverageKind, AverageOpt, DbOpt, FormatOpt, OutputOpt
+from .options import PopulationOpt, AverageKind, AverageOpt, DbOpt, FormatOpt, OutputOpt
 from .render import Format
 
 
@@ -49,6 +49,7 @@ def compute(
             help="Save what was loaded in the store (default) or only compute from the files.",
         ),
     ] = True,
+    population: PopulationOpt = None,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
@@ -64,6 +65,7 @@ def compute(
     from .. import figures as fg
     from ..councils import register
     from ..headers import parse_mapping
+    from ..population import read_population
     from ..reading import read_files
     from ..store import Store
     from ..years import parse_year
@@ -92,7 +94,8 @@ def compute(
                 where = st.path
         else:
             counts = data.counts()
-        figures = fg.council_figures(counts, reg, average.value)
+        pops = read_population(population, reg) if population else None
+        figures = fg.council_figures(counts, reg, average.value, pops)
     parts = []
     if len(ds.decisions):
         parts.append(f"{len(ds.decisions):,} decisions")

@@ -68,3 +68,14 @@ TypeOpt = Annotated[
     GroupType | None,
     typer.Option("--type", "-t", help="Comparison group.", case_sensitive=False),
 ]
+PopulationOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--population",
+        help="A CSV or workbook of council (or GSS code), population "
+        "and optionally year, replacing the register's mid-2020 estimates for upheld "
+        "decisions per 100,000 residents.",
+        exists=True,
+        dir_okay=False,
+    ),
+]

@@ -1,0 +1,67 @@
+"""Population tables supplied by the user, for upheld decisions per 100,000 residents.
+
+The register carries mid-2020 estimates; a user may give newer ones: a CSV or workbook with a
+council (name or GSS code), a population and optionally a year (without one, the figure serves
+every year).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .councils import Register, register
+from .errors import DataError, rows_text, where
+from .headers import match_headers
+from .reading import read_raw
+from .years import parse_year
+
+
+def read_population(path: str | Path, reg: Register | None = None) -> pd.DataFrame:
+    """``gss_code``, ``year`` (None = every year) and ``population`` rows from a file."""
+    reg = reg or register()
+    for raw in read_raw(path):
+        fields = match_headers(raw.header)
+        if "population" not in fields or not ({"authority", "gss_code"} & set(fields)):
+            continue
+        frame = raw.frame.dropna(how="all")
+        rows = frame.index + raw.first_row
+        name_col = fields.get("gss_code", fields.get("authority"))
+        out = []
+        unknown: dict[str, list[int]] = {}
+        for (_, r), n in zip(frame.iterrows(), rows, strict=True):
+            name = r[name_col]
+            year = (
+                parse_year(r[fields["year"]])
+                if "year" in fields and pd.notna(r[fields["year"]])
+                else None
+            )
+            council = reg.resolve(str(name), year) if pd.notna(name) else None
+            if council is None:
+                unknown.setdefault(str(name), []).append(int(n))
+                continue
+            value = str(r[fields["population"]]).replace(",", "").strip()
+            try:
+                pop = float(value)
+            except ValueError:
+                raise DataError(
+                    f"{where(str(path), raw.sheet, int(n))}, column "
+                    f"{raw.header[fields['population']]!r}: {value!r} is not a "
+                    "number"
+                ) from None
+            if pop <= 0 or pop != int(pop):
+                raise DataError(
+                    f"{where(str(path), raw.sheet, int(n))}: population {value!r} "
+                    "is not a positive whole number"
+                )
+            out.append((council.gss_code, year, int(pop)))
+        if unknown:
+            name, bad = next(iter(unknown.items()))
+            hint = reg.suggestions(name)
+            raise DataError(
+                f"{where(str(path), raw.sheet)}, {rows_text(bad)}: no council called {name!r}"
+                + (f"; did you mean {' or '.join(repr(h) for h in hint)}?" if hint else "")
+            )
+        return pd.DataFrame(out, columns=["gss_code", "year", "population"])
+    raise DataError(f"{path}: no sheet with a council (or GSS code) column and a population column")
