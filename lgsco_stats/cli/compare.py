@@ -8,12 +8,12 @@ from typing import Annotated, Any
 import typer
 
 from .options import (
-    PopulationOpt,
     AverageKind,
     AverageOpt,
     DbOpt,
     FormatOpt,
     OutputOpt,
+    PopulationOpt,
     TypeOpt,
     YearOpt,
 )

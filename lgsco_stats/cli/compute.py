@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .options import PopulationOpt, AverageKind, AverageOpt, DbOpt, FormatOpt, OutputOpt
+from .options import AverageKind, AverageOpt, DbOpt, FormatOpt, OutputOpt, PopulationOpt
 from .render import Format
 
 
