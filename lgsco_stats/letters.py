@@ -149,7 +149,7 @@ def small_number_note(denominator: int | None, singular: str, plural: str | None
 
 
 def _care(note: str) -> str:
-    return f" The figure is {note} only, too few to read much into." if note else ""
+    return f" This figure is {note}, too few to read much into." if note else ""
 
 
 def uphold_sentence(upheld: int | None, investigations: int | None, rate: float | None,
@@ -270,11 +270,14 @@ def dealt_with(row: Mapping[str, Any]) -> Fields | None:
         groups[oc.OUTCOME_GROUPS[code]] += n or 0
     total = sum(groups.values())
     rows = [{"label": oc.GROUP_LABELS[g], "count": groups[g]} for g in oc.GROUP_LABELS]
+    def were(n: int) -> str:
+        return f"{n:,} {'was' if n == 1 else 'were'}"
+
     parts = [
-        f"{groups[oc.NOT_FOR_US]:,} were not for us to look at (referred back to the council, "
+        f"{were(groups[oc.NOT_FOR_US])} not for us to look at (referred back to the council, "
         "incomplete or invalid, or given advice)",
-        f"{groups[oc.ASSESSED_AND_CLOSED]:,} were assessed and closed after initial enquiries",
-        f"{groups[oc.INVESTIGATED]:,} were investigated in detail",
+        f"{were(groups[oc.ASSESSED_AND_CLOSED])} assessed and closed after initial enquiries",
+        f"{were(groups[oc.INVESTIGATED])} investigated in detail",
     ]
     sentence = (f"We dealt with {count_text(total, 'complaint')} about the council this year: "
                 + "; ".join(parts[:-1]) + f"; and {parts[-1]}.") if total else (

@@ -86,11 +86,12 @@ def _root(
 
 
 def _register() -> None:
-    from . import compare, compute, councils, db
+    from . import compare, compute, councils, db, letter
 
     app.command("compute")(compute.compute)
     app.command("compare")(compare.compare)
     app.command("councils")(councils.councils)
+    app.command("letter")(letter.letter)
     app.add_typer(db.app, name="db")
 
 
