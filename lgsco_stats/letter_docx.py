@@ -8,6 +8,7 @@ Built with python-docx from markdown-it's tokens: ``#`` → Heading 1 (the lette
 
 from __future__ import annotations
 
+import functools
 import io
 from typing import Any
 
@@ -46,6 +47,24 @@ def _setup(doc: Any, title: str) -> None:
     props.title = title
     props.author = ""
     props.comments = "Made by lgsco-stats"
+
+
+@functools.cache
+def _blank() -> bytes:
+    """An empty letter document with the page and styles set, made once per process (looking
+    styles up by name is what costs in python-docx, so paragraphs get style ids directly)."""
+    doc = Document()
+    _setup(doc, "")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def _paragraph(doc: Any, style_id: str | None = None) -> Any:
+    para = doc.add_paragraph()
+    if style_id:
+        para._p.get_or_add_pPr().style = style_id
+    return para
 
 
 def _inline(paragraph: Any, token: Any) -> None:
@@ -97,7 +116,7 @@ def _table(doc: Any, tokens: list[Any], start: int) -> int:
         i += 1
     ncols = max((len(r) for r in rows), default=0)
     table = doc.add_table(rows=len(rows), cols=ncols)
-    table.style = doc.styles["Table Grid"]
+    table._tbl.tblPr.style = "TableGrid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for r, cells in enumerate(rows):
         for c, inline in enumerate(cells):
@@ -113,14 +132,14 @@ def _table(doc: Any, tokens: list[Any], start: int) -> int:
     for row in table.rows:
         for c, cell in enumerate(row.cells):
             cell.width = widths[min(c, len(widths) - 1)]
-    doc.add_paragraph().paragraph_format.space_after = Pt(0)
+    _paragraph(doc).paragraph_format.space_after = Pt(0)
     return i + 1
 
 
 def markdown_to_docx(markdown_text: str, title: str) -> bytes:
     """A ``.docx`` file's bytes for a Markdown letter."""
-    doc = Document()
-    _setup(doc, title)
+    doc = Document(io.BytesIO(_blank()))
+    doc.core_properties.title = title
     tokens = markdown_tokens(markdown_text)
     list_depth = 0
     i = 0
@@ -128,7 +147,7 @@ def markdown_to_docx(markdown_text: str, title: str) -> bytes:
         t = tokens[i]
         if t.type == "heading_open":
             level = int(t.tag[1])
-            para = doc.add_heading(level=min(level, 3))
+            para = _paragraph(doc, f"Heading{min(level, 3)}")
             _inline(para, tokens[i + 1])
             i += 3
             continue
@@ -137,8 +156,7 @@ def markdown_to_docx(markdown_text: str, title: str) -> bytes:
         elif t.type in ("bullet_list_close", "ordered_list_close"):
             list_depth -= 1
         elif t.type == "paragraph_open":
-            style = "List Bullet" if list_depth else None
-            para = doc.add_paragraph(style=style)
+            para = _paragraph(doc, "ListBullet" if list_depth else None)
             _inline(para, tokens[i + 1])
             i += 3
             continue
@@ -146,7 +164,7 @@ def markdown_to_docx(markdown_text: str, title: str) -> bytes:
             i = _table(doc, tokens, i)
             continue
         elif t.type == "hr":
-            doc.add_paragraph("")
+            _paragraph(doc)
         i += 1
     buf = io.BytesIO()
     doc.save(buf)
