@@ -66,6 +66,7 @@ class PdfMaker:
             sub.subset(font)
             path = into / name
             subset.save_font(font, str(path), opts)
+            font.close()
             out[style] = path
         return out
 
@@ -101,7 +102,12 @@ class PdfMaker:
                 "li": FontFace(family=FAMILY, size_pt=10.5),
             },
         )
-        return bytes(pdf.output())
+        data = bytes(pdf.output())
+        for font in pdf.fonts.values():  # fontTools keeps the font files open (lazy loading)
+            ttfont = getattr(font, "ttfont", None)
+            if ttfont is not None:
+                ttfont.close()
+        return data
 
 
 def _pdf_html(html: str) -> str:

@@ -34,6 +34,10 @@ class _Group(TyperGroup):
             raise typer.Exit(e.exit_code) from None
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except (typer.Exit, typer.Abort, typer.BadParameter.__mro__[2]):
+            # Typer >= 0.16 bundles its own Click: --help, exits and usage errors are its own
+            # classes, not the click package's; let Typer render them as usual.
+            raise
         except KeyboardInterrupt:
             render.error("interrupted")
             raise typer.Exit(130) from None
