@@ -136,36 +136,54 @@ def _table(doc: Any, tokens: list[Any], start: int) -> int:
     return i + 1
 
 
+class DocxMaker:
+    """Makes Word letters from one parsed blank document, emptied and refilled for each letter
+    (parsing python-docx's template anew costs more than writing the letter)."""
+
+    def __init__(self) -> None:
+        self.doc = Document(io.BytesIO(_blank()))
+        self._body = self.doc.element.body
+
+    def make(self, markdown_text: str, title: str) -> bytes:
+        """A ``.docx`` file's bytes for a Markdown letter."""
+        from docx.oxml.ns import qn
+
+        doc = self.doc
+        for child in list(self._body):
+            if child.tag != qn("w:sectPr"):
+                self._body.remove(child)
+        doc.core_properties.title = title
+        tokens = markdown_tokens(markdown_text)
+        list_depth = 0
+        i = 0
+        while i < len(tokens):
+            t = tokens[i]
+            if t.type == "heading_open":
+                level = int(t.tag[1])
+                para = _paragraph(doc, f"Heading{min(level, 3)}")
+                _inline(para, tokens[i + 1])
+                i += 3
+                continue
+            if t.type in ("bullet_list_open", "ordered_list_open"):
+                list_depth += 1
+            elif t.type in ("bullet_list_close", "ordered_list_close"):
+                list_depth -= 1
+            elif t.type == "paragraph_open":
+                para = _paragraph(doc, "ListBullet" if list_depth else None)
+                _inline(para, tokens[i + 1])
+                i += 3
+                continue
+            elif t.type == "table_open":
+                i = _table(doc, tokens, i)
+                continue
+            elif t.type == "hr":
+                _paragraph(doc)
+            i += 1
+        buf = io.BytesIO()
+        doc.save(buf)
+        return buf.getvalue()
+
+
 def markdown_to_docx(markdown_text: str, title: str) -> bytes:
-    """A ``.docx`` file's bytes for a Markdown letter."""
-    doc = Document(io.BytesIO(_blank()))
-    doc.core_properties.title = title
-    tokens = markdown_tokens(markdown_text)
-    list_depth = 0
-    i = 0
-    while i < len(tokens):
-        t = tokens[i]
-        if t.type == "heading_open":
-            level = int(t.tag[1])
-            para = _paragraph(doc, f"Heading{min(level, 3)}")
-            _inline(para, tokens[i + 1])
-            i += 3
-            continue
-        if t.type in ("bullet_list_open", "ordered_list_open"):
-            list_depth += 1
-        elif t.type in ("bullet_list_close", "ordered_list_close"):
-            list_depth -= 1
-        elif t.type == "paragraph_open":
-            para = _paragraph(doc, "ListBullet" if list_depth else None)
-            _inline(para, tokens[i + 1])
-            i += 3
-            continue
-        elif t.type == "table_open":
-            i = _table(doc, tokens, i)
-            continue
-        elif t.type == "hr":
-            _paragraph(doc)
-        i += 1
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    """A ``.docx`` file's bytes for a Markdown letter (use :class:`DocxMaker` for many)."""
+    return DocxMaker().make(markdown_text, title)

@@ -22,8 +22,11 @@ from .letter_render import markdown_tokens
 FAMILY = "DejaVu"
 _STYLES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf",
            "BI": "DejaVuSans-BoldOblique.ttf"}
-# Basic Latin to Latin Extended-B, general punctuation (curly quotes, dashes), the euro and ™.
-_KEEP = [*range(0x20, 0x250), *range(0x2000, 0x2070), 0x20AC, 0x2122, 0x2212]
+# Basic Latin, Latin-1, curly quotes, dashes, the bullet, the euro and ™: every glyph kept costs
+# time in each document (fpdf2 subsets the font again when it writes a PDF). Letters with other
+# characters (Welsh ŵ, Polish ł in a name) use the full font files.
+_KEEP = [*range(0x20, 0x7F), *range(0xA0, 0x100), 0x2013, 0x2014, 0x2018, 0x2019, 0x201C,
+         0x201D, 0x2022, 0x2026, 0x20AC, 0x2122]
 _KEEP_SET = frozenset(_KEEP)
 # The faces a letter uses (italic Markdown is set upright: the default letter has none).
 _USED = ("", "B")
@@ -38,9 +41,11 @@ def font_dir() -> Path:
 class PdfMaker:
     """Makes PDF letters; holds the cut-down fonts for the life of the object (use ``with``)."""
 
-    def __init__(self) -> None:
-        self._tmp = tempfile.TemporaryDirectory(prefix="lgsco-fonts-")
-        self.fonts = self._subset_fonts(Path(self._tmp.name))
+    def __init__(self, fonts: dict[str, Path] | None = None) -> None:
+        """Cut the fonts down (into a temporary folder this object removes), or use the cut-down
+        fonts of another maker (``fonts``: how worker processes share the main one's)."""
+        self._tmp = None if fonts else tempfile.TemporaryDirectory(prefix="lgsco-fonts-")
+        self.fonts = fonts or self._subset_fonts(Path(self._tmp.name))  # type: ignore[union-attr]
 
     def __enter__(self) -> PdfMaker:
         return self
@@ -49,7 +54,8 @@ class PdfMaker:
         self.close()
 
     def close(self) -> None:
-        self._tmp.cleanup()
+        if self._tmp is not None:
+            self._tmp.cleanup()
 
     @staticmethod
     def _subset_fonts(into: Path) -> dict[str, Path]:
@@ -113,6 +119,7 @@ LEADING = 1.38  # line height as a multiple of the font size
 PT = 25.4 / 72  # mm per point
 
 Run = tuple[str, str]  # (style "" or "B", text)
+_WIDTHS: dict[tuple[str, float, str], float] = {}
 Piece = tuple[str, str, float]  # (style, text, width in mm)
 
 
@@ -141,7 +148,6 @@ class _Layout:
         self.y = MARGIN
         self.bottom = pdf.h - MARGIN
         self.width = pdf.w - 2 * MARGIN
-        self._widths: dict[tuple[str, float, str], float] = {}
         self._font: tuple[str, float] | None = None
 
     def _set(self, style: str, size: float) -> None:
@@ -150,11 +156,14 @@ class _Layout:
             self._font = (style, size)
 
     def measure(self, style: str, size: float, text: str) -> float:
+        """Width in mm from the font's advance widths (cached for the process: every letter
+        uses the same DejaVu metrics, cut down or not)."""
         key = (style, size, text)
-        w = self._widths.get(key)
+        w = _WIDTHS.get(key)
         if w is None:
             self._set(style, size)
-            w = self._widths[key] = float(self.pdf.get_string_width(text))
+            cw = self.pdf.current_font.cw
+            w = _WIDTHS[key] = sum(cw[ord(c)] for c in text) * size * 0.001 / self.pdf.k
         return w
 
     def wrap(self, lines: list[list[Run]], size: float, width: float,

@@ -369,3 +369,41 @@ def test_help_has_example(cli):
     r = cli("letter", "--help")
     assert r.exit_code == 0
     assert "Example:" in r.stdout and "--council" in r.stdout
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_all_in_worker_processes_gives_the_same_letters(cli, loaded, tmp_path, fmt):
+    one, two = tmp_path / "one", tmp_path / "two"
+    for jobs, out in (("1", one), ("2", two)):
+        r = cli("letter", "--all", "--year", "2019-20", *DATE, "--format", fmt, "--jobs", jobs,
+                "--output", out)
+        assert r.exit_code == 0, r.stderr
+    names = sorted(p.name for p in one.iterdir())
+    assert names == sorted(p.name for p in two.iterdir()) and len(names) == 6
+    if fmt == "pdf":
+        from pypdf import PdfReader
+
+        def text(p):
+            return " ".join(pg.extract_text() for pg in PdfReader(str(p)).pages)
+    else:
+        import docx
+
+        def text(p):
+            return "\n".join(x.text for x in docx.Document(str(p)).paragraphs)
+    for name in names:
+        assert text(one / name) == text(two / name)
+    # each file holds its own council's letter only (the Word maker reuses one document)
+    essex = text(one / f"essex-county-council-2019-20.{fmt}")
+    assert "Essex County Council" in essex and "Kent County Council" not in essex
+
+
+def test_template_error_in_all_writes_nothing(cli, loaded, tmp_path):
+    t = tmp_path / "t.md.j2"
+    # Only Transport for London has no group: its letter fails, after others rendered fine.
+    t.write_text("{{ council.name }}\n{% if not council.in_group %}{{ nope }}{% endif %}\n",
+                 encoding="utf-8")
+    out = tmp_path / "letters"
+    r = cli("letter", "--all", "--year", "2019-20", "--template", t, "--output", out)
+    assert r.exit_code == 1
+    assert "t.md.j2, line 2: unknown field 'nope'" in r.stderr
+    assert not out.exists()

@@ -127,6 +127,9 @@ def letter(
     fields: Annotated[bool, typer.Option(
         "--fields", help="List every field a template may use, with its value for an example "
                          "council (--council, or the first in the year), and exit.")] = False,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="Processes making Word or PDF letters with --all (default: "
+                                    "one per CPU, at most 4, for 24 letters or more).")] = None,
     average: AverageOpt = AverageKind.mean,
     db: DbOpt = None,
 ) -> None:
@@ -171,7 +174,7 @@ def letter(
     settings = _settings(settings_file, signatory, signatory_title, date, average.value)
     _write(council, all_, year, type_.value if type_ else None, chosen, output,
            contacts or (Path(settings_file["contacts"]) if "contacts" in settings_file else None),
-           settings, tmpl, db)
+           settings, tmpl, db, jobs)
 
 
 def _settings(from_file: dict[str, Any], signatory: str | None, signatory_title: str | None,
@@ -237,78 +240,155 @@ class _Letters:
                               categories=self.categories.get(key))
 
 
-def _render(fields: Any, fmt: LetterFormat, tmpl: Any, pdf: Any) -> bytes:
+def _render(fields: Any, fmt: LetterFormat, tmpl: Any) -> tuple[bytes | str, str]:
+    """A letter as final bytes (Markdown, HTML) or as Markdown still to be made into Word or PDF
+    (str), with its title."""
     from lgsco_stats.letter_render import HTML, html_page
 
     text = tmpl.render(fields)
     title = f"{fields['letter']['title']}: {fields['council']['name']}"
     if tmpl.kind == HTML or fmt is LetterFormat.markdown:
-        return text.encode("utf-8")
+        return text.encode("utf-8"), title
     if fmt is LetterFormat.html:
-        return html_page(text, title).encode("utf-8")
-    if fmt is LetterFormat.docx:
-        from lgsco_stats.letter_docx import markdown_to_docx
+        return html_page(text, title).encode("utf-8"), title
+    return text, title
 
-        return markdown_to_docx(text, title)
-    return bytes(pdf.make(text, title, dt.date.fromisoformat(fields["letter"]["date_iso"])))
+
+# Worker processes for Word and PDF letters: each makes its maker once (the PDF fonts come cut
+# down from the main process), then turns Markdown into files.
+_MAKER: dict[str, Any] = {}
+
+
+def _maker(fmt: str, fonts: dict[str, Path] | None) -> Any:
+    if fmt == LetterFormat.pdf.value:
+        from lgsco_stats.letter_pdf import PdfMaker
+
+        return PdfMaker(fonts)
+    from lgsco_stats.letter_docx import DocxMaker
+
+    return DocxMaker()
+
+
+def _init_worker(fmt: str, fonts: dict[str, Path] | None) -> None:
+    _MAKER["maker"] = _maker(fmt, fonts)
+
+
+def _make_files(jobs: list[tuple[str, str, str, str]]) -> int:
+    """(path, Markdown, title, date) → files, in a worker process; returns how many."""
+    from lgsco_stats.cli.render import write_atomic
+
+    maker = _MAKER["maker"]
+    for path, text, title, date in jobs:
+        args = (text, title, dt.date.fromisoformat(date)) if hasattr(maker, "fonts") else (
+            text, title)
+        write_atomic(Path(path), bytes(maker.make(*args)))
+    return len(jobs)
+
+
+def _jobs_for(count: int, jobs: int | None) -> int:
+    """Worker processes to use: --jobs, else one per CPU (at most 4) for 24 letters or more."""
+    import os
+
+    if jobs is not None:
+        return max(1, jobs)
+    return min(os.cpu_count() or 1, 4) if count >= 24 else 1
 
 
 def _write(council: str | None, all_: bool, year: str | None, group: str | None,
            fmt: LetterFormat, output: Path | None, contacts: Path | None, settings: Settings,
-           tmpl: Any, db: Path | None) -> None:
-    import contextlib
+           tmpl: Any, db: Path | None, jobs: int | None) -> None:
     import sys
 
     from lgsco_stats.cli import render
 
     letters = _Letters(db, year, settings.average, contacts)
+    binary = fmt in (LetterFormat.docx, LetterFormat.pdf) and tmpl.kind != "html"
     if council:
-        rows = [letters.find(council)]
-    else:
-        rows = [r for r in letters.rows if group is None or r.get("type") == group]
-    with contextlib.ExitStack() as stack:
-        pdf = None
-        if fmt is LetterFormat.pdf:
-            from lgsco_stats.letter_pdf import PdfMaker
-
-            pdf = stack.enter_context(PdfMaker())
-        if council:
-            data = _render(letters.context(rows[0], settings), fmt, tmpl, pdf)
-            if output is None:
-                sys.stdout.write(data.decode("utf-8"))
-                sys.stdout.flush()
-                return
-            target = output
-            if output.is_dir():
-                target = output / f"{letters.context(rows[0], settings)['letter']['file_stem']}" \
-                    f"{SUFFIX[fmt]}"
-            render.write_atomic(target, data)
+        fields = letters.context(letters.find(council), settings)
+        data, title = _render(fields, fmt, tmpl)
+        if isinstance(data, str):  # Word or PDF
+            target = _target(output, fields, fmt)
+            _make_binary([(str(target), data, title, fields["letter"]["date_iso"])], fmt, 1,
+                         None)
             render.message(f"Wrote {target}")
             return
-        assert output is not None
-        with_data = [r for r in rows if _has_data(r)]
-        skipped = len(rows) - len(with_data)
-        if not with_data:
-            from lgsco_stats.errors import NotFound
+        if output is None:
+            sys.stdout.write(data.decode("utf-8"))
+            sys.stdout.flush()
+            return
+        target = _target(output, fields, fmt)
+        render.write_atomic(target, data)
+        render.message(f"Wrote {target}")
+        return
+    assert output is not None
+    rows = [r for r in letters.rows if group is None or r.get("type") == group]
+    with_data = [r for r in rows if _has_data(r)]
+    skipped = len(rows) - len(with_data)
+    if not with_data:
+        from lgsco_stats.errors import NotFound
 
-            raise NotFound(f"no council{' of that type' if group else ''} has decisions in "
-                           f"{letters.year}")
-        output.mkdir(parents=True, exist_ok=True)
-        names: set[str] = set()
-        with render.Progress(f"Letters {letters.year}", len(with_data)) as progress:
-            for r in with_data:
-                fields = letters.context(r, settings)
-                name = f"{fields['letter']['file_stem']}{SUFFIX[fmt]}"
-                if name in names:  # two bodies with the same name: keep both
-                    name = f"{fields['letter']['file_stem']}-{len(names)}{SUFFIX[fmt]}"
-                names.add(name)
-                render.write_atomic(output / name, _render(fields, fmt, tmpl, pdf))
+        raise NotFound(f"no council{' of that type' if group else ''} has decisions in "
+                       f"{letters.year}")
+    # Every letter is rendered before any file is written: a template error stops the run
+    # with nothing half done.
+    names: set[str] = set()
+    made: list[tuple[str, bytes | str, str, str]] = []
+    for r in with_data:
+        fields = letters.context(r, settings)
+        name = f"{fields['letter']['file_stem']}{SUFFIX[fmt]}"
+        if name in names:  # two bodies with the same name: keep both
+            name = f"{fields['letter']['file_stem']}-{len(names)}{SUFFIX[fmt]}"
+        names.add(name)
+        data, title = _render(fields, fmt, tmpl)
+        made.append((str(output / name), data, title, fields["letter"]["date_iso"]))
+    output.mkdir(parents=True, exist_ok=True)
+    with render.Progress(f"Letters {letters.year}", len(made)) as progress:
+        if not binary:
+            for path, data, _, _ in made:
+                render.write_atomic(Path(path), data)  # type: ignore[arg-type]
                 progress.advance()
+        else:
+            _make_binary(made, fmt, _jobs_for(len(made), jobs), progress)
     note = (f"; skipped {skipped} with no decisions in {letters.year}" if skipped else "")
     addressed = sum(1 for r in with_data if _key(r) in letters.contacts)
     to = (f" ({addressed} addressed from --contacts)" if contacts else "")
-    render.message(f"Wrote {len(with_data)} {fmt.value} letters for {letters.year} to "
+    render.message(f"Wrote {len(made)} {fmt.value} letters for {letters.year} to "
                    f"{output}{to}{note}.")
+
+
+def _target(output: Path | None, fields: Any, fmt: LetterFormat) -> Path:
+    assert output is not None
+    if output.is_dir():
+        return output / f"{fields['letter']['file_stem']}{SUFFIX[fmt]}"
+    return output
+
+
+def _make_binary(made: list[tuple[str, Any, str, str]], fmt: LetterFormat, workers: int,
+                 progress: Any) -> None:
+    import contextlib
+
+    jobs = [(path, str(text), title, date) for path, text, title, date in made]
+    with contextlib.ExitStack() as stack:
+        fonts = None
+        if fmt is LetterFormat.pdf:
+            from lgsco_stats.letter_pdf import PdfMaker
+
+            fonts = stack.enter_context(PdfMaker()).fonts
+        if workers <= 1 or len(jobs) < 2:
+            _init_worker(fmt.value, fonts)
+            for job in jobs:
+                n = _make_files([job])
+                if progress is not None:
+                    progress.advance(n)
+            return
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        size = max(1, min(16, len(jobs) // (workers * 4)))
+        chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+        with ProcessPoolExecutor(workers, initializer=_init_worker,
+                                 initargs=(fmt.value, fonts)) as pool:
+            for done in as_completed([pool.submit(_make_files, c) for c in chunks]):
+                progress.advance(done.result())
 
 
 def _fields(council: str | None, year: str | None, average: str, db: Path | None,
