@@ -53,7 +53,7 @@ def _rows_of(path: Path) -> list[list[object]]:
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+        dialect = csv.excel
     return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
 
 

@@ -56,9 +56,9 @@ class _StrictField(jinja2.StrictUndefined):
     def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> Any:
         raise UnknownField(self._path())
 
-    __iter__ = __str__ = __len__ = _fail_with_undefined_error  # type: ignore[assignment]
-    __eq__ = __ne__ = __bool__ = __hash__ = _fail_with_undefined_error  # type: ignore[assignment]
-    __contains__ = _fail_with_undefined_error  # type: ignore[assignment]
+    __iter__ = __str__ = __len__ = _fail_with_undefined_error
+    __eq__ = __ne__ = __bool__ = __hash__ = _fail_with_undefined_error
+    __contains__ = _fail_with_undefined_error
 
 
 def template_kind(name: str) -> str:
