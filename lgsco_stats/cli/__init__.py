@@ -32,7 +32,9 @@ class _Group(TyperGroup):
                 raise
             render.error(e.message, e.hint)
             raise typer.Exit(e.exit_code) from None
-        except (Exit, Abort, TyperException):
+        except (Exit, Abort, TyperException, BrokenPipeError):
+            # Typer bundles its own Click: --help, exits and usage errors are its own classes;
+            # Typer renders them. A closed pipe (`| head`) is handled in main().
             raise
         except KeyboardInterrupt:
             render.error("interrupted")
@@ -87,11 +89,12 @@ def _root(
 
 
 def _register() -> None:
-    from . import compare, compute, councils, db
+    from . import compare, compute, councils, db, letter
 
     app.command("compute")(compute.compute)
     app.command("compare")(compare.compare)
     app.command("councils")(councils.councils)
+    app.command("letter")(letter.letter)
     app.add_typer(db.app, name="db")
 
 

@@ -1,0 +1,126 @@
+"""Contacts for letters: who each council's annual review letter is addressed to.
+
+A contacts file is CSV or Excel with one row per council and the columns council, name, job
+title and email (headers matched like every other header: case and punctuation ignored, a few
+aliases). Councils are matched with the register's resolution, exactly as in decision files: a
+name that matches no council is an error with "did you mean", never a silent guess.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from pathlib import Path
+
+from .councils import Register
+from .errors import DataError
+from .headers import header_key
+from .letters import DEFAULT_JOB_TITLE, Contact
+from .outcomes import normalise_text
+
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "council": ("council", "authority", "organisation", "organization", "local authority",
+                "council name", "authority name", "body"),
+    "name": ("name", "contact", "contact name", "chief executive", "addressee", "full name"),
+    "job_title": ("job title", "title", "role", "position"),
+    "email": ("email", "e-mail", "email address", "e-mail address"),
+}
+_KEYS = {header_key(a): field for field, names in _ALIASES.items() for a in names}
+
+
+def _rows_of(path: Path) -> list[list[object]]:
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            import openpyxl
+
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            try:
+                ws = wb.worksheets[0]
+                return [list(r) for r in ws.iter_rows(values_only=True)]
+            finally:
+                wb.close()
+        raw = path.read_bytes()
+    except OSError as e:
+        raise DataError(f"{path}: cannot read the contacts file ({e.strerror})") from None
+    except Exception as e:  # openpyxl raises many kinds for a file that is not a workbook
+        raise DataError(f"{path}: not a readable Excel workbook ({e})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+
+
+def _cell(v: object) -> str:
+    return "" if v is None else str(v).strip()
+
+
+def read_contacts(
+    path: str | Path,
+    reg: Register,
+    year: str,
+    bodies: Mapping[str, str] | None = None,
+) -> dict[str, Contact]:
+    """Contacts by council key (GSS code, or ``name:<normalised name>`` for a body outside the
+    register that is in the data: ``bodies`` maps those keys to names).
+
+    Raises :class:`DataError` naming the file and row for a missing column, a blank name, an
+    unknown council or a council listed twice.
+    """
+    p = Path(path)
+    rows = _rows_of(p)
+    header_at = next((i for i, r in enumerate(rows) if any(_cell(c) for c in r)), None)
+    if header_at is None:
+        raise DataError(f"{p.name}: the contacts file is empty")
+    columns: dict[str, int] = {}
+    for i, h in enumerate(rows[header_at]):
+        field = _KEYS.get(header_key(_cell(h)))
+        if field and field not in columns:
+            columns[field] = i
+    missing = [f for f in ("council", "name") if f not in columns]
+    if missing:
+        raise DataError(
+            f"{p.name}: no {' or '.join(repr(m.replace('_', ' ')) for m in missing)} column; "
+            "a contacts file needs the columns council, name, job title and email")
+    body_keys = dict(bodies or {})
+    out: dict[str, Contact] = {}
+    first_row: dict[str, int] = {}
+    for n, r in enumerate(rows[header_at + 1:], start=header_at + 2):
+        def get(field: str, r: list[object] = r) -> str:
+            i = columns.get(field)
+            return _cell(r[i]) if i is not None and i < len(r) else ""
+
+        council_text = get("council")
+        if not council_text and not any(_cell(c) for c in r):
+            continue
+        where = f"{p.name}, row {n}"
+        if not council_text:
+            raise DataError(f"{where}: no council named")
+        council = reg.resolve(council_text, year)
+        if council is not None:
+            key, official = council.gss_code, council.name
+        elif "name:" + normalise_text(council_text) in body_keys:
+            key = "name:" + normalise_text(council_text)
+            official = body_keys[key]
+        else:
+            hint = reg.suggestions(council_text)
+            msg = f"{where}: no council called {council_text!r}"
+            if hint:
+                msg += f"; did you mean {' or '.join(repr(h) for h in hint)}?"
+            raise DataError(msg)
+        name = get("name")
+        if not name:
+            raise DataError(f"{where}: no name for {official}")
+        if key in out:
+            raise DataError(f"{where}: {official} is listed twice (rows {first_row[key]} "
+                            f"and {n})")
+        first_row[key] = n
+        out[key] = Contact(name=name, job_title=get("job_title") or DEFAULT_JOB_TITLE,
+                           email=get("email") or None)
+    return out

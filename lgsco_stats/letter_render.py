@@ -1,0 +1,176 @@
+"""Rendering letter templates: a sandboxed Jinja2 environment with strict undefined fields, the
+default templates, and Markdown → HTML.
+
+A template is Markdown (the default, ``letter.md.j2``; any ``*.md.j2``, ``*.md`` or other name)
+or HTML (``*.html.j2``, ``*.html``, ``*.htm``). A Markdown letter becomes every format: HTML via
+markdown-it (raw HTML in fields is escaped), Word and PDF from the same Markdown. An HTML template
+makes HTML letters only.
+
+A field the letter does not have is an error naming the field and the template line, never a
+blank in a letter (:class:`TemplateProblem`, a :class:`~lgsco_stats.errors.DataError`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from .errors import DataError, UsageError
+from .letters import Fields, flatten
+
+DEFAULT_TEMPLATE = "letter.md.j2"
+MARKDOWN, HTML = "markdown", "html"
+
+
+class TemplateProblem(DataError):
+    """A template that cannot be rendered: a syntax error or an unknown field, with its line."""
+
+
+class UnknownField(jinja2.UndefinedError):
+    """Raised by :class:`_StrictField` with the dotted path of the missing field."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"unknown field {path!r}")
+        self.path = path
+
+
+class _StrictField(jinja2.StrictUndefined):
+    """StrictUndefined that says which field is missing, with its full dotted path."""
+
+    __slots__ = ()
+
+    def _path(self) -> str:
+        obj, name = self._undefined_obj, self._undefined_name
+        if isinstance(obj, Fields) and obj.path:
+            return f"{obj.path}.{name}"
+        return str(name) if name is not None else "?"
+
+    def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> Any:
+        raise UnknownField(self._path())
+
+    __iter__ = __str__ = __len__ = _fail_with_undefined_error
+    __eq__ = __ne__ = __bool__ = __hash__ = _fail_with_undefined_error
+    __contains__ = _fail_with_undefined_error
+
+
+def template_kind(name: str) -> str:
+    """``"html"`` for ``*.html.j2``, ``*.html``, ``*.htm`` (and ``.htm.j2``); else Markdown."""
+    n = name.lower().removesuffix(".j2").removesuffix(".jinja").removesuffix(".jinja2")
+    return HTML if n.endswith((".html", ".htm")) else MARKDOWN
+
+
+def _environment(autoescape: bool) -> SandboxedEnvironment:
+    return SandboxedEnvironment(
+        undefined=_StrictField, autoescape=autoescape, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _line_of(tb: TracebackType | None, name: str) -> int | None:
+    """The template line of a rendering error: the last traceback frame in the template."""
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == name:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+class LetterTemplate:
+    """A compiled letter template (compile once, render for every council)."""
+
+    def __init__(self, source: str, name: str, kind: str | None = None) -> None:
+        self.name = name
+        self.kind = kind or template_kind(name)
+        env = _environment(self.kind == HTML)
+        try:
+            self._template = env.from_string(source)
+        except jinja2.TemplateSyntaxError as e:
+            raise TemplateProblem(f"{name}, line {e.lineno}: {e.message}") from None
+        # from_string names the code "<template>"; tracebacks use this name for the line.
+        self._code_name = "<template>"
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> LetterTemplate:
+        p = Path(path)
+        try:
+            source = p.read_text(encoding="utf-8-sig")
+        except OSError as e:
+            raise UsageError(f"cannot read the template {p}: {e.strerror}") from None
+        except UnicodeDecodeError:
+            raise DataError(f"{p}: a template must be UTF-8 text") from None
+        return cls(source, p.name)
+
+    @classmethod
+    def default(cls) -> LetterTemplate:
+        return _default_template()
+
+    def render(self, fields: Mapping[str, Any]) -> str:
+        """The letter's text; a missing field or a failing expression is a
+        :class:`TemplateProblem` with the template line."""
+        try:
+            return self._template.render(fields)
+        except UnknownField as e:
+            line = _line_of(e.__traceback__, self._code_name)
+            known = [p for p, _ in flatten(fields)]
+            close = difflib.get_close_matches(e.path, known, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise TemplateProblem(
+                f"{self.name}, line {line}: unknown field {e.path!r}{hint} "
+                "(lgsco-stats letter --fields lists them)"
+            ) from None
+        except jinja2.TemplateError as e:
+            line = _line_of(e.__traceback__, self._code_name)
+            raise TemplateProblem(f"{self.name}, line {line}: {e}") from None
+        except (TypeError, ValueError, ArithmeticError, AttributeError, KeyError,
+                IndexError) as e:
+            line = _line_of(e.__traceback__, self._code_name)
+            raise TemplateProblem(f"{self.name}, line {line}: {type(e).__name__}: {e}") from None
+
+
+def _resource(name: str) -> str:
+    return resources.files("lgsco_stats.templates").joinpath(name).read_text("utf-8")
+
+
+@functools.cache
+def _default_template() -> LetterTemplate:
+    return LetterTemplate(_resource(DEFAULT_TEMPLATE), DEFAULT_TEMPLATE)
+
+
+@functools.cache
+def _markdown() -> Any:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+
+
+def markdown_tokens(text: str) -> list[Any]:
+    """markdown-it tokens of a letter (CommonMark with tables; raw HTML not allowed)."""
+    return list(_markdown().parse(text))
+
+
+def markdown_to_html(text: str) -> str:
+    """The HTML of a Markdown letter's body."""
+    return str(_markdown().render(text))
+
+
+@functools.cache
+def _page() -> tuple[jinja2.Template, str]:
+    env = _environment(True)
+    return env.from_string(_resource("letter.html.j2")), _resource("letter.css")
+
+
+def html_page(markdown_text: str, title: str) -> str:
+    """A self-contained HTML page (inline CSS, A4 print layout) around a Markdown letter."""
+    from markupsafe import Markup
+
+    page, css = _page()
+    return page.render(title=title, css=Markup(css), body=Markup(markdown_to_html(markdown_text)))

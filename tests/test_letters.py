@@ -1,0 +1,221 @@
+"""The wording rules of annual review letters, each on its own (pure functions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lgsco_stats import letters as lt
+from lgsco_stats.letter_render import LetterTemplate, TemplateProblem, template_kind
+
+
+def test_format_date_and_title_year():
+    assert lt.format_date(dt.date(2020, 7, 22)) == "22 July 2020"
+    assert lt.format_date(dt.date(2024, 1, 5)) == "5 January 2024"
+    # 2019-20 ends on 31 March 2020: the letter is titled 2020.
+    assert lt.title_year("2019-20") == "2020"
+    assert lt.year_end_text("2023-24") == "31 March 2024"
+
+
+def test_count_text():
+    assert lt.count_text(1, "case") == "one case"
+    assert lt.count_text(3, "investigation") == "three investigations"
+    assert lt.count_text(12, "case") == "12 cases"
+    assert lt.count_text(1234, "case") == "1,234 cases"
+
+
+@pytest.mark.parametrize(("value", "group", "expected"), [
+    (70.0, 67.0, "above"),
+    (60.0, 67.0, "below"),
+    # 87.4 shows as 87% and 86.6 as 87%: the reader sees no difference.
+    (87.4, 86.6, "equal"),
+    # 66.5 rounds half up to 67, 67.4 to 67.
+    (66.5, 67.4, "equal"),
+    (None, 67.0, None),
+    (50.0, None, None),
+])
+def test_comparison(value, group, expected):
+    assert lt.comparison(value, group) == expected
+
+
+def test_comparison_sentence():
+    assert lt.comparison_sentence(70.0, 66.6) == (
+        "This is above the average of similar authorities (67%).")
+    assert lt.comparison_sentence(50.0, 50.4) == (
+        "This is the same as the average of similar authorities (50%).")
+    assert lt.comparison_sentence(50.0, None) == ""
+
+
+def test_small_number_note():
+    assert lt.small_number_note(3, "investigation") == "based on 3 investigations"
+    assert lt.small_number_note(1, "investigation") == "based on 1 investigation"
+    assert lt.small_number_note(9, "investigation") == "based on 9 investigations"
+    assert lt.small_number_note(10, "investigation") == ""
+    assert lt.small_number_note(0, "investigation") == ""
+    assert lt.small_number_note(None, "investigation") == ""
+
+
+def test_uphold_no_investigations_is_said_not_a_rate():
+    text = lt.uphold_sentence(0, 0, None, 67.0)
+    assert "did not investigate any complaints about the council" in text
+    assert "%" not in text and "n/a" not in text
+
+
+def test_uphold_sentence_with_comparison_and_small_numbers():
+    # 2 of 3 = 66.67% → 67%; the group 80.0% → 80%: below.
+    text = lt.uphold_sentence(2, 3, 200 / 3, 80.0)
+    assert "upheld 67% of them (2 of 3)" in text
+    assert "based on 3 investigations" in text
+    assert text.endswith("This is below the average of similar authorities (80%).")
+
+
+def test_uphold_one_investigation():
+    assert "and upheld it (1 of 1, 100%)" in lt.uphold_sentence(1, 1, 100.0, None)
+    assert "did not uphold it (0 of 1, 0%)" in lt.uphold_sentence(0, 1, 0.0, None)
+
+
+def test_compliance_full_is_welcomed():
+    text = lt.compliance_sentence(5, 0, 5, 100.0, 99.0)
+    assert "every one of the five cases" in text
+    assert "We welcome this" in text
+    assert "did not" not in text
+
+
+def test_compliance_below_full_names_cases_and_asks_to_learn():
+    # Southampton 2019-20: 11 of 12 = 91.67% → 92%; one case not complied with.
+    text = lt.compliance_sentence(11, 1, 12, 1100 / 12, 99.3)
+    assert "92% of the cases" in text and "(11 of 12, one of them late)" in text
+    assert "In one case it did not." in text
+    assert "learn from it" in text
+    assert "We welcome this" not in text
+
+
+def test_compliance_decided_on_counts_not_rounded_rate():
+    # 199 of 200 = 99.5% shows as 100% (half up), but one case was still not complied with.
+    text = lt.compliance_sentence(199, 0, 200, 99.5, None)
+    assert "100% of the cases" in text
+    assert "In one case it did not." in text
+    assert "learn from it" in text
+
+
+def test_compliance_several_missed():
+    text = lt.compliance_sentence(7, 0, 10, 70.0, None)
+    assert "In three cases it did not." in text and "learn from them" in text
+
+
+def test_compliance_none_recorded():
+    text = lt.compliance_sentence(0, 0, 0, None, 99.0)
+    assert "no compliance rate" in text and "%" not in text
+
+
+def test_remedy_sentences():
+    # 5 of 38 = 13.16% → 13%.
+    assert "In 13% of the complaints we upheld (5 of 38)" in lt.remedy_sentence(5, 38, 500 / 38,
+                                                                               None)
+    assert "no satisfactory remedy rate" in lt.remedy_sentence(0, 0, None, None)
+    assert "(0 of 4, 0%)" in lt.remedy_sentence(0, 4, 0.0, None)
+
+
+def test_per_100k_only_with_population():
+    # 38 upheld × 100,000 / 252,872 = 15.027… → 15.0
+    text = lt.per_100k_sentence(38, 252_872, 38 * 100_000 / 252_872)
+    assert "15.0 complaints for every 100,000 residents" in text
+    assert lt.per_100k_sentence(38, None, None) == ""
+
+
+def test_group_sentence_names_group_and_average():
+    text = lt.group_sentence("unitary", True, "mean", "2019-20",
+                             {"uphold": 54, "compliance": 53, "remedy": 53}, members=56)
+    assert "the 56 unitary councils with decisions in 2019-20" in text
+    assert "mean of the councils' own rates" in text
+    assert "(54 councils for complaints upheld, 53 for compliance and 53 for remedies)" in text
+    pooled = lt.group_sentence("county", True, "pooled", "2019-20",
+                               {"uphold": 2, "compliance": 2, "remedy": 1}, members=2)
+    assert "pooled rate" in pooled and "the 2 county councils" in pooled
+
+
+def test_group_sentence_without_group_has_no_average():
+    text = lt.group_sentence(None, False, "mean", "2019-20", {}, "outside the register")
+    assert "in none of these groups" in text
+    assert "without an average" in text
+    assert "%" not in text
+
+
+def test_dealt_with_groups_outcomes():
+    row = {"advice_given": 1, "closed_after_initial_enquiries": 4, "incomplete_invalid": 2,
+           "referred_back": 3, "not_upheld": 5, "upheld": 6}
+    d = lt.dealt_with(row)
+    assert d is not None
+    # not for us = advice 1 + invalid 2 + referred 3 = 6; assessed 4; investigated 5 + 6 = 11.
+    assert (d["not_for_us"], d["assessed_and_closed"], d["investigated"], d["total"]) == (
+        6, 4, 11, 21)
+    assert "4 were assessed and closed" in d["sentence"]
+    one = lt.dealt_with({**row, "closed_after_initial_enquiries": 1})
+    assert one is not None and "1 was assessed and closed" in one["sentence"]
+    assert lt.dealt_with({**row, "upheld": None}) is None
+
+
+def test_category_rows_in_published_order():
+    rows = lt.category_rows({"Housing": 2, "Adult care services": 1, "Zoo": 1, "Other": 0})
+    assert [r["name"] for r in rows] == ["Adult care services", "Housing", "Zoo"]
+    assert lt.category_rows(None) == []
+
+
+def test_addressee_default_and_contact():
+    a = lt.addressee("Kent County Council", None)
+    assert a["lines"] == ["The Chief Executive", "Kent County Council"]
+    assert a["salutation"] == "Dear Chief Executive"
+    b = lt.addressee("Kent County Council", lt.Contact("Ms A Smith", "Head of Paid Service",
+                                                       "a@kent.example"))
+    assert b["lines"] == ["Ms A Smith", "Head of Paid Service", "Kent County Council",
+                          "a@kent.example"]
+    assert b["salutation"] == "Dear Ms A Smith"
+
+
+@given(st.integers(0, 500), st.integers(0, 500))
+def test_compliance_welcome_only_when_every_case_complied(complied, extra):
+    outcomes = complied + extra
+    rate = 100.0 * complied / outcomes if outcomes else None
+    text = lt.compliance_sentence(complied, 0, outcomes, rate, None)
+    assert ("We welcome this" in text) == (outcomes > 0 and extra == 0)
+    assert ("learn from" in text) == (extra > 0)
+
+
+def test_template_kind():
+    assert template_kind("letter.md.j2") == "markdown"
+    assert template_kind("mine.html.j2") == "html"
+    assert template_kind("mine.HTM") == "html"
+    assert template_kind("letter.txt") == "markdown"
+
+
+def _fields():
+    return lt.Fields("", {"council": {"name": "Kent County Council"}, "letter": {"year": "x"}})
+
+
+def test_template_unknown_field_names_field_and_line():
+    t = LetterTemplate("Dear {{ council.name }}\n\nYear {{ letter.year }}\n{{ council.nmae }}\n",
+                       "mine.md.j2")
+    with pytest.raises(TemplateProblem) as e:
+        t.render(_fields())
+    assert str(e.value).startswith("mine.md.j2, line 4: unknown field 'council.nmae'")
+    assert "did you mean 'council.name'?" in str(e.value)
+
+
+def test_template_unknown_top_level_field_in_condition():
+    t = LetterTemplate("line one\n{% if councll.name %}x{% endif %}\n", "mine.md.j2")
+    with pytest.raises(TemplateProblem, match=r"line 2: unknown field 'councll'"):
+        t.render(_fields())
+
+
+def test_template_syntax_error_names_line():
+    with pytest.raises(TemplateProblem, match=r"mine.md.j2, line 2: "):
+        LetterTemplate("ok\n{% if %}\n", "mine.md.j2")
+
+
+def test_template_sandboxed():
+    t = LetterTemplate("{{ council.__class__.__mro__ }}", "evil.md.j2")
+    with pytest.raises(TemplateProblem):
+        t.render(_fields())
