@@ -120,7 +120,8 @@ def factorize_pairs(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, list[tuple[
     cb, ub = pd.factorize(b, use_na_sentinel=False)
     combined = ca.astype(np.int64) * max(len(ub), 1) + cb
     codes, uniq = pd.factorize(combined)
-    pairs = [(ua[u // max(len(ub), 1)], ub[u % max(len(ub), 1)]) for u in uniq.tolist()]
+    la, lb, n = list(ua), list(ub), max(len(ub), 1)
+    pairs = [(la[u // n], lb[u % n]) for u in uniq.tolist()]
     return codes, pairs
 
 
@@ -220,42 +221,48 @@ def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _tally(frame: pd.DataFrame, values: tuple[str, ...], flag: str | None = None) -> pd.DataFrame:
+    """Counts of each of ``values`` in the ``outcome`` column (and of a true ``flag``) per
+    authority key and year, with the name as given and the GSS code: one bincount, no per-group
+    Python code."""
+    which, pairs = factorize_pairs(frame["authority_key"], frame["year"])
+    n = len(pairs)
+    code = pd.Categorical(frame["outcome"], categories=list(values)).codes.astype(np.int64)
+    counts = np.bincount(which * len(values) + code, minlength=n * len(values))
+    table = pd.DataFrame(counts.reshape(n, len(values)), columns=list(values))
+    if flag is not None:
+        table[flag] = np.bincount(which, weights=frame[flag].to_numpy(dtype=float),
+                                  minlength=n).astype(np.int64)
+    table["authority_key"] = [k for k, _ in pairs]
+    table["year"] = [y for _, y in pairs]
+    # the name as given (the first in sort order, as the store's min() gives) and the code
+    names = pd.DataFrame({"w": which, "authority": frame["authority"].to_numpy(dtype=object),
+                          "gss_code": frame["gss_code"].to_numpy(dtype=object)})
+    first = names.groupby("w", sort=True).agg(authority=("authority", "min"),
+                                              gss_code=("gss_code", "first"))
+    table["authority"] = first["authority"].to_numpy()
+    table["gss_code"] = first["gss_code"].to_numpy()
+    return table
+
+
 def decision_counts(decisions: pd.DataFrame) -> pd.DataFrame:
     """Outcome counts and remedies per authority and year from attached case-level decisions."""
     if decisions.empty:
         return _empty_counts()
-    table = pd.crosstab(
-        [decisions["authority_key"], decisions["year"]],
-        pd.Categorical(decisions["outcome"], categories=oc.OUTCOMES),
-        dropna=False,
-    )
-    table.index.names = KEY
-    table.columns = list(oc.OUTCOMES)
-    table = table.loc[table.sum(axis=1) > 0]
-    remedy = decisions.loc[decisions["remedy_by_authority"].astype(bool)].groupby(KEY).size()
-    table["remedy_by_authority"] = remedy.reindex(table.index, fill_value=0)
-    out = _labelled(decisions).join(table, how="inner")
+    out = _tally(decisions, oc.OUTCOMES, "remedy_by_authority")
     for c in oc.COMPLIANCE_OUTCOMES:
         out[c] = pd.NA
-    return _typed(out.reset_index())
+    return _typed(out)
 
 
 def compliance_counts(compliance: pd.DataFrame) -> pd.DataFrame:
     """Complied, complied late and not complied per authority and year of recording."""
     if compliance.empty:
         return _empty_counts()
-    table = pd.crosstab(
-        [compliance["authority_key"], compliance["year"]],
-        pd.Categorical(compliance["outcome"], categories=oc.COMPLIANCE_OUTCOMES),
-        dropna=False,
-    )
-    table.index.names = KEY
-    table.columns = list(oc.COMPLIANCE_OUTCOMES)
-    table = table.loc[table.sum(axis=1) > 0]
-    out = _labelled(compliance).join(table, how="inner")
+    out = _tally(compliance, oc.COMPLIANCE_OUTCOMES)
     for c in (*oc.OUTCOMES, "remedy_by_authority"):
         out[c] = pd.NA
-    return _typed(out.reset_index())
+    return _typed(out)
 
 
 def published_counts(published: pd.DataFrame) -> pd.DataFrame:
@@ -471,44 +478,37 @@ def group_benchmarks(figures: pd.DataFrame, average: str = "mean") -> pd.DataFra
 
     ``figures`` needs ``type``, ``year``, ``in_group`` and the count and rate columns that
     :func:`council_figures` makes. Councils outside a group (no type, or not existing that year)
-    are never members.
+    are never members. A council whose rate is n/a (no cases, or a count not reported) is left
+    out of that rate's benchmark.
     """
     average = check_average(average)
     members = figures[figures["in_group"].astype(bool)]
-    rows = []
-    for (group, year), m in members.groupby(["type", "year"], sort=True):
-        row: dict[str, object] = {
-            "type": group,
-            "year": year,
-            "average": average,
-            "councils": len(m),
-        }
-        for rate, (num, den) in RATES.items():
-            short = rate.removesuffix("_rate")
-            usable = m[m[den].notna() & m[num].notna() & (m[den].fillna(0) > 0)]
-            row[f"{short}_councils"] = len(usable)
-            if usable.empty:
-                row[rate] = np.nan
-            elif average == "mean":
-                row[rate] = float(usable[rate].mean())
-            else:
-                row[rate] = 100.0 * float(usable[num].sum()) / float(usable[den].sum())
-        for c in (
-            "upheld",
-            "investigations",
-            "remedy_by_authority",
-            "compliance_outcomes",
-            "complied_total",
-        ):
-            row[c] = int(m[c].sum(skipna=True))
-        rows.append(row)
-    out = pd.DataFrame(rows, columns=list(BENCHMARK_COLUMNS))
+    if members.empty:
+        return pd.DataFrame(columns=list(BENCHMARK_COLUMNS))
+    by = members.groupby(["type", "year"], sort=False)
+    out = by.size().rename("councils").to_frame()
+    for rate, (num, den) in RATES.items():
+        short = rate.removesuffix("_rate")
+        has = members[rate].notna()
+        usable = members[has].groupby(["type", "year"], sort=False)
+        out[f"{short}_councils"] = usable.size().reindex(out.index, fill_value=0)
+        if average == "mean":
+            out[rate] = usable[rate].mean().reindex(out.index)
+        else:
+            sums = usable[[num, den]].sum().reindex(out.index)
+            out[rate] = (100.0 * sums[num].astype(float) / sums[den].astype(float))
+    for c in ("upheld", "investigations", "remedy_by_authority", "compliance_outcomes",
+              "complied_total"):
+        out[c] = by[c].sum(min_count=0).astype("int64")
+    out["average"] = average
+    out = out.reset_index()
     order = {g: i for i, g in enumerate(GROUPS)}
-    if not out.empty:
-        out = out.sort_values(
-            ["year", "type"], key=lambda s: s.map(order) if s.name == "type" else s
-        ).reset_index(drop=True)
-    return out
+    out = out.sort_values(
+        ["year", "type"], key=lambda s: s.map(order) if s.name == "type" else s
+    ).reset_index(drop=True)
+    for c in ("uphold_rate", "remedy_rate", "compliance_rate"):
+        out[c] = out[c].astype("float64")
+    return out[list(BENCHMARK_COLUMNS)]
 
 
 def figures_of(ds: Dataset, average: str = "mean", reg: Register | None = None) -> pd.DataFrame:

@@ -142,8 +142,15 @@ def to_csv(records: Sequence[dict[str, Any]], keys: Sequence[str]) -> str:
 
 
 def to_json(records: Sequence[dict[str, Any]], keys: Sequence[str]) -> str:
-    rows = [{k: plain(r.get(k)) for k in keys} for r in records]
-    return json.dumps(rows, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    """A JSON array with one object per line: readable, and written by json's C encoder
+    (``indent`` would switch it to the pure-Python one, ten times slower)."""
+    if not records:
+        return "[]\n"
+    lines = [
+        json.dumps({k: plain(r.get(k)) for k in keys}, ensure_ascii=False, allow_nan=False)
+        for r in records
+    ]
+    return "[\n" + ",\n".join(lines) + "\n]\n"
 
 
 def _md_escape(text: str) -> str:
