@@ -20,8 +20,16 @@ from .letters import DEFAULT_JOB_TITLE, Contact
 from .outcomes import normalise_text
 
 _ALIASES: dict[str, tuple[str, ...]] = {
-    "council": ("council", "authority", "organisation", "organization", "local authority",
-                "council name", "authority name", "body"),
+    "council": (
+        "council",
+        "authority",
+        "organisation",
+        "organization",
+        "local authority",
+        "council name",
+        "authority name",
+        "body",
+    ),
     "name": ("name", "contact", "contact name", "chief executive", "addressee", "full name"),
     "job_title": ("job title", "title", "role", "position"),
     "email": ("email", "e-mail", "email address", "e-mail address"),
@@ -87,11 +95,13 @@ def read_contacts(
     if missing:
         raise DataError(
             f"{p.name}: no {' or '.join(repr(m.replace('_', ' ')) for m in missing)} column; "
-            "a contacts file needs the columns council, name, job title and email")
+            "a contacts file needs the columns council, name, job title and email"
+        )
     body_keys = dict(bodies or {})
     out: dict[str, Contact] = {}
     first_row: dict[str, int] = {}
-    for n, r in enumerate(rows[header_at + 1:], start=header_at + 2):
+    for n, r in enumerate(rows[header_at + 1 :], start=header_at + 2):
+
         def get(field: str, r: list[object] = r) -> str:
             i = columns.get(field)
             return _cell(r[i]) if i is not None and i < len(r) else ""
@@ -118,9 +128,9 @@ def read_contacts(
         if not name:
             raise DataError(f"{where}: no name for {official}")
         if key in out:
-            raise DataError(f"{where}: {official} is listed twice (rows {first_row[key]} "
-                            f"and {n})")
+            raise DataError(f"{where}: {official} is listed twice (rows {first_row[key]} and {n})")
         first_row[key] = n
-        out[key] = Contact(name=name, job_title=get("job_title") or DEFAULT_JOB_TITLE,
-                           email=get("email") or None)
+        out[key] = Contact(
+            name=name, job_title=get("job_title") or DEFAULT_JOB_TITLE, email=get("email") or None
+        )
     return out

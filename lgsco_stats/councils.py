@@ -193,6 +193,7 @@ class Register:
         self.by_code: dict[str, Council] = {}
         self._by_key: dict[str, list[Council]] = {}
         self._by_exact: dict[str, list[Council]] = {}
+        self._cache: dict[str, list[Council]] = {}
         for c in councils:
             for n in (c.name, *c.aliases):
                 bucket = self._by_exact.setdefault(normalise_text(n), [])
@@ -237,6 +238,12 @@ class Register:
 
     def candidates(self, name: str) -> list[Council]:
         """Every council a name can mean, by code, name or alias (no fuzzy matching)."""
+        found = self._cache.get(name)
+        if found is None:
+            found = self._cache[name] = self._candidates(name)
+        return list(found)
+
+    def _candidates(self, name: str) -> list[Council]:
         text = str(name).strip()
         code = text.upper()
         if re.fullmatch(r"E\d{8}", code) and code in self.by_code:

@@ -231,15 +231,22 @@ def _tally(frame: pd.DataFrame, values: tuple[str, ...], flag: str | None = None
     counts = np.bincount(which * len(values) + code, minlength=n * len(values))
     table = pd.DataFrame(counts.reshape(n, len(values)), columns=list(values))
     if flag is not None:
-        table[flag] = np.bincount(which, weights=frame[flag].to_numpy(dtype=float),
-                                  minlength=n).astype(np.int64)
+        table[flag] = np.bincount(
+            which, weights=frame[flag].to_numpy(dtype=float), minlength=n
+        ).astype(np.int64)
     table["authority_key"] = [k for k, _ in pairs]
     table["year"] = [y for _, y in pairs]
     # the name as given (the first in sort order, as the store's min() gives) and the code
-    names = pd.DataFrame({"w": which, "authority": frame["authority"].to_numpy(dtype=object),
-                          "gss_code": frame["gss_code"].to_numpy(dtype=object)})
-    first = names.groupby("w", sort=True).agg(authority=("authority", "min"),
-                                              gss_code=("gss_code", "first"))
+    names = pd.DataFrame(
+        {
+            "w": which,
+            "authority": frame["authority"].to_numpy(dtype=object),
+            "gss_code": frame["gss_code"].to_numpy(dtype=object),
+        }
+    )
+    first = names.groupby("w", sort=True).agg(
+        authority=("authority", "min"), gss_code=("gss_code", "first")
+    )
     table["authority"] = first["authority"].to_numpy()
     table["gss_code"] = first["gss_code"].to_numpy()
     return table
@@ -496,9 +503,14 @@ def group_benchmarks(figures: pd.DataFrame, average: str = "mean") -> pd.DataFra
             out[rate] = usable[rate].mean().reindex(out.index)
         else:
             sums = usable[[num, den]].sum().reindex(out.index)
-            out[rate] = (100.0 * sums[num].astype(float) / sums[den].astype(float))
-    for c in ("upheld", "investigations", "remedy_by_authority", "compliance_outcomes",
-              "complied_total"):
+            out[rate] = 100.0 * sums[num].astype(float) / sums[den].astype(float)
+    for c in (
+        "upheld",
+        "investigations",
+        "remedy_by_authority",
+        "compliance_outcomes",
+        "complied_total",
+    ):
         out[c] = by[c].sum(min_count=0).astype("int64")
     out["average"] = average
     out = out.reset_index()

@@ -20,13 +20,29 @@ from typing import Any
 from .letter_render import markdown_tokens
 
 FAMILY = "DejaVu"
-_STYLES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf",
-           "BI": "DejaVuSans-BoldOblique.ttf"}
+_STYLES = {
+    "": "DejaVuSans.ttf",
+    "B": "DejaVuSans-Bold.ttf",
+    "I": "DejaVuSans-Oblique.ttf",
+    "BI": "DejaVuSans-BoldOblique.ttf",
+}
 # Basic Latin, Latin-1, curly quotes, dashes, the bullet, the euro and ™: every glyph kept costs
 # time in each document (fpdf2 subsets the font again when it writes a PDF). Letters with other
 # characters (Welsh ŵ, Polish ł in a name) use the full font files.
-_KEEP = [*range(0x20, 0x7F), *range(0xA0, 0x100), 0x2013, 0x2014, 0x2018, 0x2019, 0x201C,
-         0x201D, 0x2022, 0x2026, 0x20AC, 0x2122]
+_KEEP = [
+    *range(0x20, 0x7F),
+    *range(0xA0, 0x100),
+    0x2013,
+    0x2014,
+    0x2018,
+    0x2019,
+    0x201C,
+    0x201D,
+    0x2022,
+    0x2026,
+    0x20AC,
+    0x2122,
+]
 _KEEP_SET = frozenset(_KEEP)
 # The faces a letter uses (italic Markdown is set upright: the default letter has none).
 _USED = ("", "B")
@@ -166,8 +182,9 @@ class _Layout:
             w = _WIDTHS[key] = sum(cw[ord(c)] for c in text) * size * 0.001 / self.pdf.k
         return w
 
-    def wrap(self, lines: list[list[Run]], size: float, width: float,
-             bold: bool = False) -> list[list[Piece]]:
+    def wrap(
+        self, lines: list[list[Run]], size: float, width: float, bold: bool = False
+    ) -> list[list[Piece]]:
         """Runs as lines of (style, text, width) pieces no wider than ``width``."""
         out: list[list[Piece]] = []
         for runs in lines:
@@ -214,8 +231,15 @@ class _Layout:
             self.pdf.add_page()
             self.y = MARGIN
 
-    def text_block(self, lines: list[list[Run]], size: float, *, indent: float = 0.0,
-                   bold: bool = False, space_after: float = 2.6) -> None:
+    def text_block(
+        self,
+        lines: list[list[Run]],
+        size: float,
+        *,
+        indent: float = 0.0,
+        bold: bool = False,
+        space_after: float = 2.6,
+    ) -> None:
         lh = size * LEADING * PT
         for pieces in self.wrap(lines, size, self.width - indent, bold):
             self.need(lh)
@@ -285,8 +309,10 @@ class _Layout:
         self.pdf.set_fill_color(232, 232, 232)
         for r, cells in enumerate(rows):
             head = r < header_rows
-            laid = [self.wrap(_runs(c), size, widths[k] - 2 * pad, bold=head)
-                    for k, c in enumerate(cells)]
+            laid = [
+                self.wrap(_runs(c), size, widths[k] - 2 * pad, bold=head)
+                for k, c in enumerate(cells)
+            ]
             height = max(len(x) for x in laid) * lh + 2 * pad
             self.need(height)
             x = MARGIN
@@ -307,4 +333,3 @@ def markdown_to_pdf(markdown_text: str, title: str, date: dt.date | None = None)
     """One PDF letter (cuts the fonts down for this one call; use :class:`PdfMaker` for many)."""
     with PdfMaker() as maker:
         return maker.make(markdown_text, title, date)
-

@@ -69,7 +69,10 @@ def template_kind(name: str) -> str:
 
 def _environment(autoescape: bool) -> SandboxedEnvironment:
     return SandboxedEnvironment(
-        undefined=_StrictField, autoescape=autoescape, trim_blocks=True, lstrip_blocks=True,
+        undefined=_StrictField,
+        autoescape=autoescape,
+        trim_blocks=True,
+        lstrip_blocks=True,
         keep_trailing_newline=True,
     )
 
@@ -130,8 +133,7 @@ class LetterTemplate:
         except jinja2.TemplateError as e:
             line = _line_of(e.__traceback__, self._code_name)
             raise TemplateProblem(f"{self.name}, line {line}: {e}") from None
-        except (TypeError, ValueError, ArithmeticError, AttributeError, KeyError,
-                IndexError) as e:
+        except (TypeError, ValueError, ArithmeticError, AttributeError, KeyError, IndexError) as e:
             line = _line_of(e.__traceback__, self._code_name)
             raise TemplateProblem(f"{self.name}, line {line}: {type(e).__name__}: {e}") from None
 

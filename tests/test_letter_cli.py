@@ -19,8 +19,12 @@ from tests.conftest import decisions_rows, write_xlsx
 
 GOLDEN = Path(__file__).parent / "golden"
 DATE = ("--date", "2020-07-22")
-SIGN = ("--signatory", "Pat Example", "--signatory-title",
-        "Local Government and Social Care Ombudsman;Chair, Commission for Local Administration")
+SIGN = (
+    "--signatory",
+    "Pat Example",
+    "--signatory-title",
+    "Local Government and Social Care Ombudsman;Chair, Commission for Local Administration",
+)
 
 COMPLIANCE_HEADER = ("Reference", "Authority", "Date recorded", "Compliance outcome")
 
@@ -37,42 +41,44 @@ def _compliance(spec):
 
 @pytest.fixture
 def loaded(cli, tmp_path):
-    decisions = decisions_rows([
-        # Kent: 6 upheld (2 remedied by the council) of 8 investigated = 75%.
-        ("Kent County Council", "Upheld", 4, None),
-        ("Kent County Council", "Upheld", 2, "Yes"),
-        ("Kent County Council", "Not upheld", 2, None),
-        ("Kent County Council", "Closed after initial enquiries", 3, None),
-        ("Kent County Council", "Referred back for local resolution", 1, None),
-        # Essex: 4 of 8 = 50%. County mean: (75 + 50) / 2 = 62.5 → 63%.
-        ("Essex County Council", "Upheld", 4, None),
-        ("Essex County Council", "Not upheld", 4, None),
-        # Southampton: 8 of 10 = 80%; the unitary mean is 80% (Portsmouth has no rate).
-        ("Southampton City Council", "Upheld", 7, None),
-        ("Southampton City Council", "Upheld", 1, "Yes"),
-        ("Southampton City Council", "Not upheld", 2, None),
-        # Portsmouth: no detailed investigations at all.
-        ("Portsmouth City Council", "Closed after initial enquiries", 2, None),
-        # Hull: 2 of 3, small numbers.
-        ("Hull City Council", "Upheld", 2, None),
-        ("Hull City Council", "Not upheld", 1, None),
-        # Transport for London: outside the register, no comparison group.
-        ("Transport for London", "Upheld", 1, None),
-        ("Transport for London", "Not upheld", 1, None),
-    ])
-    compliance = _compliance([
-        ("Kent County Council", "Complied", 5),            # 5 of 5 = 100%
-        ("Southampton City Council", "Complied", 10),      # 10 + 1 late of 12 = 91.67 → 92%
-        ("Southampton City Council", "Complied late", 1),
-        ("Southampton City Council", "Not complied", 1),
-        ("Hull City Council", "Complied", 2),              # 2 of 2
-    ])
-    path = write_xlsx(tmp_path / "y2019.xlsx", {"Decisions": decisions,
-                                                "Compliance": compliance})
+    decisions = decisions_rows(
+        [
+            # Kent: 6 upheld (2 remedied by the council) of 8 investigated = 75%.
+            ("Kent County Council", "Upheld", 4, None),
+            ("Kent County Council", "Upheld", 2, "Yes"),
+            ("Kent County Council", "Not upheld", 2, None),
+            ("Kent County Council", "Closed after initial enquiries", 3, None),
+            ("Kent County Council", "Referred back for local resolution", 1, None),
+            # Essex: 4 of 8 = 50%. County mean: (75 + 50) / 2 = 62.5 → 63%.
+            ("Essex County Council", "Upheld", 4, None),
+            ("Essex County Council", "Not upheld", 4, None),
+            # Southampton: 8 of 10 = 80%; the unitary mean is 80% (Portsmouth has no rate).
+            ("Southampton City Council", "Upheld", 7, None),
+            ("Southampton City Council", "Upheld", 1, "Yes"),
+            ("Southampton City Council", "Not upheld", 2, None),
+            # Portsmouth: no detailed investigations at all.
+            ("Portsmouth City Council", "Closed after initial enquiries", 2, None),
+            # Hull: 2 of 3, small numbers.
+            ("Hull City Council", "Upheld", 2, None),
+            ("Hull City Council", "Not upheld", 1, None),
+            # Transport for London: outside the register, no comparison group.
+            ("Transport for London", "Upheld", 1, None),
+            ("Transport for London", "Not upheld", 1, None),
+        ]
+    )
+    compliance = _compliance(
+        [
+            ("Kent County Council", "Complied", 5),  # 5 of 5 = 100%
+            ("Southampton City Council", "Complied", 10),  # 10 + 1 late of 12 = 91.67 → 92%
+            ("Southampton City Council", "Complied late", 1),
+            ("Southampton City Council", "Not complied", 1),
+            ("Hull City Council", "Complied", 2),  # 2 of 2
+        ]
+    )
+    path = write_xlsx(tmp_path / "y2019.xlsx", {"Decisions": decisions, "Compliance": compliance})
     r = cli("compute", path)
     assert r.exit_code == 0, r.stderr
-    later = decisions_rows([("Kent County Council", "Upheld", 1, None)],
-                           start=dt.date(2020, 6, 1))
+    later = decisions_rows([("Kent County Council", "Upheld", 1, None)], start=dt.date(2020, 6, 1))
     later = [later[0]] + [(f"20 {i:03d}", *row[1:]) for i, row in enumerate(later[1:])]
     r = cli("compute", write_xlsx(tmp_path / "y2020.xlsx", {"Decisions": later}))
     assert r.exit_code == 0, r.stderr
@@ -82,10 +88,12 @@ def loaded(cli, tmp_path):
 @pytest.fixture
 def contacts_csv(tmp_path):
     p = tmp_path / "contacts.csv"
-    p.write_text("Council,Name,Job title,Email\n"
-                 "Kent,Ms Siân O’Brien,Chief Executive,ceo@kent.example\n"
-                 "southampton city council,Mr J Bloggs,Interim Chief Executive,\n",
-                 encoding="utf-8")
+    p.write_text(
+        "Council,Name,Job title,Email\n"
+        "Kent,Ms Siân O’Brien,Chief Executive,ceo@kent.example\n"
+        "southampton city council,Mr J Bloggs,Interim Chief Executive,\n",
+        encoding="utf-8",
+    )
     return p
 
 
@@ -110,8 +118,9 @@ def test_golden_full_compliance_with_contact(cli, loaded, contacts_csv):
     # 6 of 8 = 75%; county mean (75 + 50) / 2 = 62.5 → 63% (half up); remedies 2 of 6 = 33%.
     assert "| Complaints upheld | 75% (6 of 8) | 63% |" in r.stdout
     assert "| Compliance with our recommendations | 100% (5 of 5) |" in r.stdout
-    assert "Ms Siân O’Brien\\\nChief Executive\\\nKent County Council\\\nceo@kent.example" \
-        in r.stdout
+    assert (
+        "Ms Siân O’Brien\\\nChief Executive\\\nKent County Council\\\nceo@kent.example" in r.stdout
+    )
     assert "Dear Ms Siân O’Brien" in r.stdout
     assert "We welcome this" in r.stdout
     golden("kent-full-compliance-contact.md", r.stdout)
@@ -181,13 +190,16 @@ def test_pdf_text_extracted(cli, loaded, contacts_csv, tmp_path):
     reader = PdfReader(str(out))
     text = " ".join(p.extract_text() for p in reader.pages)
     assert "Annual Review letter 2020" in text
-    assert "Siân O’Brien" in text          # embedded Unicode font
+    assert "Siân O’Brien" in text  # embedded Unicode font
     assert "75% (6 of 8)" in text
-    box = reader.pages[0].mediabox        # A4 = 595 × 842 points
+    box = reader.pages[0].mediabox  # A4 = 595 × 842 points
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
     fonts = reader.pages[0]["/Resources"]["/Font"]
-    assert all("/FontFile2" in f.get_object()["/DescendantFonts"][0].get_object()
-               ["/FontDescriptor"].get_object() for f in fonts.values())
+    assert all(
+        "/FontFile2"
+        in f.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+        for f in fonts.values()
+    )
 
 
 def test_html_is_one_page(cli, loaded, tmp_path):
@@ -196,7 +208,7 @@ def test_html_is_one_page(cli, loaded, tmp_path):
     assert r.stdout.startswith("<!DOCTYPE html>")
     assert "@page { size: A4" in r.stdout
     assert "<h1>Annual Review letter 2020</h1>" in r.stdout
-    assert "<td style=\"text-align:right\">75% (6 of 8)</td>" in r.stdout
+    assert '<td style="text-align:right">75% (6 of 8)</td>' in r.stdout
     assert "http" not in r.stdout.split("<body>")[0]  # nothing fetched from elsewhere
 
 
@@ -212,27 +224,45 @@ def test_all_writes_one_file_per_council_and_skips_empty(cli, loaded, tmp_path):
     assert r.exit_code == 0, r.stderr
     names = sorted(p.name for p in out.glob("*.docx"))
     assert names == [
-        "essex-county-council-2019-20.docx", "hull-city-council-2019-20.docx",
-        "kent-county-council-2019-20.docx", "portsmouth-city-council-2019-20.docx",
-        "southampton-city-council-2019-20.docx", "transport-for-london-2019-20.docx"]
+        "essex-county-council-2019-20.docx",
+        "hull-city-council-2019-20.docx",
+        "kent-county-council-2019-20.docx",
+        "portsmouth-city-council-2019-20.docx",
+        "southampton-city-council-2019-20.docx",
+        "transport-for-london-2019-20.docx",
+    ]
     assert "Wrote 6 docx letters for 2019-20" in r.stderr
 
 
 def test_all_type_and_contacts(cli, loaded, contacts_csv, tmp_path):
     out = tmp_path / "u"
-    r = cli("letter", "--all", "--type", "unitary", "--contacts", contacts_csv, *DATE,
-            "--year", "2019-20", "--format", "pdf", "--output", out)
+    r = cli(
+        "letter",
+        "--all",
+        "--type",
+        "unitary",
+        "--contacts",
+        contacts_csv,
+        *DATE,
+        "--year",
+        "2019-20",
+        "--format",
+        "pdf",
+        "--output",
+        out,
+    )
     assert r.exit_code == 0, r.stderr
     assert sorted(p.name for p in out.iterdir()) == [
-        "hull-city-council-2019-20.pdf", "portsmouth-city-council-2019-20.pdf",
-        "southampton-city-council-2019-20.pdf"]
+        "hull-city-council-2019-20.pdf",
+        "portsmouth-city-council-2019-20.pdf",
+        "southampton-city-council-2019-20.pdf",
+    ]
     assert "(1 addressed from --contacts)" in r.stderr
 
 
 def test_all_says_how_many_skipped(cli, loaded, tmp_path):
     # In 2020-21 only Kent has decisions; the others have rows in no year's counts for it.
-    r = cli("letter", "--all", "--type", "unitary", "--year", "2020-21", "--output",
-            tmp_path / "x")
+    r = cli("letter", "--all", "--type", "unitary", "--year", "2020-21", "--output", tmp_path / "x")
     assert r.exit_code == 1
     assert "no council of that type has decisions in 2020-21" in r.stderr
 
@@ -253,15 +283,19 @@ def test_output_suffix_chooses_format_and_folder_gets_file_name(cli, loaded, tmp
 
 def test_config_file(cli, loaded, tmp_path, contacts_csv):
     cfg = tmp_path / "letters.toml"
-    cfg.write_text('[letter]\nsignatory = "Jo Config"\nsignatory-title = "Ombudsman"\n'
-                   'date = 2021-03-04\ncontacts = "contacts.csv"\n', encoding="utf-8")
+    cfg.write_text(
+        '[letter]\nsignatory = "Jo Config"\nsignatory-title = "Ombudsman"\n'
+        'date = 2021-03-04\ncontacts = "contacts.csv"\n',
+        encoding="utf-8",
+    )
     r = cli("letter", "--council", "kent", "--year", "2019-20", "--config", cfg)
     assert r.exit_code == 0, r.stderr
     assert "4 March 2021" in r.stdout and "Jo Config\\\nOmbudsman" in r.stdout
     assert "Dear Ms Siân O’Brien" in r.stdout
     # the command line wins over the file
-    r = cli("letter", "--council", "kent", "--year", "2019-20", "--config", cfg,
-            "--signatory", "Al Cli")
+    r = cli(
+        "letter", "--council", "kent", "--year", "2019-20", "--config", cfg, "--signatory", "Al Cli"
+    )
     assert "Al Cli\\\nOmbudsman" in r.stdout
 
 
@@ -282,8 +316,10 @@ def test_default_date_is_today(cli, loaded):
 
 def test_custom_template(cli, loaded, tmp_path):
     t = tmp_path / "mine.md.j2"
-    t.write_text("{{ council.name }}: {{ stats.uphold.text }} vs {{ stats.uphold.group_text }}\n",
-                 encoding="utf-8")
+    t.write_text(
+        "{{ council.name }}: {{ stats.uphold.text }} vs {{ stats.uphold.group_text }}\n",
+        encoding="utf-8",
+    )
     r = letter(cli, "--council", "kent", "--template", t)
     assert r.exit_code == 0, r.stderr
     assert r.stdout == "Kent County Council: 75% vs 63%\n"
@@ -295,8 +331,9 @@ def test_custom_html_template(cli, loaded, tmp_path):
     r = letter(cli, "--council", "kent", "--template", t)
     assert r.exit_code == 0, r.stderr
     assert r.stdout == "<p>Kent County Council & Dear Chief Executive</p>\n"
-    r = letter(cli, "--council", "kent", "--template", t, "--format", "pdf", "-o",
-               tmp_path / "x.pdf")
+    r = letter(
+        cli, "--council", "kent", "--template", t, "--format", "pdf", "-o", tmp_path / "x.pdf"
+    )
     assert r.exit_code == 2
     assert "HTML template" in r.stderr
 
@@ -307,34 +344,44 @@ def test_template_misspelt_field(cli, loaded, tmp_path):
     r = letter(cli, "--council", "kent", "--template", t)
     assert r.exit_code == 1
     assert r.stderr.startswith(
-        "Error: bad.md.j2, line 3: unknown field 'council.nmae'; did you mean 'council.name'?")
+        "Error: bad.md.j2, line 3: unknown field 'council.nmae'; did you mean 'council.name'?"
+    )
     assert "Traceback" not in r.stderr
 
 
 def test_fields_lists_every_field(cli, loaded):
     r = cli("letter", "--fields", "--council", "southampton", "--year", "2019-20", *DATE)
     assert r.exit_code == 0, r.stderr
-    for field, value in (("council.name", "Southampton City Council"),
-                         ("stats.compliance.shown", "92% (11 of 12)"),
-                         ("letter.date", "22 July 2020"), ("addressee.salutation", "")):
+    for field, value in (
+        ("council.name", "Southampton City Council"),
+        ("stats.compliance.shown", "92% (11 of 12)"),
+        ("letter.date", "22 July 2020"),
+        ("addressee.salutation", ""),
+    ):
         assert field in r.stdout and value in r.stdout
 
 
 # --------------------------------------------------------------------------- mistakes
 
 
-@pytest.mark.parametrize(("args", "code", "message"), [
-    ((), 2, "say which letters"),
-    (("--council", "kent", "--all"), 2, "say which letters"),
-    (("--council", "kent", "--type", "county"), 2, "--type chooses councils for --all"),
-    (("--all",), 2, "give a folder with --output DIR"),
-    (("--council", "kent", "--format", "pdf"), 2, "--format pdf writes a file"),
-    (("--council", "kent", "--date", "22/07/2020"), 2, "write the date as YYYY-MM-DD"),
-    (("--council", "Solihul"), 1, "did you mean 'Solihull"),
-    (("--council", "portsmouth", "--year", "2020-21"), 1,
-     "no decisions for Portsmouth City Council in 2020-21; years with data: 2019-20"),
-    (("--council", "kent", "--year", "2018-19"), 1, "no data for 2018-19"),
-])
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        ((), 2, "say which letters"),
+        (("--council", "kent", "--all"), 2, "say which letters"),
+        (("--council", "kent", "--type", "county"), 2, "--type chooses councils for --all"),
+        (("--all",), 2, "give a folder with --output DIR"),
+        (("--council", "kent", "--format", "pdf"), 2, "--format pdf writes a file"),
+        (("--council", "kent", "--date", "22/07/2020"), 2, "write the date as YYYY-MM-DD"),
+        (("--council", "Solihul"), 1, "did you mean 'Solihull"),
+        (
+            ("--council", "portsmouth", "--year", "2020-21"),
+            1,
+            "no decisions for Portsmouth City Council in 2020-21; years with data: 2019-20",
+        ),
+        (("--council", "kent", "--year", "2018-19"), 1, "no data for 2018-19"),
+    ],
+)
 def test_mistakes(cli, loaded, args, code, message):
     r = cli("letter", *args)
     assert r.exit_code == code, r.stdout
@@ -351,10 +398,15 @@ def test_contacts_unknown_council(cli, loaded, tmp_path):
 
 
 def test_contacts_excel_and_duplicates(cli, loaded, tmp_path):
-    p = write_xlsx(tmp_path / "c.xlsx", {"Sheet": [
-        ("Authority", "Contact name", "Title", "E-mail"),
-        ("Kent County Council", "Dr K", "Head of Paid Service", "k@example.org"),
-    ]})
+    p = write_xlsx(
+        tmp_path / "c.xlsx",
+        {
+            "Sheet": [
+                ("Authority", "Contact name", "Title", "E-mail"),
+                ("Kent County Council", "Dr K", "Head of Paid Service", "k@example.org"),
+            ]
+        },
+    )
     r = letter(cli, "--council", "kent", "--contacts", p)
     assert r.exit_code == 0, r.stderr
     assert "Dr K\\\nHead of Paid Service\\\nKent County Council\\\nk@example.org" in r.stdout
@@ -375,8 +427,19 @@ def test_help_has_example(cli):
 def test_all_in_worker_processes_gives_the_same_letters(cli, loaded, tmp_path, fmt):
     one, two = tmp_path / "one", tmp_path / "two"
     for jobs, out in (("1", one), ("2", two)):
-        r = cli("letter", "--all", "--year", "2019-20", *DATE, "--format", fmt, "--jobs", jobs,
-                "--output", out)
+        r = cli(
+            "letter",
+            "--all",
+            "--year",
+            "2019-20",
+            *DATE,
+            "--format",
+            fmt,
+            "--jobs",
+            jobs,
+            "--output",
+            out,
+        )
         assert r.exit_code == 0, r.stderr
     names = sorted(p.name for p in one.iterdir())
     assert names == sorted(p.name for p in two.iterdir()) and len(names) == 6
@@ -390,6 +453,7 @@ def test_all_in_worker_processes_gives_the_same_letters(cli, loaded, tmp_path, f
 
         def text(p):
             return "\n".join(x.text for x in docx.Document(str(p)).paragraphs)
+
     for name in names:
         assert text(one / name) == text(two / name)
     # each file holds its own council's letter only (the Word maker reuses one document)
@@ -400,8 +464,9 @@ def test_all_in_worker_processes_gives_the_same_letters(cli, loaded, tmp_path, f
 def test_template_error_in_all_writes_nothing(cli, loaded, tmp_path):
     t = tmp_path / "t.md.j2"
     # Only Transport for London has no group: its letter fails, after others rendered fine.
-    t.write_text("{{ council.name }}\n{% if not council.in_group %}{{ nope }}{% endif %}\n",
-                 encoding="utf-8")
+    t.write_text(
+        "{{ council.name }}\n{% if not council.in_group %}{{ nope }}{% endif %}\n", encoding="utf-8"
+    )
     out = tmp_path / "letters"
     r = cli("letter", "--all", "--year", "2019-20", "--template", t, "--output", out)
     assert r.exit_code == 1

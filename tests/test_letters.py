@@ -27,25 +27,30 @@ def test_count_text():
     assert lt.count_text(1234, "case") == "1,234 cases"
 
 
-@pytest.mark.parametrize(("value", "group", "expected"), [
-    (70.0, 67.0, "above"),
-    (60.0, 67.0, "below"),
-    # 87.4 shows as 87% and 86.6 as 87%: the reader sees no difference.
-    (87.4, 86.6, "equal"),
-    # 66.5 rounds half up to 67, 67.4 to 67.
-    (66.5, 67.4, "equal"),
-    (None, 67.0, None),
-    (50.0, None, None),
-])
+@pytest.mark.parametrize(
+    ("value", "group", "expected"),
+    [
+        (70.0, 67.0, "above"),
+        (60.0, 67.0, "below"),
+        # 87.4 shows as 87% and 86.6 as 87%: the reader sees no difference.
+        (87.4, 86.6, "equal"),
+        # 66.5 rounds half up to 67, 67.4 to 67.
+        (66.5, 67.4, "equal"),
+        (None, 67.0, None),
+        (50.0, None, None),
+    ],
+)
 def test_comparison(value, group, expected):
     assert lt.comparison(value, group) == expected
 
 
 def test_comparison_sentence():
     assert lt.comparison_sentence(70.0, 66.6) == (
-        "This is above the average of similar authorities (67%).")
+        "This is above the average of similar authorities (67%)."
+    )
     assert lt.comparison_sentence(50.0, 50.4) == (
-        "This is the same as the average of similar authorities (50%).")
+        "This is the same as the average of similar authorities (50%)."
+    )
     assert lt.comparison_sentence(50.0, None) == ""
 
 
@@ -113,8 +118,9 @@ def test_compliance_none_recorded():
 
 def test_remedy_sentences():
     # 5 of 38 = 13.16% → 13%.
-    assert "In 13% of the complaints we upheld (5 of 38)" in lt.remedy_sentence(5, 38, 500 / 38,
-                                                                               None)
+    assert "In 13% of the complaints we upheld (5 of 38)" in lt.remedy_sentence(
+        5, 38, 500 / 38, None
+    )
     assert "no satisfactory remedy rate" in lt.remedy_sentence(0, 0, None, None)
     assert "(0 of 4, 0%)" in lt.remedy_sentence(0, 4, 0.0, None)
 
@@ -127,13 +133,20 @@ def test_per_100k_only_with_population():
 
 
 def test_group_sentence_names_group_and_average():
-    text = lt.group_sentence("unitary", True, "mean", "2019-20",
-                             {"uphold": 54, "compliance": 53, "remedy": 53}, members=56)
+    text = lt.group_sentence(
+        "unitary",
+        True,
+        "mean",
+        "2019-20",
+        {"uphold": 54, "compliance": 53, "remedy": 53},
+        members=56,
+    )
     assert "the 56 unitary councils with decisions in 2019-20" in text
     assert "mean of the councils' own rates" in text
     assert "(54 councils for complaints upheld, 53 for compliance and 53 for remedies)" in text
-    pooled = lt.group_sentence("county", True, "pooled", "2019-20",
-                               {"uphold": 2, "compliance": 2, "remedy": 1}, members=2)
+    pooled = lt.group_sentence(
+        "county", True, "pooled", "2019-20", {"uphold": 2, "compliance": 2, "remedy": 1}, members=2
+    )
     assert "pooled rate" in pooled and "the 2 county councils" in pooled
 
 
@@ -145,13 +158,23 @@ def test_group_sentence_without_group_has_no_average():
 
 
 def test_dealt_with_groups_outcomes():
-    row = {"advice_given": 1, "closed_after_initial_enquiries": 4, "incomplete_invalid": 2,
-           "referred_back": 3, "not_upheld": 5, "upheld": 6}
+    row = {
+        "advice_given": 1,
+        "closed_after_initial_enquiries": 4,
+        "incomplete_invalid": 2,
+        "referred_back": 3,
+        "not_upheld": 5,
+        "upheld": 6,
+    }
     d = lt.dealt_with(row)
     assert d is not None
     # not for us = advice 1 + invalid 2 + referred 3 = 6; assessed 4; investigated 5 + 6 = 11.
     assert (d["not_for_us"], d["assessed_and_closed"], d["investigated"], d["total"]) == (
-        6, 4, 11, 21)
+        6,
+        4,
+        11,
+        21,
+    )
     assert "4 were assessed and closed" in d["sentence"]
     one = lt.dealt_with({**row, "closed_after_initial_enquiries": 1})
     assert one is not None and "1 was assessed and closed" in one["sentence"]
@@ -168,10 +191,15 @@ def test_addressee_default_and_contact():
     a = lt.addressee("Kent County Council", None)
     assert a["lines"] == ["The Chief Executive", "Kent County Council"]
     assert a["salutation"] == "Dear Chief Executive"
-    b = lt.addressee("Kent County Council", lt.Contact("Ms A Smith", "Head of Paid Service",
-                                                       "a@kent.example"))
-    assert b["lines"] == ["Ms A Smith", "Head of Paid Service", "Kent County Council",
-                          "a@kent.example"]
+    b = lt.addressee(
+        "Kent County Council", lt.Contact("Ms A Smith", "Head of Paid Service", "a@kent.example")
+    )
+    assert b["lines"] == [
+        "Ms A Smith",
+        "Head of Paid Service",
+        "Kent County Council",
+        "a@kent.example",
+    ]
     assert b["salutation"] == "Dear Ms A Smith"
 
 
@@ -196,8 +224,9 @@ def _fields():
 
 
 def test_template_unknown_field_names_field_and_line():
-    t = LetterTemplate("Dear {{ council.name }}\n\nYear {{ letter.year }}\n{{ council.nmae }}\n",
-                       "mine.md.j2")
+    t = LetterTemplate(
+        "Dear {{ council.name }}\n\nYear {{ letter.year }}\n{{ council.nmae }}\n", "mine.md.j2"
+    )
     with pytest.raises(TemplateProblem) as e:
         t.render(_fields())
     assert str(e.value).startswith("mine.md.j2, line 4: unknown field 'council.nmae'")

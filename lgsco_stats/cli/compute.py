@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -67,7 +67,6 @@ def compute(
     from ..headers import parse_mapping
     from ..population import read_population
     from ..reading import read_files
-    from ..store import Store
     from ..years import parse_year
     from . import render
     from .views import FIGURE_KEYS, SMALL_NOTE, figure_columns, records
@@ -82,16 +81,18 @@ def compute(
         years = ds.years
         if store:
             status.update("Saving to the store…")
-            with Store(db) as st:
-                saved = st.save(data.decisions, data.compliance, data.published, files=files)
-                # This load's rows are counted in memory; the store adds the rest of the years.
-                dec, comp, pub = st.count_parts(years, exclude_load=saved.load_id)
-                counts = fg.combine_counts(
-                    fg.add_counts(dec, fg.decision_counts(data.decisions)),
-                    fg.add_counts(comp, fg.compliance_counts(data.compliance)),
-                    pub,
-                )
-                where = st.path
+            # SQLite does the insert with Python's lock released: count this load's rows in
+            # memory on this thread meanwhile.
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                job = pool.submit(_save, db, data, files, years)
+                mine_dec = fg.decision_counts(data.decisions)
+                mine_comp = fg.compliance_counts(data.compliance)
+                where, (dec, comp, pub) = job.result()
+            counts = fg.combine_counts(
+                fg.add_counts(dec, mine_dec), fg.add_counts(comp, mine_comp), pub
+            )
         else:
             counts = data.counts()
         pops = read_population(population, reg) if population else None
@@ -136,3 +137,13 @@ def compute(
         title=f"Council figures {', '.join(years)}",
         notes=notes,
     )
+
+
+def _save(db: Path | None, data: Any, files: list[Path], years: list[str]) -> tuple[Path, Any]:
+    """Save a load and count the rest of its years in the store (runs on a worker thread, with
+    its own connection)."""
+    from ..store import Store
+
+    with Store(db) as st:
+        saved = st.save(data.decisions, data.compliance, data.published, files=files)
+        return st.path, st.count_parts(years, exclude_load=saved.load_id)

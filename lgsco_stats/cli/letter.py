@@ -23,11 +23,20 @@ class LetterFormat(str, Enum):  # noqa: UP042 - like the other option enums
     pdf = "pdf"
 
 
-SUFFIX = {LetterFormat.markdown: ".md", LetterFormat.html: ".html", LetterFormat.docx: ".docx",
-          LetterFormat.pdf: ".pdf"}
-_BY_SUFFIX = {".md": LetterFormat.markdown, ".markdown": LetterFormat.markdown,
-              ".html": LetterFormat.html, ".htm": LetterFormat.html,
-              ".docx": LetterFormat.docx, ".pdf": LetterFormat.pdf}
+SUFFIX = {
+    LetterFormat.markdown: ".md",
+    LetterFormat.html: ".html",
+    LetterFormat.docx: ".docx",
+    LetterFormat.pdf: ".pdf",
+}
+_BY_SUFFIX = {
+    ".md": LetterFormat.markdown,
+    ".markdown": LetterFormat.markdown,
+    ".html": LetterFormat.html,
+    ".htm": LetterFormat.html,
+    ".docx": LetterFormat.docx,
+    ".pdf": LetterFormat.pdf,
+}
 CONFIG_KEYS = ("signatory", "signatory_title", "date", "contacts", "template")
 
 
@@ -51,8 +60,10 @@ def read_config(path: Path) -> dict[str, Any]:
     for key, value in section.items():
         k = key.replace("-", "_")
         if k not in CONFIG_KEYS:
-            raise UsageError(f"{path}: unknown setting {key!r}; the settings are "
-                             + ", ".join(c.replace("_", "-") for c in CONFIG_KEYS))
+            raise UsageError(
+                f"{path}: unknown setting {key!r}; the settings are "
+                + ", ".join(c.replace("_", "-") for c in CONFIG_KEYS)
+            )
         if k == "date" and isinstance(value, dt.date):
             value = value.isoformat()
         if not isinstance(value, str):
@@ -69,8 +80,9 @@ def parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise UsageError(f"--date {text!r}: write the date as YYYY-MM-DD, e.g. 2020-07-22"
-                         ) from None
+        raise UsageError(
+            f"--date {text!r}: write the date as YYYY-MM-DD, e.g. 2020-07-22"
+        ) from None
 
 
 def _years_with_data(db: Path | None, key: str) -> list[str]:
@@ -85,8 +97,10 @@ def _years_with_data(db: Path | None, key: str) -> list[str]:
 def _has_data(r: dict[str, Any]) -> bool:
     from lgsco_stats.cli.render import is_missing
 
-    return any(not is_missing(r.get(c)) and int(r[c]) > 0
-               for c in ("decisions", "investigations", "compliance_outcomes"))
+    return any(
+        not is_missing(r.get(c)) and int(r[c]) > 0
+        for c in ("decisions", "investigations", "compliance_outcomes")
+    )
 
 
 def _key(r: dict[str, Any]) -> str:
@@ -94,42 +108,98 @@ def _key(r: dict[str, Any]) -> str:
 
 
 def letter(
-    council: Annotated[str | None, typer.Option(
-        "--council", "-c", help="The council (name, short name, alias or GSS code).")] = None,
-    all_: Annotated[bool, typer.Option(
-        "--all", help="A letter for every council with data in the year, one file each, into "
-                      "--output DIR.")] = False,
+    council: Annotated[
+        str | None,
+        typer.Option("--council", "-c", help="The council (name, short name, alias or GSS code)."),
+    ] = None,
+    all_: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="A letter for every council with data in the year, one file each, into "
+            "--output DIR.",
+        ),
+    ] = False,
     year: YearOpt = None,
     type_: TypeOpt = None,
-    fmt: Annotated[LetterFormat | None, typer.Option(
-        "--format", "-f", case_sensitive=False, show_default=False,
-        help="markdown, html, docx or pdf (default: from the --output file's suffix, else "
-             "markdown).")] = None,
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="File to write (one council) or folder (with --all; created if "
-                               "missing). Without it, one letter is printed to stdout.")] = None,
-    contacts: Annotated[Path | None, typer.Option(
-        "--contacts", help="CSV or Excel file: council, name, job title, email (the chief "
-                           "executive each letter is addressed to).", dir_okay=False)] = None,
-    signatory: Annotated[str | None, typer.Option(
-        "--signatory", help="Who signs the letters.")] = None,
-    signatory_title: Annotated[str | None, typer.Option(
-        "--signatory-title", help="The signatory's title(s); separate lines with ';'. Default: "
-                                  "Local Government and Social Care Ombudsman.")] = None,
-    date: Annotated[str | None, typer.Option(
-        "--date", help="The letter date, YYYY-MM-DD (default: today).")] = None,
-    config: Annotated[Path | None, typer.Option(
-        "--config", help="TOML file with signatory, signatory-title, date, contacts, template "
-                         "(options given on the command line win).", dir_okay=False)] = None,
-    template: Annotated[Path | None, typer.Option(
-        "--template", help="Your own Jinja2 template (Markdown, or HTML for --format html).",
-        dir_okay=False)] = None,
-    fields: Annotated[bool, typer.Option(
-        "--fields", help="List every field a template may use, with its value for an example "
-                         "council (--council, or the first in the year), and exit.")] = False,
-    jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1, help="Processes making Word or PDF letters with --all (default: "
-                                    "one per CPU, at most 4, for 24 letters or more).")] = None,
+    fmt: Annotated[
+        LetterFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            show_default=False,
+            help="markdown, html, docx or pdf (default: from the --output file's suffix, else "
+            "markdown).",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write (one council) or folder (with --all; created if "
+            "missing). Without it, one letter is printed to stdout.",
+        ),
+    ] = None,
+    contacts: Annotated[
+        Path | None,
+        typer.Option(
+            "--contacts",
+            help="CSV or Excel file: council, name, job title, email (the chief "
+            "executive each letter is addressed to).",
+            dir_okay=False,
+        ),
+    ] = None,
+    signatory: Annotated[
+        str | None, typer.Option("--signatory", help="Who signs the letters.")
+    ] = None,
+    signatory_title: Annotated[
+        str | None,
+        typer.Option(
+            "--signatory-title",
+            help="The signatory's title(s); separate lines with ';'. Default: "
+            "Local Government and Social Care Ombudsman.",
+        ),
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="The letter date, YYYY-MM-DD (default: today).")
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="TOML file with signatory, signatory-title, date, contacts, template "
+            "(options given on the command line win).",
+            dir_okay=False,
+        ),
+    ] = None,
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            "--template",
+            help="Your own Jinja2 template (Markdown, or HTML for --format html).",
+            dir_okay=False,
+        ),
+    ] = None,
+    fields: Annotated[
+        bool,
+        typer.Option(
+            "--fields",
+            help="List every field a template may use, with its value for an example "
+            "council (--council, or the first in the year), and exit.",
+        ),
+    ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Processes making Word or PDF letters with --all (default: "
+            "one per CPU, at most 4, for 24 letters or more).",
+        ),
+    ] = None,
     average: AverageOpt = AverageKind.mean,
     db: DbOpt = None,
 ) -> None:
@@ -143,8 +213,17 @@ def letter(
 
     settings_file = read_config(config) if config else {}
     if fields:
-        _fields(council, year, average.value, db, settings_file, signatory, signatory_title,
-                date, contacts)
+        _fields(
+            council,
+            year,
+            average.value,
+            db,
+            settings_file,
+            signatory,
+            signatory_title,
+            date,
+            contacts,
+        )
         return
     if bool(council) == all_:
         raise UsageError("say which letters: --council NAME for one, or --all for every council")
@@ -153,16 +232,19 @@ def letter(
     chosen = fmt
     if chosen is None and output is not None and not all_:
         chosen = _BY_SUFFIX.get(output.suffix.lower())
-    template_path = template or (Path(settings_file["template"]) if "template" in settings_file
-                                 else None)
+    template_path = template or (
+        Path(settings_file["template"]) if "template" in settings_file else None
+    )
     from lgsco_stats.letter_render import HTML, LetterTemplate
 
     tmpl = LetterTemplate.from_file(template_path) if template_path else LetterTemplate.default()
     if chosen is None:
         chosen = LetterFormat.html if tmpl.kind == HTML else LetterFormat.markdown
     if tmpl.kind == HTML and chosen is not LetterFormat.html:
-        raise UsageError(f"{tmpl.name} is an HTML template: it makes --format html only; use a "
-                         "Markdown template for markdown, docx or pdf")
+        raise UsageError(
+            f"{tmpl.name} is an HTML template: it makes --format html only; use a "
+            "Markdown template for markdown, docx or pdf"
+        )
     if all_:
         if output is None:
             raise UsageError("--all writes one file per council: give a folder with --output DIR")
@@ -172,21 +254,39 @@ def letter(
         raise UsageError(f"--format {chosen.value} writes a file: give it with --output FILE")
 
     settings = _settings(settings_file, signatory, signatory_title, date, average.value)
-    _write(council, all_, year, type_.value if type_ else None, chosen, output,
-           contacts or (Path(settings_file["contacts"]) if "contacts" in settings_file else None),
-           settings, tmpl, db, jobs)
+    _write(
+        council,
+        all_,
+        year,
+        type_.value if type_ else None,
+        chosen,
+        output,
+        contacts or (Path(settings_file["contacts"]) if "contacts" in settings_file else None),
+        settings,
+        tmpl,
+        db,
+        jobs,
+    )
 
 
-def _settings(from_file: dict[str, Any], signatory: str | None, signatory_title: str | None,
-              date: str | None, average: str) -> Settings:
+def _settings(
+    from_file: dict[str, Any],
+    signatory: str | None,
+    signatory_title: str | None,
+    date: str | None,
+    average: str,
+) -> Settings:
     from lgsco_stats.letters import OMBUDSMAN, Settings
 
     date_text = date or from_file.get("date")
     return Settings(
         date=parse_date(date_text) if date_text else dt.date.today(),
         signatory=signatory if signatory is not None else from_file.get("signatory"),
-        signatory_title=(signatory_title if signatory_title is not None
-                         else from_file.get("signatory_title", OMBUDSMAN)),
+        signatory_title=(
+            signatory_title
+            if signatory_title is not None
+            else from_file.get("signatory_title", OMBUDSMAN)
+        ),
         average=average,
     )
 
@@ -194,8 +294,9 @@ def _settings(from_file: dict[str, Any], signatory: str | None, signatory_title:
 class _Letters:
     """The figures of a year and everything needed to turn a council's row into a letter."""
 
-    def __init__(self, db: Path | None, year: str | None, average: str,
-                 contacts: Path | None) -> None:
+    def __init__(
+        self, db: Path | None, year: str | None, average: str, contacts: Path | None
+    ) -> None:
         from lgsco_stats.cli.data import figures_for_year
         from lgsco_stats.cli.views import records
         from lgsco_stats.contacts import read_contacts
@@ -210,8 +311,9 @@ class _Letters:
         with Store(db, create=False) as st:
             cats = st.category_counts([self.year])
         self.categories: dict[str, dict[str, int]] = {}
-        for key, cat, n in zip(cats["authority_key"], cats["category"], cats["decisions"],
-                               strict=True):
+        for key, cat, n in zip(
+            cats["authority_key"], cats["category"], cats["decisions"], strict=True
+        ):
             self.categories.setdefault(str(key), {})[str(cat)] = int(n)
         bodies = {_key(r): str(r["council"]) for r in self.rows if not r.get("gss_code")}
         self.contacts = read_contacts(contacts, self.reg, self.year, bodies) if contacts else {}
@@ -228,16 +330,19 @@ class _Letters:
         if row is None or not _has_data(row):
             label = c.name if c else name
             years = [y for y in _years_with_data(self.db, key) if y != self.year]
-            raise NotFound(f"no decisions for {label} in {self.year}; years with data: "
-                           + (", ".join(years) if years else "none"))
+            raise NotFound(
+                f"no decisions for {label} in {self.year}; years with data: "
+                + (", ".join(years) if years else "none")
+            )
         return row
 
     def context(self, row: dict[str, Any], settings: Settings) -> Any:
         from lgsco_stats.letters import letter_context
 
         key = _key(row)
-        return letter_context(row, settings, contact=self.contacts.get(key),
-                              categories=self.categories.get(key))
+        return letter_context(
+            row, settings, contact=self.contacts.get(key), categories=self.categories.get(key)
+        )
 
 
 def _render(fields: Any, fmt: LetterFormat, tmpl: Any) -> tuple[bytes | str, str]:
@@ -279,8 +384,9 @@ def _make_files(jobs: list[tuple[str, str, str, str]]) -> int:
 
     maker = _MAKER["maker"]
     for path, text, title, date in jobs:
-        args = (text, title, dt.date.fromisoformat(date)) if hasattr(maker, "fonts") else (
-            text, title)
+        args = (
+            (text, title, dt.date.fromisoformat(date)) if hasattr(maker, "fonts") else (text, title)
+        )
         write_atomic(Path(path), bytes(maker.make(*args)))
     return len(jobs)
 
@@ -294,9 +400,19 @@ def _jobs_for(count: int, jobs: int | None) -> int:
     return min(os.cpu_count() or 1, 4) if count >= 24 else 1
 
 
-def _write(council: str | None, all_: bool, year: str | None, group: str | None,
-           fmt: LetterFormat, output: Path | None, contacts: Path | None, settings: Settings,
-           tmpl: Any, db: Path | None, jobs: int | None) -> None:
+def _write(
+    council: str | None,
+    all_: bool,
+    year: str | None,
+    group: str | None,
+    fmt: LetterFormat,
+    output: Path | None,
+    contacts: Path | None,
+    settings: Settings,
+    tmpl: Any,
+    db: Path | None,
+    jobs: int | None,
+) -> None:
     import sys
 
     from lgsco_stats.cli import render
@@ -308,8 +424,7 @@ def _write(council: str | None, all_: bool, year: str | None, group: str | None,
         data, title = _render(fields, fmt, tmpl)
         if isinstance(data, str):  # Word or PDF
             target = _target(output, fields, fmt)
-            _make_binary([(str(target), data, title, fields["letter"]["date_iso"])], fmt, 1,
-                         None)
+            _make_binary([(str(target), data, title, fields["letter"]["date_iso"])], fmt, 1, None)
             render.message(f"Wrote {target}")
             return
         if output is None:
@@ -327,8 +442,9 @@ def _write(council: str | None, all_: bool, year: str | None, group: str | None,
     if not with_data:
         from lgsco_stats.errors import NotFound
 
-        raise NotFound(f"no council{' of that type' if group else ''} has decisions in "
-                       f"{letters.year}")
+        raise NotFound(
+            f"no council{' of that type' if group else ''} has decisions in {letters.year}"
+        )
     # Every letter is rendered before any file is written: a template error stops the run
     # with nothing half done.
     names: set[str] = set()
@@ -349,11 +465,12 @@ def _write(council: str | None, all_: bool, year: str | None, group: str | None,
                 progress.advance()
         else:
             _make_binary(made, fmt, _jobs_for(len(made), jobs), progress)
-    note = (f"; skipped {skipped} with no decisions in {letters.year}" if skipped else "")
+    note = f"; skipped {skipped} with no decisions in {letters.year}" if skipped else ""
     addressed = sum(1 for r in with_data if _key(r) in letters.contacts)
-    to = (f" ({addressed} addressed from --contacts)" if contacts else "")
-    render.message(f"Wrote {len(made)} {fmt.value} letters for {letters.year} to "
-                   f"{output}{to}{note}.")
+    to = f" ({addressed} addressed from --contacts)" if contacts else ""
+    render.message(
+        f"Wrote {len(made)} {fmt.value} letters for {letters.year} to {output}{to}{note}."
+    )
 
 
 def _target(output: Path | None, fields: Any, fmt: LetterFormat) -> Path:
@@ -363,8 +480,9 @@ def _target(output: Path | None, fields: Any, fmt: LetterFormat) -> Path:
     return output
 
 
-def _make_binary(made: list[tuple[str, Any, str, str]], fmt: LetterFormat, workers: int,
-                 progress: Any) -> None:
+def _make_binary(
+    made: list[tuple[str, Any, str, str]], fmt: LetterFormat, workers: int, progress: Any
+) -> None:
     import contextlib
 
     jobs = [(path, str(text), title, date) for path, text, title, date in made]
@@ -384,31 +502,47 @@ def _make_binary(made: list[tuple[str, Any, str, str]], fmt: LetterFormat, worke
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         size = max(1, min(16, len(jobs) // (workers * 4)))
-        chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
-        with ProcessPoolExecutor(workers, initializer=_init_worker,
-                                 initargs=(fmt.value, fonts)) as pool:
+        chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+        with ProcessPoolExecutor(
+            workers, initializer=_init_worker, initargs=(fmt.value, fonts)
+        ) as pool:
             for done in as_completed([pool.submit(_make_files, c) for c in chunks]):
                 progress.advance(done.result())
 
 
-def _fields(council: str | None, year: str | None, average: str, db: Path | None,
-            from_file: dict[str, Any], signatory: str | None, signatory_title: str | None,
-            date: str | None, contacts: Path | None) -> None:
+def _fields(
+    council: str | None,
+    year: str | None,
+    average: str,
+    db: Path | None,
+    from_file: dict[str, Any],
+    signatory: str | None,
+    signatory_title: str | None,
+    date: str | None,
+    contacts: Path | None,
+) -> None:
     from lgsco_stats.cli import render
     from lgsco_stats.cli.render import Column, Format
     from lgsco_stats.letters import flatten
 
     settings = _settings(from_file, signatory, signatory_title, date, average)
-    letters = _Letters(db, year, average, contacts or (
-        Path(from_file["contacts"]) if "contacts" in from_file else None))
+    letters = _Letters(
+        db,
+        year,
+        average,
+        contacts or (Path(from_file["contacts"]) if "contacts" in from_file else None),
+    )
     if council:
         row = letters.find(council)
     else:
-        row = next((r for r in letters.rows if r.get("in_group") and _has_data(r)),
-                   letters.rows[0])
+        row = next((r for r in letters.rows if r.get("in_group") and _has_data(r)), letters.rows[0])
     fields = letters.context(row, settings)
     rows = [{"field": p, "value": "" if v is None else str(v)} for p, v in flatten(fields)]
-    render.emit(rows, Format.table, None,
-                columns=[Column("field", "Field"), Column("value", f"Value for {row['council']}")],
-                keys=["field", "value"],
-                title=f"Letter fields ({letters.year}); use them as {{{{ council.name }}}}")
+    render.emit(
+        rows,
+        Format.table,
+        None,
+        columns=[Column("field", "Field"), Column("value", f"Value for {row['council']}")],
+        keys=["field", "value"],
+        title=f"Letter fields ({letters.year}); use them as {{{{ council.name }}}}",
+    )
