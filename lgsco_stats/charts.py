@@ -1,0 +1,214 @@
+"""Charts with matplotlib (Agg backend): a council's rates year by year against its group, and
+a group's councils ranked with the group average drawn as a line.
+
+Imported only by the commands that draw (matplotlib takes ~0.4 s to import). Every chart is
+readable in greyscale: the council's bars are hatched, the highlighted council is hatched
+differently and outlined, the group average is a black dashed line with diamond markers, and
+every bar is labelled with its rate and its counts. Percentages are rounded for display by
+:mod:`lgsco_stats.rounding` (half up), the same as every other output.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.ticker import PercentFormatter  # noqa: E402
+
+from .councils import GROUP_LABELS, GROUP_SINGULAR  # noqa: E402
+from .errors import UsageError  # noqa: E402
+from .figures import RATE_LABELS, RATES, SMALL_NUMBER  # noqa: E402
+from .rounding import format_percent  # noqa: E402
+
+FORMATS: tuple[str, ...] = ("png", "svg")
+
+# Okabe-Ito colours (safe for colour-blind readers), chosen to differ in lightness as well.
+COUNCIL = "#0072B2"      # blue, dark in greyscale
+HIGHLIGHT = "#E69F00"    # orange, light in greyscale
+SMALL = "#FFFFFF"        # small-number bars: white with a dotted hatch
+GROUP = "#000000"
+
+_STYLE: dict[str, Any] = {
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "hatch.linewidth": 0.6,
+    "svg.fonttype": "none",      # text stays text: small, searchable, accessible
+    "svg.hashsalt": "lgsco-stats",  # the same chart gives the same file
+}
+
+
+# Labels sit on a white box so the group line passes behind them, not through them.
+_LABEL_BOX = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none",
+              "alpha": 0.85}
+
+
+def chart_format(path: Path | str) -> str:
+    """``png`` or ``svg`` from a file name's extension; anything else is a usage error."""
+    ext = Path(path).suffix.lower().lstrip(".")
+    if ext not in FORMATS:
+        raise UsageError(f"cannot draw a chart as {Path(path).name!r}: the output must end in "
+                         ".png or .svg")
+    return ext
+
+
+def _save(fig: Figure, fmt: str) -> bytes:
+    buf = io.BytesIO()
+    metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+    fig.savefig(buf, format=fmt, dpi=110, bbox_inches="tight", metadata=metadata)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _counts(num: Any, den: Any) -> str:
+    if pd.isna(den):
+        return "not reported"
+    if int(den) == 0:
+        return "no cases"
+    star = "*" if int(den) < SMALL_NUMBER else ""
+    return f"{int(num)}/{int(den)}{star}"
+
+
+def _rate_title(short: str) -> str:
+    return RATE_LABELS[f"{short}_rate"].capitalize()
+
+
+def trend_chart(trend: pd.DataFrame, name: str, fmt: str = "png",
+                rates: Sequence[str] = ("uphold", "compliance", "remedy")) -> bytes:
+    """One panel per rate: the council's rate each year as bars, its group's as a line.
+
+    ``trend`` is :func:`lgsco_stats.trends.council_trend` output. Where the council's group
+    changed (Somerset 2022-23 county, 2023-24 unitary) the year labels name the group.
+    """
+    years = list(trend["year"])
+    x = np.arange(len(years))
+    groups = [GROUP_SINGULAR[t].removesuffix(" council") if isinstance(t, str) and t in
+              GROUP_SINGULAR else "no group" for t in trend["type"]]
+    changed = len(set(groups)) > 1
+    ticks = [f"{y}\n{g}" if changed else y for y, g in zip(years, groups, strict=True)]
+    average = str(trend["average"].iloc[0]) if len(trend) else "mean"
+    with plt.rc_context(_STYLE):
+        fig, axes = plt.subplots(1, len(rates), figsize=(3.6 * len(rates) + 0.4, 4.2),
+                                 squeeze=False, layout="constrained")
+        for ax, short in zip(axes[0], rates, strict=True):
+            rate = f"{short}_rate"
+            num, den = RATES[rate]
+            values = trend[rate].to_numpy(dtype=float, na_value=np.nan)
+            small = [pd.notna(d) and int(d) < SMALL_NUMBER for d in trend[den]]
+            heights = np.nan_to_num(values, nan=0.0)
+            bars = ax.bar(x, heights, width=0.6, color=[SMALL if s else COUNCIL for s in small],
+                          edgecolor="#333333", hatch=["..." if s else "//" for s in small],
+                          linewidth=0.8, label=name, zorder=2)
+            for b, v, n, d in zip(bars, values, trend[num], trend[den], strict=True):
+                text = f"{format_percent(v)}\n{_counts(n, d)}"
+                ax.annotate(text, (b.get_x() + b.get_width() / 2, b.get_height()),
+                            xytext=(0, 3), textcoords="offset points", ha="center",
+                            va="bottom", fontsize=8, zorder=4, bbox=_LABEL_BOX)
+            group = trend[f"group_{rate}"].to_numpy(dtype=float, na_value=np.nan)
+            ax.plot(x, group, color=GROUP, linestyle="--", marker="D", markersize=5,
+                    linewidth=1.4, label="group average", zorder=3)
+            ax.set_title(_rate_title(short))
+            ax.set_xticks(x, ticks)
+            ax.set_ylim(0, 118)
+            ax.set_yticks(range(0, 101, 20))
+            ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+            ax.set_ylabel(f"{_rate_title(short)} (%)")
+            ax.set_xlabel("Financial year")
+            ax.grid(axis="y", color="#dddddd", linewidth=0.6, zorder=0)
+        handles = [
+            Patch(facecolor=COUNCIL, edgecolor="#333333", hatch="//", label=name),
+            Patch(facecolor=SMALL, edgecolor="#333333", hatch="...",
+                  label=f"{name}, fewer than {SMALL_NUMBER} cases (*)"),
+            plt.Line2D([], [], color=GROUP, linestyle="--", marker="D",
+                       label=f"Group average ({average} of the group's councils)"),
+        ]
+        fig.legend(handles=handles, loc="outside lower center", ncols=3, frameon=False)
+        former = [c for c in dict.fromkeys(trend["council"]) if c != name]
+        was = f" (formerly {' and '.join(former)})" if former else ""
+        fig.suptitle(f"{name}{was}: rates by year against its group\n"
+                     "labels: rate rounded half up, and cases (numerator/denominator)",
+                     fontweight="bold")
+        return _save(fig, fmt)
+
+
+def group_chart(figures: pd.DataFrame, group: str, year: str, short: str = "uphold",
+                fmt: str = "png", highlight: str | None = None,
+                benchmark: float | None = None, benchmark_councils: int | None = None,
+                average: str = "mean") -> bytes:
+    """The councils of one group and year ranked by a rate, the group average as a line.
+
+    ``figures`` holds the group's member rows of that year (``council_figures`` columns).
+    ``highlight`` is a GSS code drawn in another colour and hatch. Councils with no rate (no
+    cases) are listed at the bottom as "n/a".
+    """
+    rate = f"{short}_rate"
+    num, den = RATES[rate]
+    f = figures.assign(_name=figures["council"].str.lower())
+    f = f.sort_values([rate, "_name"], ascending=[True, False], na_position="first",
+                      kind="stable")
+    names = list(f["council"])
+    values = f[rate].to_numpy(dtype=float, na_value=np.nan)
+    y = np.arange(len(f))
+    label = _rate_title(short)
+    with plt.rc_context(_STYLE):
+        fig, ax = plt.subplots(figsize=(9, max(3.2, 0.24 * len(f) + 1.6)), layout="constrained")
+        colours, hatches, edges = [], [], []
+        for code, d in zip(f["gss_code"], f[den], strict=True):
+            small = pd.notna(d) and int(d) < SMALL_NUMBER
+            if highlight is not None and code == highlight:
+                colours.append(HIGHLIGHT)
+                hatches.append("xx")
+                edges.append("#000000")
+            else:
+                colours.append(SMALL if small else COUNCIL)
+                hatches.append("..." if small else "//")
+                edges.append("#333333")
+        bars = ax.barh(y, np.nan_to_num(values, nan=0.0), height=0.7, color=colours,
+                       hatch=hatches, edgecolor=edges, linewidth=0.8, zorder=2)
+        for b, v, n, d in zip(bars, values, f[num], f[den], strict=True):
+            ax.annotate(f"{format_percent(v)} ({_counts(n, d)})",
+                        (b.get_width(), b.get_y() + b.get_height() / 2), xytext=(3, 0),
+                        textcoords="offset points", va="center", fontsize=7.5, zorder=4,
+                        bbox=_LABEL_BOX)
+        ax.set_yticks(y, names)
+        if highlight is not None:
+            for tick, code in zip(ax.get_yticklabels(), f["gss_code"], strict=True):
+                if code == highlight:
+                    tick.set_fontweight("bold")
+        ax.set_xlim(0, 118)
+        ax.set_ylim(-0.6, len(f) - 0.4)
+        ax.set_xticks(range(0, 101, 20))
+        ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
+        ax.set_xlabel(f"{label} (%)")
+        ax.grid(axis="x", color="#dddddd", linewidth=0.6, zorder=0)
+        handles = [Patch(facecolor=COUNCIL, edgecolor="#333333", hatch="//", label="council"),
+                   Patch(facecolor=SMALL, edgecolor="#333333", hatch="...",
+                         label=f"fewer than {SMALL_NUMBER} cases (*)")]
+        if highlight is not None and highlight in set(f["gss_code"]):
+            chosen = f.loc[f["gss_code"] == highlight, "council"].iloc[0]
+            handles.insert(0, Patch(facecolor=HIGHLIGHT, edgecolor="#000000", hatch="xx",
+                                    label=chosen))
+        if benchmark is not None and pd.notna(benchmark):
+            over = f" of {benchmark_councils} councils" if benchmark_councils else ""
+            ax.axvline(benchmark, color=GROUP, linestyle="--", linewidth=1.4, zorder=3)
+            handles.append(plt.Line2D(
+                [], [], color=GROUP, linestyle="--",
+                label=f"group average {format_percent(benchmark)} ({average}{over})"))
+        fig.legend(handles=handles, loc="outside upper center", ncols=2, frameon=False,
+                   fontsize=8)
+        fig.suptitle(f"{GROUP_LABELS.get(group, group)} {year}: {label.lower()}\n"
+                     "labels: rate rounded half up, and cases (numerator/denominator)",
+                     fontweight="bold")
+        return _save(fig, fmt)
