@@ -36,7 +36,8 @@ FORMATS: tuple[str, ...] = ("png", "svg")
 # Okabe-Ito colours (safe for colour-blind readers), chosen to differ in lightness as well.
 COUNCIL = "#0072B2"      # blue, dark in greyscale
 HIGHLIGHT = "#E69F00"    # orange, light in greyscale
-SMALL = "#FFFFFF"        # small-number bars: white with a dotted hatch
+SMALL = "#FFFFFF"        # small-number bars: white, hatched the other way
+SMALL_HATCH = "\\\\"  # two backslashes: the other diagonal from the council bars' "//"
 GROUP = "#000000"
 
 _STYLE: dict[str, Any] = {
@@ -64,10 +65,11 @@ def chart_format(path: Path | str) -> str:
     return ext
 
 
-def _save(fig: Figure, fmt: str) -> bytes:
+def _save(fig: Figure, fmt: str, tight: bool = True) -> bytes:
     buf = io.BytesIO()
     metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-    fig.savefig(buf, format=fmt, dpi=110, bbox_inches="tight", metadata=metadata)
+    fig.savefig(buf, format=fmt, dpi=110, bbox_inches="tight" if tight else None,
+                metadata=metadata)
     plt.close(fig)
     return buf.getvalue()
 
@@ -100,8 +102,12 @@ def trend_chart(trend: pd.DataFrame, name: str, fmt: str = "png",
     ticks = [f"{y}\n{g}" if changed else y for y, g in zip(years, groups, strict=True)]
     average = str(trend["average"].iloc[0]) if len(trend) else "mean"
     with plt.rc_context(_STYLE):
-        fig, axes = plt.subplots(1, len(rates), figsize=(3.6 * len(rates) + 0.4, 4.2),
-                                 squeeze=False, layout="constrained")
+        # A fixed layout (no constrained layout, no tight bounding box) draws the figure once:
+        # three times faster, which matters for a site with a chart per council.
+        fig, axes = plt.subplots(1, len(rates), figsize=(3.6 * len(rates) + 0.6, 4.6),
+                                 squeeze=False)
+        fig.subplots_adjust(left=0.75 / (3.6 * len(rates) + 0.6), right=0.98, top=0.80,
+                            bottom=0.25, wspace=0.38)
         for ax, short in zip(axes[0], rates, strict=True):
             rate = f"{short}_rate"
             num, den = RATES[rate]
@@ -109,7 +115,7 @@ def trend_chart(trend: pd.DataFrame, name: str, fmt: str = "png",
             small = [pd.notna(d) and int(d) < SMALL_NUMBER for d in trend[den]]
             heights = np.nan_to_num(values, nan=0.0)
             bars = ax.bar(x, heights, width=0.6, color=[SMALL if s else COUNCIL for s in small],
-                          edgecolor="#333333", hatch=["..." if s else "//" for s in small],
+                          edgecolor="#333333", hatch=[SMALL_HATCH if s else "//" for s in small],
                           linewidth=0.8, label=name, zorder=2)
             for b, v, n, d in zip(bars, values, trend[num], trend[den], strict=True):
                 text = f"{format_percent(v)}\n{_counts(n, d)}"
@@ -129,18 +135,18 @@ def trend_chart(trend: pd.DataFrame, name: str, fmt: str = "png",
             ax.grid(axis="y", color="#dddddd", linewidth=0.6, zorder=0)
         handles = [
             Patch(facecolor=COUNCIL, edgecolor="#333333", hatch="//", label=name),
-            Patch(facecolor=SMALL, edgecolor="#333333", hatch="...",
+            Patch(facecolor=SMALL, edgecolor="#333333", hatch=SMALL_HATCH,
                   label=f"{name}, fewer than {SMALL_NUMBER} cases (*)"),
             plt.Line2D([], [], color=GROUP, linestyle="--", marker="D",
                        label=f"Group average ({average} of the group's councils)"),
         ]
-        fig.legend(handles=handles, loc="outside lower center", ncols=3, frameon=False)
+        fig.legend(handles=handles, loc="lower center", ncols=3, frameon=False)
         former = [c for c in dict.fromkeys(trend["council"]) if c != name]
         was = f" (formerly {' and '.join(former)})" if former else ""
         fig.suptitle(f"{name}{was}: rates by year against its group\n"
                      "labels: rate rounded half up, and cases (numerator/denominator)",
-                     fontweight="bold")
-        return _save(fig, fmt)
+                     fontweight="bold", y=0.98)
+        return _save(fig, fmt, tight=False)
 
 
 def group_chart(figures: pd.DataFrame, group: str, year: str, short: str = "uphold",
@@ -173,7 +179,7 @@ def group_chart(figures: pd.DataFrame, group: str, year: str, short: str = "upho
                 edges.append("#000000")
             else:
                 colours.append(SMALL if small else COUNCIL)
-                hatches.append("..." if small else "//")
+                hatches.append(SMALL_HATCH if small else "//")
                 edges.append("#333333")
         bars = ax.barh(y, np.nan_to_num(values, nan=0.0), height=0.7, color=colours,
                        hatch=hatches, edgecolor=edges, linewidth=0.8, zorder=2)
@@ -194,7 +200,7 @@ def group_chart(figures: pd.DataFrame, group: str, year: str, short: str = "upho
         ax.set_xlabel(f"{label} (%)")
         ax.grid(axis="x", color="#dddddd", linewidth=0.6, zorder=0)
         handles = [Patch(facecolor=COUNCIL, edgecolor="#333333", hatch="//", label="council"),
-                   Patch(facecolor=SMALL, edgecolor="#333333", hatch="...",
+                   Patch(facecolor=SMALL, edgecolor="#333333", hatch=SMALL_HATCH,
                          label=f"fewer than {SMALL_NUMBER} cases (*)")]
         if highlight is not None and highlight in set(f["gss_code"]):
             chosen = f.loc[f["gss_code"] == highlight, "council"].iloc[0]
