@@ -51,7 +51,7 @@ _STYLE: dict[str, Any] = {
 }
 
 
-# Labels sit on a white box so the group line passes behind them, not through them.
+# Labels sit on a light box so the bars' hatching does not run through the text.
 _LABEL_BOX = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none",
               "alpha": 0.85}
 
@@ -124,7 +124,7 @@ def trend_chart(trend: pd.DataFrame, name: str, fmt: str = "png",
                             va="bottom", fontsize=8, zorder=4, bbox=_LABEL_BOX)
             group = trend[f"group_{rate}"].to_numpy(dtype=float, na_value=np.nan)
             ax.plot(x, group, color=GROUP, linestyle="--", marker="D", markersize=5,
-                    linewidth=1.4, label="group average", zorder=3)
+                    markeredgecolor="white", linewidth=1.4, label="group average", zorder=5)
             ax.set_title(_rate_title(short))
             ax.set_xticks(x, ticks)
             ax.set_ylim(0, 118)
@@ -212,7 +212,7 @@ def group_chart(figures: pd.DataFrame, group: str, year: str, short: str = "upho
             handles.append(plt.Line2D(
                 [], [], color=GROUP, linestyle="--",
                 label=f"group average {format_percent(benchmark)} ({average}{over})"))
-        fig.legend(handles=handles, loc="outside upper center", ncols=2, frameon=False,
+        fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False,
                    fontsize=8)
         fig.suptitle(f"{GROUP_LABELS.get(group, group)} {year}: {label.lower()}\n"
                      "labels: rate rounded half up, and cases (numerator/denominator)",

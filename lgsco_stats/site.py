@@ -73,9 +73,16 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["pct"] = format_percent
+    env.filters["label_lower"] = lower_label
     env.filters["number"] = format_number
     env.filters["count"] = lambda v: "n/a" if v is None else f"{int(v):,}"
     return env
+
+
+def lower_label(label: str) -> str:
+    """A group label inside a sentence: ``"County councils"`` → ``"county councils"``, but
+    ``"London boroughs"`` keeps its capital."""
+    return label if label.startswith("London") else label.lower()
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -313,7 +320,7 @@ def build_site(
             b = _records(benches[(benches["type"] == g) & (benches["year"] == year)])[0]
             over_years = _records(benches[benches["type"] == g])
             label = GROUP_LABELS[g]
-            alt = (f"Bar chart: {label.lower()} {year} ranked by uphold rate, from "
+            alt = (f"Bar chart: {lower_label(label)} {year} ranked by uphold rate, from "
                    f"{format_percent(m['uphold_rate'].max())} to "
                    f"{format_percent(m['uphold_rate'].min())}; the group average is "
                    f"{format_percent(b['uphold_rate'])}.")
@@ -379,7 +386,7 @@ def _council_page(env: Environment, common: dict[str, Any], e: _Entity, year: st
         for c in e.history:
             span = (f"until {c.end_date:%-d %B %Y}" if c.end_date else
                     f"from {c.start_date:%-d %B %Y}" if c.start_date else "")
-            parts.append(f"{c.name} ({GROUP_LABELS[c.type].lower()}, {span})")
+            parts.append(f"{c.name} ({lower_label(GROUP_LABELS[c.type])}, {span})")
         history = "; ".join(parts) + ". The trend runs across the change."
     alt = _trend_alt(e.name, trend)
     return env.get_template("council.html.j2").render(

@@ -154,15 +154,17 @@ def pooled_totals(frame: pd.DataFrame) -> dict[str, object]:
 
     A rate pools only the rows where both its numerator and denominator are known (a blank
     published cell is "not reported", not 0); ``*_councils`` says how many rows had a
-    non-empty denominator.
+    non-empty denominator. A count that no row reports is None (not reported), not 0.
     """
     out: dict[str, object] = {"councils": len(frame)}
     for c in ("decisions", *oc.OUTCOMES, "investigations", "remedy_by_authority",
               "compliance_outcomes", "complied_total"):
-        out[c] = int(frame[c].sum(skipna=True)) if len(frame) else 0
+        known = frame[c].dropna()
+        out[c] = int(known.sum()) if len(known) else None
     for g in OUTCOME_GROUP_KEYS:
-        members = [o for o in oc.OUTCOMES if oc.OUTCOME_GROUPS[o] == g]
-        out[g] = sum(int(out[o]) for o in members)  # type: ignore[call-overload]
+        parts = [out[o] for o in oc.OUTCOMES if oc.OUTCOME_GROUPS[o] == g]
+        out[g] = None if all(p is None for p in parts) else sum(
+            int(p) for p in parts if p is not None)  # type: ignore[call-overload]
     for rate, (num, den) in RATES.items():
         short = rate.removesuffix("_rate")
         usable = frame[frame[num].notna() & frame[den].notna() & (frame[den].fillna(0) > 0)]
@@ -225,7 +227,11 @@ def summary(figures: pd.DataFrame, year: str, categories: pd.DataFrame | None = 
 
 def extremes(figures: pd.DataFrame, top: int = 5) -> pd.DataFrame:
     """The ``top`` councils with the highest and the lowest of each rate, leaving out rates on
-    fewer than ``SMALL_NUMBER`` cases. Ties are broken by more cases first, then by name."""
+    fewer than ``SMALL_NUMBER`` cases. Ties are broken by more cases first, then by name.
+
+    With fewer than ``2 * top`` councils left, each end gets half of them; no council is listed
+    at both ends (ties: with every rate at 100%, the "lowest" are the next ones down the list).
+    """
     out = []
     for short in RATE_KEYS:
         rate = f"{short}_rate"
@@ -233,9 +239,12 @@ def extremes(figures: pd.DataFrame, top: int = 5) -> pd.DataFrame:
         ok = figures[figures[den].notna() & (figures[den].fillna(0) >= SMALL_NUMBER)
                      & figures[rate].notna()]
         ok = ok.assign(_den=ok[den].astype(float), _name=ok["council"].str.lower())
+        n = min(top, len(ok) // 2) if len(ok) > 1 else len(ok)
+        pool = ok
         for end, ascending in (("highest", False), ("lowest", True)):
-            ranked = ok.sort_values([rate, "_den", "_name"], ascending=[ascending, False, True],
-                                    kind="stable").head(top)
+            ranked = pool.sort_values([rate, "_den", "_name"],
+                                      ascending=[ascending, False, True], kind="stable").head(n)
+            pool = pool.drop(ranked.index)  # never both highest and lowest (ties at 100%)
             for i, rec in enumerate(ranked.to_dict("records"), start=1):
                 out.append({
                     "rate": short, "end": end, "position": i, "council": rec["council"],

@@ -86,12 +86,14 @@ def _root(
 
 
 def _register() -> None:
-    from . import compare, compute, councils, db
+    from . import compare, compute, councils, db, reports
 
     app.command("compute")(compute.compute)
     app.command("compare")(compare.compare)
     app.command("councils")(councils.councils)
     app.add_typer(db.app, name="db")
+    for name in ("trend", "summary", "chart", "report"):
+        app.command(name)(getattr(reports, name))
 
 
 _register()
