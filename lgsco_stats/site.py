@@ -250,7 +250,7 @@ def build_site(
             (tmp / sub).mkdir()
 
         # ------------------------------------------------------------ charts
-        shown = [e for e in dict.fromkeys(ents[k] for k in this["authority_key"])]
+        shown = list(dict.fromkeys(ents[k] for k in this["authority_key"]))
         trends = {e.key: council_trend(figures, list(e.keys)) for e in shown}
         groups_here = [g for g in GROUPS if ((this["type"] == g) & this["in_group"]).any()]
         jobs_t = [(trends[e.key], e.name) for e in shown]

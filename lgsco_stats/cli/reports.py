@@ -3,7 +3,7 @@ national picture, charts, and a static report site, all from the store."""
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -15,10 +15,10 @@ from .render import Column, Format
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ..councils import Council, Register
+    from lgsco_stats.councils import Council, Register
 
 
-class RateName(str, Enum):
+class RateName(StrEnum):
     uphold = "uphold"
     compliance = "compliance"
     remedy = "remedy"
@@ -30,10 +30,10 @@ CouncilOpt = Annotated[str, typer.Option(
 
 def _all_figures(db: Path | None, average: str) -> tuple[list[str], pd.DataFrame]:
     """Every year in the store and the figures of all of them."""
-    from ..councils import register
-    from ..errors import NotFound
-    from ..figures import council_figures
-    from ..store import Store
+    from lgsco_stats.councils import register
+    from lgsco_stats.errors import NotFound
+    from lgsco_stats.figures import council_figures
+    from lgsco_stats.store import Store
 
     with Store(db, create=False) as st:
         years = st.years()
@@ -54,7 +54,7 @@ def _find(reg: Register, name: str, year: str | None = None) -> Council:
 
 def _history(trend: pd.DataFrame) -> list[str]:
     """Notes where the council's group changed between years (Somerset 2022-23 → 2023-24)."""
-    from ..councils import GROUP_SINGULAR
+    from lgsco_stats.councils import GROUP_SINGULAR
 
     notes = []
     prev = None
@@ -71,7 +71,7 @@ def _history(trend: pd.DataFrame) -> list[str]:
 
 
 def _change_text(r: dict[str, Any], short: str) -> str:
-    from ..rounding import NA, format_difference
+    from lgsco_stats.rounding import NA, format_difference
 
     v, ch = r.get(f"{short}_rate"), r.get(f"{short}_change")
     if v is None or ch is None:
@@ -95,10 +95,11 @@ def trend(
 
     Example:  lgsco-stats trend --council kent
     """
-    from ..councils import register
-    from ..errors import NotFound
-    from ..rounding import format_number
-    from ..trends import TREND_COLUMNS, council_trend, lineage
+    from lgsco_stats.councils import register
+    from lgsco_stats.errors import NotFound
+    from lgsco_stats.rounding import format_number
+    from lgsco_stats.trends import TREND_COLUMNS, council_trend, lineage
+
     from . import render
     from .views import SMALL_NOTE, count, group_name, rate_text, records
 
@@ -112,7 +113,7 @@ def trend(
                        f"{', '.join(years)}")
     rows = records(table)
     names = list(dict.fromkeys(table["council"]))
-    from ..rounding import format_percent
+    from lgsco_stats.rounding import format_percent
 
     columns = [Column("year", "Year")]
     if len(names) > 1:
@@ -167,10 +168,11 @@ def summary(
 
     Example:  lgsco-stats summary --year 2023-24
     """
-    from ..councils import register
-    from ..figures import council_figures
-    from ..store import Store
-    from ..trends import summary as make_summary
+    from lgsco_stats.councils import register
+    from lgsco_stats.figures import council_figures
+    from lgsco_stats.store import Store
+    from lgsco_stats.trends import summary as make_summary
+
     from . import render
     from .data import figures_for_year
 
@@ -183,8 +185,8 @@ def summary(
 
 
 def _scope_label(scope: str) -> str:
-    from ..councils import GROUP_LABELS
-    from ..trends import NATIONAL, NO_GROUP
+    from lgsco_stats.councils import GROUP_LABELS
+    from lgsco_stats.trends import NATIONAL, NO_GROUP
 
     if scope == NATIONAL:
         return "England (all authorities)"
@@ -195,10 +197,11 @@ def _scope_label(scope: str) -> str:
 
 def _summary_text(s: Any, fmt: Format) -> str:
     """The summary in one of the four formats (tables and Markdown: one section per part)."""
-    from .. import outcomes as oc
-    from ..figures import RATES, SMALL_NUMBER
-    from ..rounding import format_percent, rate
-    from ..trends import OUTCOME_GROUP_KEYS, RATE_KEYS
+    from lgsco_stats import outcomes as oc
+    from lgsco_stats.figures import RATES, SMALL_NUMBER
+    from lgsco_stats.rounding import format_percent, rate
+    from lgsco_stats.trends import OUTCOME_GROUP_KEYS, RATE_KEYS
+
     from . import render
     from .views import count, group_name, records
 
@@ -321,22 +324,23 @@ def chart(
 
     Example:  lgsco-stats chart --type unitary --year 2023-24 --output unitary.svg
     """
-    from ..errors import UsageError
+    from lgsco_stats.errors import UsageError
 
     if council is None and type_ is None:
         raise UsageError("say what to draw: --council C (its trend) or --type T (a group)")
-    from ..charts import chart_format  # matplotlib is imported here, only when drawing
+    from lgsco_stats.charts import chart_format  # matplotlib is imported here, only when drawing
 
     fmt = chart_format(output)
-    from ..councils import GROUP_LABELS, register
-    from ..errors import NotFound
-    from ..figures import council_figures, group_benchmarks
+    from lgsco_stats.councils import GROUP_LABELS, register
+    from lgsco_stats.errors import NotFound
+    from lgsco_stats.figures import council_figures, group_benchmarks
+
     from . import render
 
     reg = register()
     if council is not None and type_ is None and year is None:
-        from ..charts import trend_chart
-        from ..trends import council_trend, lineage
+        from lgsco_stats.charts import trend_chart
+        from lgsco_stats.trends import council_trend, lineage
 
         target = _find(reg, council)
         years, figures = _all_figures(db, average.value)
@@ -350,7 +354,8 @@ def chart(
         render.message(f"Wrote {output}: {target.name}, {len(table)} years "
                        f"({table['year'].iloc[0]} to {table['year'].iloc[-1]}).")
         return
-    from ..charts import group_chart
+    from lgsco_stats.charts import group_chart
+
     from .data import figures_for_year
 
     chosen, counts = figures_for_year(db, year)
@@ -399,10 +404,11 @@ def report(
     """
     from importlib.metadata import PackageNotFoundError, version
 
-    from ..councils import register
-    from ..errors import NotFound
-    from ..site import build_site, chart_jobs
-    from ..years import parse_year
+    from lgsco_stats.councils import register
+    from lgsco_stats.errors import NotFound
+    from lgsco_stats.site import build_site, chart_jobs
+    from lgsco_stats.years import parse_year
+
     from . import render
 
     years, figures = _all_figures(db, average.value)
