@@ -32,7 +32,8 @@ class _Group(TyperGroup):
                 raise
             render.error(e.message, e.hint)
             raise typer.Exit(e.exit_code) from None
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException,
+                typer.Exit):  # typer >= 0.2x raises its own Exit (e.g. after --help)
             raise
         except KeyboardInterrupt:
             render.error("interrupted")
