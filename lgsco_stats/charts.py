@@ -22,7 +22,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.artist import Artist  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import PercentFormatter  # noqa: E402
 
@@ -40,7 +42,7 @@ SMALL = "#FFFFFF"        # small-number bars: white, hatched the other way
 SMALL_HATCH = "\\\\"  # two backslashes: the other diagonal from the council bars' "//"
 GROUP = "#000000"
 
-_STYLE: dict[str, Any] = {
+_STYLE: Any = {
     "font.size": 9,
     "axes.titlesize": 10,
     "axes.spines.top": False,
@@ -133,11 +135,11 @@ def trend_chart(trend: pd.DataFrame, name: str, fmt: str = "png",
             ax.set_ylabel(f"{_rate_title(short)} (%)")
             ax.set_xlabel("Financial year")
             ax.grid(axis="y", color="#dddddd", linewidth=0.6, zorder=0)
-        handles = [
+        handles: list[Artist] = [
             Patch(facecolor=COUNCIL, edgecolor="#333333", hatch="//", label=name),
             Patch(facecolor=SMALL, edgecolor="#333333", hatch=SMALL_HATCH,
                   label=f"{name}, fewer than {SMALL_NUMBER} cases (*)"),
-            plt.Line2D([], [], color=GROUP, linestyle="--", marker="D",
+            Line2D([], [], color=GROUP, linestyle="--", marker="D",
                        label=f"Group average ({average} of the group's councils)"),
         ]
         fig.legend(handles=handles, loc="lower center", ncols=3, frameon=False)
@@ -199,7 +201,8 @@ def group_chart(figures: pd.DataFrame, group: str, year: str, short: str = "upho
         ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
         ax.set_xlabel(f"{label} (%)")
         ax.grid(axis="x", color="#dddddd", linewidth=0.6, zorder=0)
-        handles = [Patch(facecolor=COUNCIL, edgecolor="#333333", hatch="//", label="council"),
+        handles: list[Artist] = [
+            Patch(facecolor=COUNCIL, edgecolor="#333333", hatch="//", label="council"),
                    Patch(facecolor=SMALL, edgecolor="#333333", hatch=SMALL_HATCH,
                          label=f"fewer than {SMALL_NUMBER} cases (*)")]
         if highlight is not None and highlight in set(f["gss_code"]):
@@ -209,7 +212,7 @@ def group_chart(figures: pd.DataFrame, group: str, year: str, short: str = "upho
         if benchmark is not None and pd.notna(benchmark):
             over = f" of {benchmark_councils} councils" if benchmark_councils else ""
             ax.axvline(benchmark, color=GROUP, linestyle="--", linewidth=1.4, zorder=3)
-            handles.append(plt.Line2D(
+            handles.append(Line2D(
                 [], [], color=GROUP, linestyle="--",
                 label=f"group average {format_percent(benchmark)} ({average}{over})"))
         fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False,

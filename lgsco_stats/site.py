@@ -86,9 +86,8 @@ def lower_label(label: str) -> str:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = (
-        frame.astype(object).where(frame.notna(), None).to_dict("records"))
-    return out
+    out: Any = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    return list(out)
 
 
 def _ordinal(n: int) -> str:
@@ -257,9 +256,9 @@ def build_site(
         group_args = []
         for g in groups_here:
             m = this[(this["type"] == g) & this["in_group"].astype(bool)]
-            b = benches[(benches["type"] == g) & (benches["year"] == year)].iloc[0]
-            group_args.append((m, g, year, float(b["uphold_rate"]), int(b["uphold_councils"]),
-                               average))
+            brow = benches[(benches["type"] == g) & (benches["year"] == year)].iloc[0]
+            group_args.append((m, g, year, float(brow["uphold_rate"]),
+                               int(brow["uphold_councils"]), average))
         n_workers = workers if workers is not None else (os.cpu_count() or 1)
         svgs = _run(_draw_trend, jobs_t, n_workers, progress)
         svgs_g = _run(_draw_group, group_args, n_workers, progress)

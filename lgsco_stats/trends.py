@@ -16,6 +16,7 @@ council and year, ``FIGURE_COLUMNS``). Nothing here prints, rounds for display o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -117,7 +118,7 @@ def _change(rows: pd.DataFrame, column: str, by_start: dict[int, object]) -> lis
     out = []
     for year, value in zip(rows["year"], rows[column], strict=True):
         prev = by_start.get(start_year(year) - 1)
-        before = rows.at[prev, column] if prev is not None else np.nan
+        before: Any = rows.at[prev, column] if prev is not None else np.nan
         out.append(float(value) - float(before) if pd.notna(value) and pd.notna(before)
                    else np.nan)
     return out

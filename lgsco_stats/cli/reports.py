@@ -3,6 +3,7 @@ national picture, charts, and a static report site, all from the store."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -195,6 +196,12 @@ def _scope_label(scope: str) -> str:
     return GROUP_LABELS[scope]
 
 
+def _counter(key: str) -> Callable[[dict[str, Any]], str]:
+    from .views import count
+
+    return lambda r: count(r[key])
+
+
 def _summary_text(s: Any, fmt: Format) -> str:
     """The summary in one of the four formats (tables and Markdown: one section per part)."""
     from lgsco_stats import outcomes as oc
@@ -224,9 +231,9 @@ def _summary_text(s: Any, fmt: Format) -> str:
                       "complied_total"):
                 long.append({"section": "totals", "scope": r["scope"], "measure": c,
                              "value": r[c]})
-            for rate, (num, den) in RATES.items():
-                long.append({"section": "totals", "scope": r["scope"], "measure": rate,
-                             "value": r[rate], "numerator": r[num], "denominator": r[den]})
+            for key, (num, den) in RATES.items():
+                long.append({"section": "totals", "scope": r["scope"], "measure": key,
+                             "value": r[key], "numerator": r[num], "denominator": r[den]})
         total = sum(int(r["decisions"]) for r in cats)
         for r in cats:
             long.append({"section": "categories", "scope": "england", "measure": r["category"],
@@ -253,8 +260,7 @@ def _summary_text(s: Any, fmt: Format) -> str:
         Column("scope", "Scope", lambda r: _scope_label(r["scope"])),
         Column("councils", "Authorities", numeric=True),
         Column("decisions", "Decisions", lambda r: count(r["decisions"]), numeric=True),
-        *[Column(g, oc.GROUP_LABELS[g], lambda r, g=g: count(r[g]), numeric=True)
-          for g in OUTCOME_GROUP_KEYS],
+        *[Column(g, oc.GROUP_LABELS[g], _counter(g), numeric=True) for g in OUTCOME_GROUP_KEYS],
         Column("uphold", "Upheld", rate_cell("uphold_rate", "upheld", "investigations"),
                numeric=True),
         Column("compliance", "Complied",
@@ -342,16 +348,16 @@ def chart(
         from lgsco_stats.charts import trend_chart
         from lgsco_stats.trends import council_trend, lineage
 
-        target = _find(reg, council)
+        one = _find(reg, council)
         years, figures = _all_figures(db, average.value)
-        table = council_trend(figures, [c.gss_code for c in lineage(reg, target)])
+        table = council_trend(figures, [c.gss_code for c in lineage(reg, one)])
         if table.empty:
-            raise NotFound(f"no data for {target.name} in the store; years in the store: "
+            raise NotFound(f"no data for {one.name} in the store; years in the store: "
                            f"{', '.join(years)}")
         rates = (rate.value,) if rate else ("uphold", "compliance", "remedy")
-        data = trend_chart(table, target.name, fmt, rates)
+        data = trend_chart(table, one.name, fmt, rates)
         render.write_atomic(output, data)
-        render.message(f"Wrote {output}: {target.name}, {len(table)} years "
+        render.message(f"Wrote {output}: {one.name}, {len(table)} years "
                        f"({table['year'].iloc[0]} to {table['year'].iloc[-1]}).")
         return
     from lgsco_stats.charts import group_chart
@@ -360,7 +366,7 @@ def chart(
 
     chosen, counts = figures_for_year(db, year)
     figures = council_figures(counts, reg, average.value)
-    target = _find(reg, council, chosen) if council else None
+    target: Council | None = _find(reg, council, chosen) if council else None
     group = type_.value if type_ else target.type if target else None
     if target is not None and type_ is not None and target.type != group:
         raise UsageError(f"{target.name} is in the {GROUP_LABELS[target.type]} group, not "
