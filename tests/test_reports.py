@@ -268,3 +268,12 @@ def test_chart_group_without_data(loaded, tmp_path):
     r = loaded("chart", "--type", "district", "--output", tmp_path / "x.svg")
     assert r.exit_code == 1
     assert "no district councils have data for 2023-24" in r.stderr
+
+
+def test_trend_of_a_body_outside_the_register(loaded):
+    r = loaded("trend", "--council", "Transport for London", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    (row,) = json.loads(r.stdout)
+    assert (row["council"], row["type"], row["in_group"]) == ("Transport for London", None, False)
+    assert row["uphold_rate"] == pytest.approx(50.0)  # 1 / 2
+    assert row["group_uphold_rate"] is None          # no made-up average

@@ -53,6 +53,24 @@ def _find(reg: Register, name: str, year: str | None = None) -> Council:
     return reg.get(name, year)
 
 
+def _series(reg: Register, name: str, figures: pd.DataFrame) -> tuple[str, list[str]]:
+    """A council's display name and authority keys (its lineage's GSS codes); a body outside
+    the register (a fire authority, Transport for London) by its name as loaded."""
+    from lgsco_stats.errors import NotFound
+    from lgsco_stats.outcomes import normalise_text
+    from lgsco_stats.trends import lineage
+
+    try:
+        council = _find(reg, name)
+    except NotFound:
+        key = "name:" + normalise_text(name)
+        rows = figures[figures["authority_key"] == key]
+        if rows.empty:
+            raise
+        return str(rows["council"].iloc[-1]), [key]
+    return council.name, [c.gss_code for c in lineage(reg, council)]
+
+
 def _history(trend: pd.DataFrame) -> list[str]:
     """Notes where the council's group changed between years (Somerset 2022-23 → 2023-24)."""
     from lgsco_stats.councils import GROUP_SINGULAR
@@ -99,18 +117,17 @@ def trend(
     from lgsco_stats.councils import register
     from lgsco_stats.errors import NotFound
     from lgsco_stats.rounding import format_number
-    from lgsco_stats.trends import TREND_COLUMNS, council_trend, lineage
+    from lgsco_stats.trends import TREND_COLUMNS, council_trend
 
     from . import render
     from .views import SMALL_NOTE, count, group_name, rate_text, records
 
     reg = register()
-    target = _find(reg, council)
     years, figures = _all_figures(db, average.value)
-    chain = lineage(reg, target)
-    table = council_trend(figures, [c.gss_code for c in chain])
+    name, keys = _series(reg, council, figures)
+    table = council_trend(figures, keys)
     if table.empty:
-        raise NotFound(f"no data for {target.name} in the store; years in the store: "
+        raise NotFound(f"no data for {name} in the store; years in the store: "
                        f"{', '.join(years)}")
     rows = records(table)
     names = list(dict.fromkeys(table["council"]))
@@ -346,18 +363,18 @@ def chart(
     reg = register()
     if council is not None and type_ is None and year is None:
         from lgsco_stats.charts import trend_chart
-        from lgsco_stats.trends import council_trend, lineage
+        from lgsco_stats.trends import council_trend
 
-        one = _find(reg, council)
         years, figures = _all_figures(db, average.value)
-        table = council_trend(figures, [c.gss_code for c in lineage(reg, one)])
+        name, keys = _series(reg, council, figures)
+        table = council_trend(figures, keys)
         if table.empty:
-            raise NotFound(f"no data for {one.name} in the store; years in the store: "
+            raise NotFound(f"no data for {name} in the store; years in the store: "
                            f"{', '.join(years)}")
         rates = (rate.value,) if rate else ("uphold", "compliance", "remedy")
-        data = trend_chart(table, one.name, fmt, rates)
+        data = trend_chart(table, name, fmt, rates)
         render.write_atomic(output, data)
-        render.message(f"Wrote {output}: {one.name}, {len(table)} years "
+        render.message(f"Wrote {output}: {name}, {len(table)} years "
                        f"({table['year'].iloc[0]} to {table['year'].iloc[-1]}).")
         return
     from lgsco_stats.charts import group_chart
