@@ -22,6 +22,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib import patheffects  # noqa: E402
 from matplotlib.artist import Artist  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
@@ -52,6 +53,9 @@ _STYLE: Any = {
     "svg.hashsalt": "lgsco-stats",  # the same chart gives the same file
 }
 
+
+# A white edge keeps the black group line visible where it crosses the dark bars.
+_HALO = [patheffects.withStroke(linewidth=3.2, foreground="white")]
 
 # Labels sit on a light box so the bars' hatching does not run through the text.
 _LABEL_BOX = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none",
@@ -121,16 +125,18 @@ def trend_chart(trend: pd.DataFrame, name: str, fmt: str = "png",
                           linewidth=0.8, label=name, zorder=2)
             for b, v, n, d in zip(bars, values, trend[num], trend[den], strict=True):
                 text = f"{format_percent(v)}\n{_counts(n, d)}"
-                ax.annotate(text, (b.get_x() + b.get_width() / 2, b.get_height()),
-                            xytext=(0, 3), textcoords="offset points", ha="center",
-                            va="bottom", fontsize=8, zorder=4, bbox=_LABEL_BOX)
+                # A row of labels above the 100% line, where neither bars nor the group line go
+                ax.annotate(text, (b.get_x() + b.get_width() / 2, 103), ha="center",
+                            va="bottom", fontsize=8, zorder=4)
             group = trend[f"group_{rate}"].to_numpy(dtype=float, na_value=np.nan)
             ax.plot(x, group, color=GROUP, linestyle="--", marker="D", markersize=5,
-                    markeredgecolor="white", linewidth=1.4, label="group average", zorder=5)
+                    markeredgecolor="white", linewidth=1.4, label="group average", zorder=5,
+                    path_effects=_HALO)
             ax.set_title(_rate_title(short))
             ax.set_xticks(x, ticks)
-            ax.set_ylim(0, 118)
+            ax.set_ylim(0, 124)
             ax.set_yticks(range(0, 101, 20))
+            ax.axhline(100, color="#999999", linewidth=0.6, zorder=1)
             ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
             ax.set_ylabel(f"{_rate_title(short)} (%)")
             ax.set_xlabel("Financial year")
@@ -202,7 +208,8 @@ def group_chart(figures: pd.DataFrame, group: str, year: str, short: str = "upho
         ax.set_xlabel(f"{label} (%)")
         ax.grid(axis="x", color="#dddddd", linewidth=0.6, zorder=0)
         handles: list[Artist] = [
-            Patch(facecolor=COUNCIL, edgecolor="#333333", hatch="//", label="council"),
+            Patch(facecolor=COUNCIL, edgecolor="#333333", hatch="//",
+                  label="other councils" if highlight is not None else "councils"),
                    Patch(facecolor=SMALL, edgecolor="#333333", hatch=SMALL_HATCH,
                          label=f"fewer than {SMALL_NUMBER} cases (*)")]
         if highlight is not None and highlight in set(f["gss_code"]):
@@ -211,7 +218,8 @@ def group_chart(figures: pd.DataFrame, group: str, year: str, short: str = "upho
                                     label=chosen))
         if benchmark is not None and pd.notna(benchmark):
             over = f" of {benchmark_councils} councils" if benchmark_councils else ""
-            ax.axvline(benchmark, color=GROUP, linestyle="--", linewidth=1.4, zorder=3)
+            ax.axvline(benchmark, color=GROUP, linestyle="--", linewidth=1.4, zorder=3,
+                       path_effects=_HALO)
             handles.append(Line2D(
                 [], [], color=GROUP, linestyle="--",
                 label=f"group average {format_percent(benchmark)} ({average}{over})"))
