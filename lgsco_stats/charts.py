@@ -27,7 +27,7 @@ from matplotlib.artist import Artist  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
-from matplotlib.ticker import PercentFormatter  # noqa: E402
+from matplotlib.ticker import FixedFormatter, PercentFormatter  # noqa: E402
 
 from .councils import GROUP_LABELS, GROUP_SINGULAR  # noqa: E402
 from .errors import UsageError  # noqa: E402
@@ -99,62 +99,97 @@ def trend_chart(trend: pd.DataFrame, name: str, fmt: str = "png",
 
     ``trend`` is :func:`lgsco_stats.trends.council_trend` output. Where the council's group
     changed (Somerset 2022-23 county, 2023-24 unitary) the year labels name the group.
+
+    The figure for a number of years and rates is built once per process and its artists are
+    updated for each council (the report site draws one chart per council): building a figure
+    costs as much as drawing it.
     """
-    years = list(trend["year"])
-    x = np.arange(len(years))
-    groups = [GROUP_SINGULAR[t].removesuffix(" council") if isinstance(t, str) and t in
-              GROUP_SINGULAR else "no group" for t in trend["type"]]
-    changed = len(set(groups)) > 1
-    ticks = [f"{y}\n{g}" if changed else y for y, g in zip(years, groups, strict=True)]
-    average = str(trend["average"].iloc[0]) if len(trend) else "mean"
-    with plt.rc_context(_STYLE):
-        # A fixed layout (no constrained layout, no tight bounding box) draws the figure once:
-        # three times faster, which matters for a site with a chart per council.
-        fig, axes = plt.subplots(1, len(rates), figsize=(3.6 * len(rates) + 0.6, 4.6),
-                                 squeeze=False)
-        fig.subplots_adjust(left=0.75 / (3.6 * len(rates) + 0.6), right=0.98, top=0.80,
-                            bottom=0.25, wspace=0.38)
-        for ax, short in zip(axes[0], rates, strict=True):
+    key = (len(trend), tuple(rates))
+    canvas = _CANVASES.get(key)
+    if canvas is None:
+        canvas = _CANVASES[key] = _TrendCanvas(len(trend), tuple(rates))
+    return canvas.draw(trend, name, fmt)
+
+
+class _TrendCanvas:
+    """A trend figure for ``n`` years and some rates, redrawn with each council's figures."""
+
+    def __init__(self, n: int, rates: tuple[str, ...]) -> None:
+        self.rates = rates
+        x = np.arange(n)
+        with plt.rc_context(_STYLE):
+            # A fixed layout (no constrained layout, no tight bounding box) draws once.
+            width = 3.6 * len(rates) + 0.6
+            self.fig = Figure(figsize=(width, 4.6))
+            axes = self.fig.subplots(1, len(rates), squeeze=False)[0]
+            self.fig.subplots_adjust(left=0.75 / width, right=0.98, top=0.80, bottom=0.25,
+                                     wspace=0.38)
+            self.panels = []
+            for ax, short in zip(axes, rates, strict=True):
+                bars = ax.bar(x, np.zeros(n), width=0.6, color=COUNCIL, edgecolor="#333333",
+                              hatch="//", linewidth=0.8, zorder=2)
+                # A row of labels above the 100% line, where neither bars nor the group line go
+                labels = [ax.annotate("", (float(i), 103), ha="center", va="bottom",
+                                      fontsize=8, zorder=4) for i in x]
+                (line,) = ax.plot(x, np.zeros(n), color=GROUP, linestyle="--", marker="D",
+                                  markersize=5, markeredgecolor="white", linewidth=1.4,
+                                  zorder=5, path_effects=_HALO)
+                ax.set_title(_rate_title(short))
+                ax.set_xticks(x, [""] * n)
+                ax.set_xlim(-0.6, n - 0.4)
+                ax.set_ylim(0, 124)
+                ax.set_yticks(range(0, 101, 20))
+                ax.axhline(100, color="#999999", linewidth=0.6, zorder=1)
+                ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+                ax.set_ylabel(f"{_rate_title(short)} (%)")
+                ax.set_xlabel("Financial year")
+                ax.grid(axis="y", color="#dddddd", linewidth=0.6, zorder=0)
+                self.panels.append((ax, short, bars, labels, line))
+            handles: list[Artist] = [
+                Patch(facecolor=COUNCIL, edgecolor="#333333", hatch="//", label="council"),
+                Patch(facecolor=SMALL, edgecolor="#333333", hatch=SMALL_HATCH, label="small"),
+                Line2D([], [], color=GROUP, linestyle="--", marker="D", label="group"),
+            ]
+            self.legend = self.fig.legend(handles=handles, loc="lower center", ncols=3,
+                                          frameon=False)
+            self.title = self.fig.suptitle("", fontweight="bold", y=0.98)
+
+    def draw(self, trend: pd.DataFrame, name: str, fmt: str) -> bytes:
+        groups = [GROUP_SINGULAR[t].removesuffix(" council") if isinstance(t, str) and t in
+                  GROUP_SINGULAR else "no group" for t in trend["type"]]
+        changed = len(set(groups)) > 1
+        ticks = [f"{y}\n{g}" if changed else str(y)
+                 for y, g in zip(trend["year"], groups, strict=True)]
+        average = str(trend["average"].iloc[0]) if len(trend) else "mean"
+        for ax, short, bars, labels, line in self.panels:
             rate = f"{short}_rate"
             num, den = RATES[rate]
             values = trend[rate].to_numpy(dtype=float, na_value=np.nan)
-            small = [pd.notna(d) and int(d) < SMALL_NUMBER for d in trend[den]]
-            heights = np.nan_to_num(values, nan=0.0)
-            bars = ax.bar(x, heights, width=0.6, color=[SMALL if s else COUNCIL for s in small],
-                          edgecolor="#333333", hatch=[SMALL_HATCH if s else "//" for s in small],
-                          linewidth=0.8, label=name, zorder=2)
-            for b, v, n, d in zip(bars, values, trend[num], trend[den], strict=True):
-                text = f"{format_percent(v)}\n{_counts(n, d)}"
-                # A row of labels above the 100% line, where neither bars nor the group line go
-                ax.annotate(text, (b.get_x() + b.get_width() / 2, 103), ha="center",
-                            va="bottom", fontsize=8, zorder=4)
-            group = trend[f"group_{rate}"].to_numpy(dtype=float, na_value=np.nan)
-            ax.plot(x, group, color=GROUP, linestyle="--", marker="D", markersize=5,
-                    markeredgecolor="white", linewidth=1.4, label="group average", zorder=5,
-                    path_effects=_HALO)
-            ax.set_title(_rate_title(short))
-            ax.set_xticks(x, ticks)
-            ax.set_ylim(0, 124)
-            ax.set_yticks(range(0, 101, 20))
-            ax.axhline(100, color="#999999", linewidth=0.6, zorder=1)
-            ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
-            ax.set_ylabel(f"{_rate_title(short)} (%)")
-            ax.set_xlabel("Financial year")
-            ax.grid(axis="y", color="#dddddd", linewidth=0.6, zorder=0)
-        handles: list[Artist] = [
-            Patch(facecolor=COUNCIL, edgecolor="#333333", hatch="//", label=name),
-            Patch(facecolor=SMALL, edgecolor="#333333", hatch=SMALL_HATCH,
-                  label=f"{name}, fewer than {SMALL_NUMBER} cases (*)"),
-            Line2D([], [], color=GROUP, linestyle="--", marker="D",
-                       label=f"Group average ({average} of the group's councils)"),
-        ]
-        fig.legend(handles=handles, loc="lower center", ncols=3, frameon=False)
+            for b, label, v, n, d in zip(bars, labels, values, trend[num], trend[den],
+                                         strict=True):
+                small = pd.notna(d) and int(d) < SMALL_NUMBER
+                b.set_height(0.0 if np.isnan(v) else v)
+                b.set_facecolor(SMALL if small else COUNCIL)
+                b.set_hatch(SMALL_HATCH if small else "//")
+                label.set_text(f"{format_percent(v)}\n{_counts(n, d)}")
+            line.set_ydata(trend[f"group_{rate}"].to_numpy(dtype=float, na_value=np.nan))
+            ax.xaxis.set_major_formatter(FixedFormatter(ticks))
+        texts = self.legend.get_texts()
+        texts[0].set_text(name)
+        texts[1].set_text(f"{name}, fewer than {SMALL_NUMBER} cases (*)")
+        texts[2].set_text(f"Group average ({average} of the group's councils)")
         former = [c for c in dict.fromkeys(trend["council"]) if c != name]
         was = f" (formerly {' and '.join(former)})" if former else ""
-        fig.suptitle(f"{name}{was}: rates by year against its group\n"
-                     "labels: rate rounded half up, and cases (numerator/denominator)",
-                     fontweight="bold", y=0.98)
-        return _save(fig, fmt, tight=False)
+        self.title.set_text(f"{name}{was}: rates by year against its group\n"
+                            "labels: rate rounded half up, and cases (numerator/denominator)")
+        with plt.rc_context(_STYLE):
+            buf = io.BytesIO()
+            metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+            self.fig.savefig(buf, format=fmt, dpi=110, metadata=metadata)
+            return buf.getvalue()
+
+
+_CANVASES: dict[tuple[int, tuple[str, ...]], _TrendCanvas] = {}
 
 
 def group_chart(figures: pd.DataFrame, group: str, year: str, short: str = "uphold",
