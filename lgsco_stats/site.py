@@ -242,8 +242,9 @@ def build_site(
     ents = _entities(figures, reg)
     benches = group_benchmarks(figures, average)
 
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent if out.parent.exists()
-                                else None))
+    # The temporary folder sits beside the output so that the final rename stays on one disk.
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         for sub in ("councils", "groups", "charts", "letters"):
             (tmp / sub).mkdir()

@@ -218,3 +218,11 @@ def test_pages_are_valid_html(site):
                        capture_output=True,
                        text=True, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_report_into_a_new_nested_folder(cli, site, tmp_path):
+    out = tmp_path / "a" / "b" / "site"
+    r = cli("report", "--output", out)
+    assert r.exit_code == 0, r.stderr
+    assert (out / "index.html").exists() and (out / ".lgsco-stats-site").exists()
+    assert [p.name for p in (tmp_path / "a" / "b").iterdir()] == ["site"]
