@@ -226,3 +226,30 @@ def test_report_into_a_new_nested_folder(cli, site, tmp_path):
     assert r.exit_code == 0, r.stderr
     assert (out / "index.html").exists() and (out / ".lgsco-stats-site").exists()
     assert [p.name for p in (tmp_path / "a" / "b").iterdir()] == ["site"]
+
+
+def test_charts_drawn_in_worker_processes_match_those_drawn_in_one(cli, make_xlsx, tmp_path):
+    """Enough councils for the process pool (8 or more charts); the same bytes either way."""
+    from lgsco_stats.councils import register
+    from lgsco_stats.figures import council_figures
+    from lgsco_stats.site import build_site
+    from lgsco_stats.store import Store
+
+    names = ["Kent County Council", "Essex County Council", "Surrey County Council",
+             "Dorset Council", "Somerset Council", "Leeds City Council", "Camden",
+             "Bristol City Council", "Wiltshire Council"]
+    spec = [(n, "Upheld", i + 1, None) for i, n in enumerate(names)]
+    spec += [(n, "Not upheld", 2, None) for n in names]
+    import datetime as dt
+
+    path = make_xlsx({"Decisions": decisions_rows(spec, start=dt.date(2023, 6, 1))})
+    assert cli("compute", path, "--format", "csv").exit_code == 0
+    with Store(tmp_path / "store.db", create=False) as st:
+        figures = council_figures(st.counts(), register())
+    one = build_site(figures, "2023-24", tmp_path / "one", workers=1)
+    two = build_site(figures, "2023-24", tmp_path / "two", workers=2)
+    # a chart per council, one per group with data: county (Kent, Essex, Surrey), unitary
+    # (Dorset, Somerset, Bristol, Wiltshire), metropolitan (Leeds), London (Camden)
+    assert one.charts == two.charts == 9 + 4
+    for f in sorted((tmp_path / "one" / "charts").iterdir()):
+        assert f.read_bytes() == (tmp_path / "two" / "charts" / f.name).read_bytes(), f.name
