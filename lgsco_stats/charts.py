@@ -177,10 +177,13 @@ class _TrendCanvas:
         texts = self.legend.get_texts()
         texts[0].set_text(name)
         texts[1].set_text(f"{name}, fewer than {SMALL_NUMBER} cases (*)")
-        texts[2].set_text(f"Group average ({average} of the group's councils)")
+        grouped = bool(trend["in_group"].astype(bool).any()) if len(trend) else False
+        texts[2].set_text(f"Group average ({average} of the group's councils)" if grouped
+                          else "No group average: no comparison group")
         former = [c for c in dict.fromkeys(trend["council"]) if c != name]
         was = f" (formerly {' and '.join(former)})" if former else ""
-        self.title.set_text(f"{name}{was}: rates by year against its group\n"
+        against = "against its group" if grouped else "(no comparison group)"
+        self.title.set_text(f"{name}{was}: rates by year {against}\n"
                             "labels: rate rounded half up, and cases (numerator/denominator)")
         with plt.rc_context(_STYLE):
             buf = io.BytesIO()

@@ -142,7 +142,7 @@ def test_council_page_has_figures_trend_group_comparison_and_letters(site):
     dorset = (site / "councils" / "dorset-council.html").read_text(encoding="utf-8")
     assert "No letter was written for Dorset Council" in dorset
     tfl = (site / "councils" / "transport-for-london.html").read_text(encoding="utf-8")
-    assert "No comparison group" in tfl
+    assert "None: outside the register of councils: no comparison group" in tfl
 
 
 def test_names_are_escaped_not_run(cli, make_xlsx, tmp_path):
