@@ -62,10 +62,10 @@ def main() -> int:
         out["trend_s"] = median_of(a.repeat, lambda: run(["trend", "-c", "kent"], env))
         out["summary_s"] = median_of(a.repeat, lambda: run(["summary", "-y", year], env))
         for ext in ("png", "svg"):
-            out[f"chart_council_{ext}_s"] = median_of(a.repeat, lambda: run(
-                ["chart", "-c", "kent", "-o", str(work / f"k.{ext}")], env))
-            out[f"chart_district_{ext}_s"] = median_of(a.repeat, lambda: run(
-                ["chart", "-t", "district", "-y", year, "-o", str(work / f"d.{ext}")], env))
+            out[f"chart_council_{ext}_s"] = median_of(a.repeat, lambda e=ext: run(
+                ["chart", "-c", "kent", "-o", str(work / f"k.{e}")], env))
+            out[f"chart_district_{ext}_s"] = median_of(a.repeat, lambda e=ext: run(
+                ["chart", "-t", "district", "-y", year, "-o", str(work / f"d.{e}")], env))
 
         # in-process: one trend chart (SVG), as the site draws it
         from lgsco_stats import charts, trends
