@@ -89,13 +89,15 @@ def _root(
 
 
 def _register() -> None:
-    from . import compare, compute, councils, db, letter
+    from . import compare, compute, councils, db, letter, reports
 
     app.command("compute")(compute.compute)
     app.command("compare")(compare.compare)
     app.command("councils")(councils.councils)
     app.command("letter")(letter.letter)
     app.add_typer(db.app, name="db")
+    for name in ("trend", "summary", "chart", "report"):
+        app.command(name)(getattr(reports, name))
 
 
 _register()
