@@ -37,9 +37,19 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def usual_mode(path: str | Path, *, folder: bool = False) -> None:
+    """Give a file or folder made by ``tempfile`` (private: 0600/0700) the permissions a newly
+    created one would have under the user's umask, before it is renamed into place."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, (0o777 if folder else 0o666) & ~umask)
+
+
 def _atomic_target(path: Path) -> tuple[int, str]:
     path.parent.mkdir(parents=True, exist_ok=True)
-    return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    usual_mode(tmp)
+    return fd, tmp
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:

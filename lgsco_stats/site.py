@@ -27,6 +27,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from .councils import GROUP_LABELS, GROUPS, Council, Register, register, slugify
 from .errors import UsageError
+from .export import usual_mode
 from .figures import RATE_LABELS, RATES, SMALL_NUMBER, group_benchmarks
 from .rounding import format_difference, format_number, format_percent
 from .trends import RATE_KEYS, council_trend, lineage, pooled_totals
@@ -245,6 +246,7 @@ def build_site(
     # The temporary folder sits beside the output so that the final rename stays on one disk.
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    usual_mode(tmp, folder=True)
     try:
         for sub in ("councils", "groups", "charts", "letters"):
             (tmp / sub).mkdir()

@@ -114,6 +114,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    from ..export import usual_mode
+
+    usual_mode(tmp)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
