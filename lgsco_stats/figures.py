@@ -236,19 +236,16 @@ def _tally(frame: pd.DataFrame, values: tuple[str, ...], flag: str | None = None
         ).astype(np.int64)
     table["authority_key"] = [k for k, _ in pairs]
     table["year"] = [y for _, y in pairs]
-    # the name as given (the first in sort order, as the store's min() gives) and the code
-    names = pd.DataFrame(
-        {
-            "w": which,
-            "authority": frame["authority"].to_numpy(dtype=object),
-            "gss_code": frame["gss_code"].to_numpy(dtype=object),
-        }
-    )
-    first = names.groupby("w", sort=True).agg(
-        authority=("authority", "min"), gss_code=("gss_code", "first")
-    )
-    table["authority"] = first["authority"].to_numpy()
-    table["gss_code"] = first["gss_code"].to_numpy()
+    # the name as given (the first in sort order, as the store's min() gives) and the code,
+    # from the distinct (pair, spelling) combinations rather than from every row
+    _, spellings = factorize_pairs(pd.Series(which), frame["authority"])
+    label: dict[int, str] = {}
+    for w, a in spellings:
+        if w not in label or a < label[w]:
+            label[w] = a
+    first_row = np.unique(which, return_index=True)[1]
+    table["authority"] = [label[w] for w in range(n)]
+    table["gss_code"] = frame["gss_code"].to_numpy(dtype=object)[first_row]
     return table
 
 
