@@ -20,9 +20,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from rich import box
 from rich.console import Console
-from rich.table import Table
 
 
 class Format(str, Enum):
@@ -191,6 +189,13 @@ def to_table_text(
 ) -> str:
     """A Rich table (on a terminal) or a plain aligned table (piped or to a file)."""
     on_terminal = sys.stdout.isatty() if terminal is None else terminal
+    if not on_terminal:
+        return plain_table(records, columns, title=title, notes=notes, highlight=highlight,
+                           footer=footer)
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(
         title=title,
         box=box.SIMPLE_HEAVY if on_terminal else box.SIMPLE,
@@ -224,6 +229,43 @@ def to_table_text(
         console.print(n, markup=False, style="dim" if on_terminal else None)
     out = console.file.getvalue()  # type: ignore[attr-defined]
     return "\n".join(line.rstrip() for line in out.splitlines()) + "\n"
+
+
+def plain_table(
+    records: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    *,
+    title: str | None = None,
+    notes: Sequence[str] = (),
+    highlight: Callable[[dict[str, Any]], bool] | None = None,
+    footer: Sequence[dict[str, Any]] = (),
+) -> str:
+    """Aligned plain text for pipes and files: a header, a rule, the rows (``>`` marks a
+    highlighted one), a rule and the footer rows, then the notes. No colour, no wrapping."""
+    rows = []
+    for r in records:
+        cells = [c.text(r) for c in columns]
+        if highlight and highlight(r):
+            cells[0] = "> " + cells[0]
+        rows.append(cells)
+    foot = [[c.text(r) for c in columns] for r in footer]
+    heads = [c.heading for c in columns]
+    widths = [max(len(x[i]) for x in [heads, *rows, *foot]) for i in range(len(columns))]
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [
+            cell.rjust(w) if c.numeric else cell.ljust(w)
+            for cell, w, c in zip(cells, widths, columns, strict=True)
+        ]
+        return " " + "   ".join(parts).rstrip()
+
+    rule = " " + "   ".join("-" * w for w in widths)
+    out = [title] if title else []
+    out += [line(heads), rule, *(line(x) for x in rows)]
+    if foot:
+        out += [rule, *(line(x) for x in foot)]
+    out += list(notes)
+    return "\n".join(out) + "\n"
 
 
 def emit(
