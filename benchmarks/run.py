@@ -88,6 +88,7 @@ with zipfile.ZipFile(sys.argv[1]) as z:
 @dataclass
 class Run:
     seconds: float
+    cpu: float  # user + system CPU seconds: less disturbed than wall time by a busy machine
     peak_kib: int
     returncode: int
     stderr: str
@@ -112,7 +113,7 @@ def run_once(argv: Sequence[str], *, stdout: Path | None = None, cwd: Path = ROO
                 out.close()  # type: ignore[union-attr]
         err.seek(0)
         text = err.read().decode("utf-8", "replace")
-    return Run(seconds, usage.ru_maxrss, proc.returncode,
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, proc.returncode,
                "\n".join(text.strip().splitlines()[-8:]))
 
 
@@ -169,6 +170,12 @@ class Measure:
         return statistics.median(r.seconds for r in self.runs)
 
     @property
+    def cpu_median(self) -> float | None:
+        if not self.runs or self.error:
+            return None
+        return statistics.median(r.cpu for r in self.runs)
+
+    @property
     def peak_kib(self) -> int | None:
         return max((r.peak_kib for r in self.runs), default=None)
 
@@ -177,6 +184,7 @@ class Measure:
             "name": self.name, "label": self.label, "role": self.role,
             "command": " ".join(Path(a).name if a == PY else a for a in self.argv),
             "median_s": self.median, "runs_s": [r.seconds for r in self.runs],
+            "cpu_median_s": self.cpu_median, "cpu_s": [r.cpu for r in self.runs],
             "peak_kib": [r.peak_kib for r in self.runs], "error": self.error,
         }
 
@@ -235,7 +243,9 @@ def ratio_check(group: str, target: str, top: Measure, bottom: Measure, op: str,
     if a is None or b is None:
         why = top.error or bottom.error or "not measured"
         return Check(group, target, None, op, limit, "x", "ERROR", why)
-    return Check(group, target, a / b, op, limit, "x", note=note)
+    ca, cb = top.cpu_median, bottom.cpu_median
+    cpu = f"CPU-time ratio {ca / cb:.2f}x" if ca and cb else ""
+    return Check(group, target, a / b, op, limit, "x", note="; ".join(filter(None, [note, cpu])))
 
 
 def not_run(group: str, target: str, op: str, limit: float, unit: str, why: str) -> Check:
@@ -431,8 +441,8 @@ def fmt_seconds(s: float | None) -> str:
 
 def print_section(title: str, measures: Sequence[Measure], notes: Sequence[str]) -> None:
     print(f"\n{title}")
-    print(f"  {'':<12} {'what':<44} {'median':>9} {'min':>9} {'max':>9} {'peak MiB':>9} "
-          f"{'runs':>5}")
+    print(f"  {'':<12} {'what':<44} {'median':>9} {'min':>9} {'max':>9} {'CPU':>9} "
+          f"{'peak MiB':>9} {'runs':>5}")
     for m in measures:
         times = [r.seconds for r in m.runs]
         if m.error:
@@ -441,7 +451,8 @@ def print_section(title: str, measures: Sequence[Measure], notes: Sequence[str])
         peak = f"{m.peak_kib / 1024:,.0f}" if m.peak_kib else "—"
         print(f"  {m.name:<12} {m.label:<44} {fmt_seconds(m.median):>9} "
               f"{fmt_seconds(min(times, default=None)):>9} "
-              f"{fmt_seconds(max(times, default=None)):>9} {peak:>9} {len(times):>5}")
+              f"{fmt_seconds(max(times, default=None)):>9} {fmt_seconds(m.cpu_median):>9} "
+              f"{peak:>9} {len(times):>5}")
     for n in notes:
         print(f"  note: {n}")
 
@@ -456,6 +467,10 @@ def format_value(c: Check) -> str:
     if c.unit == "MiB":
         return f"{c.value:,.0f} MiB"
     return f"{c.value:,.0f} {c.unit}"
+
+
+def fmt_load(load: Sequence[float]) -> str:
+    return " ".join(f"{x:.1f}" for x in load)
 
 
 def print_checks(checks: Sequence[Check]) -> None:
@@ -505,7 +520,7 @@ def machine() -> dict[str, object]:
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem_kib / 2**20, 1),
         "os": platform.platform(), "python": platform.python_version(),
-        "packages": versions, "commit": commit,
+        "packages": versions, "commit": commit, "load_average": os.getloadavg(),
     }
 
 
@@ -575,7 +590,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         for size in args.sizes:
             if "reload" in groups:
                 bench.reload(size)
+    info["load_average_after"] = os.getloadavg()
     print_checks(bench.checks)
+    print(f"\nload average (1, 5, 15 min) before {fmt_load(info['load_average'])}, after "
+          f"{fmt_load(info['load_average_after'])} on {info['cores']} cores: a load above the "
+          "core count means other processes competed for the CPU (compare the CPU column)")
     if args.json:
         args.json.write_text(json.dumps(
             {"machine": info, "args": {"sizes": args.sizes, "repeat": args.repeat,
