@@ -171,25 +171,23 @@ def _read_workbook(p: Path, sheet: str | None, kind: str) -> list[RawSheet]:
     offsets = _first_rows(p) if kind == "xlsx" else {}
     out: list[RawSheet] = []
     for name in names:
+        # One load per sheet: calamine parses the whole sheet even for a few rows, so the
+        # header is looked for in the top rows of the full load (a separate peek doubled the
+        # reading time).
         try:
-            peek = reader.load_sheet(
-                name, header_row=None, n_rows=HEADER_SEARCH_ROWS, dtypes="string"
-            ).to_arrow()
+            table = reader.load_sheet(name, header_row=None, dtypes="string").to_arrow()
         except Exception as e:
             raise DataError(f"{where(str(p), name)}: cannot be read ({_short(e)})") from None
-        if peek.num_rows == 0:
+        if table.num_rows == 0:
             continue
+        peek = table.slice(0, HEADER_SEARCH_ROWS)
         cols = [peek.column(i).to_pylist() for i in range(peek.num_columns)]
         rows = [list(r) for r in zip(*cols, strict=True)]
         h = _find_header(rows, None)
         if h is None:
             out.append(RawSheet(str(p), name, [], pd.DataFrame(), 1))
             continue
-        try:
-            sheet_obj = reader.load_sheet(name, header_row=h, dtypes="string")
-            frame = sheet_obj.to_pandas()
-        except Exception as e:
-            raise DataError(f"{where(str(p), name)}: cannot be read ({_short(e)})") from None
+        frame = table.slice(h + 1).to_pandas()
         frame.columns = range(frame.shape[1])
         first = offsets.get(name, 1)
         out.append(RawSheet(str(p), name, rows[h], frame, first + h + 1))
