@@ -106,7 +106,9 @@ def attach_councils(frame: pd.DataFrame, reg: Register | None = None) -> pd.Data
                        dtype=object)
     gss = lookup.reindex(idx).to_numpy()
     out["gss_code"] = gss
-    names = out["authority"].map(lambda n: "name:" + normalise_text(n))
+    # Normalise each distinct name once (a few hundred), not once per row.
+    keys = {n: "name:" + normalise_text(n) for n in out["authority"].unique()}
+    names = out["authority"].map(keys)
     out["authority_key"] = np.where(pd.isna(gss), names.to_numpy(), gss)
     return out
 
