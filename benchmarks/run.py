@@ -94,7 +94,11 @@ class Run:
     stderr: str
 
 
-def run_once(argv: Sequence[str], *, stdout: Path | None = None, cwd: Path = ROOT) -> Run:
+# The checkout whose package is timed (--project changes it).
+PROJECT = {"root": ROOT}
+
+
+def run_once(argv: Sequence[str], *, stdout: Path | None = None, cwd: Path | None = None) -> Run:
     """Run ``argv`` to completion in a fresh process: wall time, peak RSS (KiB) and exit code.
 
     stdout goes to ``stdout`` (a file) or /dev/null; the last lines of stderr are kept.
@@ -104,7 +108,7 @@ def run_once(argv: Sequence[str], *, stdout: Path | None = None, cwd: Path = ROO
         try:
             began = time.perf_counter()
             proc = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, stdout=out,
-                                    stderr=err, cwd=cwd, env=child_env())
+                                    stderr=err, cwd=cwd or PROJECT["root"], env=child_env())
             _, status, usage = os.wait4(proc.pid, 0)
             seconds = time.perf_counter() - began
             proc.returncode = os.waitstatus_to_exitcode(status)
@@ -128,7 +132,8 @@ def child_env() -> dict[str, str]:
     """The environment of every timed process: this checkout's package first, no colour, no
     store from the caller's environment."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
+    env["PYTHONPATH"] = os.pathsep.join([str(PROJECT["root"]),
+                                         *filter(None, [env.get("PYTHONPATH")])])
     env["NO_COLOR"] = "1"
     env["COLUMNS"] = "120"
     for var in ("LGSCO_STATS_DB", "LGSCO_STATS_DEBUG", "PYTHONDONTWRITEBYTECODE"):
@@ -512,7 +517,8 @@ def machine() -> dict[str, object]:
         except metadata.PackageNotFoundError:
             versions[pkg] = None
     try:
-        commit = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
+        commit = subprocess.run(["git", "-C", str(PROJECT["root"]), "describe", "--always",
+                                 "--dirty"],
                                 capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         commit = None
@@ -520,7 +526,8 @@ def machine() -> dict[str, object]:
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem_kib / 2**20, 1),
         "os": platform.platform(), "python": platform.python_version(),
-        "packages": versions, "commit": commit, "load_average": os.getloadavg(),
+        "packages": versions, "project": str(PROJECT["root"]), "commit": commit,
+        "load_average": os.getloadavg(),
     }
 
 
@@ -560,6 +567,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", nargs="+", choices=GROUPS, metavar="TARGET",
                    help=f"run only these targets: {', '.join(GROUPS)}")
     p.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
+    p.add_argument("--project", type=Path, metavar="DIR",
+                   help="time the lgsco_stats package of another checkout (e.g. main, to compare "
+                        "with this branch); workbooks still come from this one")
     p.add_argument("--generate", action="store_true",
                    help="only generate (and cache) the workbooks of --sizes, then stop")
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
@@ -573,8 +583,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(ensure_workbook(s))
         return 0
     groups = args.only or list(GROUPS)
+    if args.project:
+        if not (args.project / "lgsco_stats" / "__init__.py").is_file():
+            build_parser().error(f"--project {args.project}: no lgsco_stats package there")
+        PROJECT["root"] = args.project.resolve()
     info = machine()
-    print(f"lgsco-stats benchmarks, {info['date']}, commit {info['commit']}")
+    print(f"lgsco-stats benchmarks, {info['date']}, {PROJECT['root']} at "
+          f"{info['commit'] or 'an unknown commit'}")
     print(f"{info['cpu']}, {info['cores']} cores, {info['memory_gib']} GiB, Python "
           f"{info['python']}, pandas {info['packages']['pandas']}, fastexcel "
           f"{info['packages']['fastexcel']}; {args.repeat} runs (slow: {args.slow_repeat})")
