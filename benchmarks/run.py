@@ -205,14 +205,16 @@ def interleave(measures: Sequence[Measure], repeat: int, log: Callable[[str], No
             if r.returncode != 0:
                 m.runs.append(r)  # an error: do not time it again
     for i in range(repeat):
+        ran = []
         for m in measures:
             if m.error or (m.max_runs is not None and i >= m.max_runs):
                 continue
             if m.before:
                 m.before()
             m.runs.append(run_once(m.argv))
+            ran.append(m)
         log(f"  run {i + 1}/{repeat}: " + ", ".join(
-            f"{m.name} {m.runs[-1].seconds:.2f}s" for m in measures if m.runs))
+            f"{m.name} {m.runs[-1].seconds:.2f}s" for m in ran))
 
 
 # --------------------------------------------------------------------------- checks
