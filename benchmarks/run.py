@@ -124,7 +124,8 @@ def run_once(argv: Sequence[str], *, stdout: Path | None = None, cwd: Path | Non
 def first_error(run: Run) -> str:
     """The exit code and the first line of stderr that says something (not a box border)."""
     lines = [ln.strip(" │╭╮╰╯─") for ln in run.stderr.splitlines()]
-    said = next((ln for ln in lines if ln and not ln.startswith(("Usage:", "Try "))), "")
+    said = next((ln for ln in lines
+                 if ln and ln != "Error" and not ln.startswith(("Usage:", "Try "))), "")
     return f"exit {run.returncode}" + (f", {said}" if said else "")
 
 
