@@ -1,12 +1,15 @@
 """Where ``lgsco-stats compute`` spends its time, step by step.
 
 Runs the real command in this process (``compute FILE --format json --db TMP``, stdout thrown
-away) with a timer around each step of the pipeline, and prints each step's own time (time in
-the steps it calls is shown under those), wall and CPU, as a table::
+away) with a timer around each step of the pipeline, several times, and prints each step's
+own time (time in the steps it calls is shown under those), wall and CPU, median of the runs::
 
     python benchmarks/profile_compute.py                  # the cached 200k workbook
     python benchmarks/profile_compute.py --size 20k
     python benchmarks/profile_compute.py FILE.xlsx --json profile.json
+
+Runs after the first find the lazy imports done (fastexcel, Typer's pydantic) and the register
+loaded, so the medians show the work itself; ``run.py`` times whole fresh processes.
 
 The timers wrap module functions by name (see ``STEPS``), so they cost a few microseconds per
 call and are only put on functions called a handful of times; a sampling profiler gives the
@@ -24,6 +27,7 @@ import functools
 import importlib
 import json
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -125,8 +129,10 @@ def stdout_to_devnull() -> Iterator[None]:
         os.close(saved)
 
 
-def profile(book: Path) -> tuple[float, float, float, float, list[Timing]]:
-    """Run compute on ``book``; return (import wall, import CPU, total wall, total CPU, steps)."""
+def profile(book: Path, repeat: int = 1) -> list[list[tuple[str, str, int, float, float]]]:
+    """Run compute on ``book`` ``repeat`` times in this process; per run, the rows
+    (step, what, calls, own wall, own CPU), the first row the imports (paid by the first run
+    only, and counted in each run's rows) and the last one the time outside the steps."""
     w0, c0 = time.perf_counter(), time.process_time()
     import pandas  # noqa: F401  (what every command pays first)
 
@@ -138,40 +144,53 @@ def profile(book: Path) -> tuple[float, float, float, float, list[Timing]]:
 
     timers = Timers()
     timers.install(STEPS)
-    with tempfile.TemporaryDirectory(prefix="lgsco-profile-") as tmp, stdout_to_devnull():
-        try:
-            app(["compute", str(book), "--format", "json", "--db", str(Path(tmp) / "s.db")],
-                standalone_mode=False)
-        except SystemExit as e:
-            if e.code:
-                raise
-    total_wall, total_cpu = time.perf_counter() - w0, time.process_time() - c0
-    return imported_wall, imported_cpu, total_wall, total_cpu, list(timers.table.values())
+    runs = []
+    for _ in range(repeat):
+        for t in timers.table.values():
+            t.calls, t.wall, t.cpu = 0, 0.0, 0.0
+        w0, c0 = time.perf_counter(), time.process_time()
+        with tempfile.TemporaryDirectory(prefix="lgsco-profile-") as tmp, stdout_to_devnull():
+            try:
+                app(["compute", str(book), "--format", "json", "--db", str(Path(tmp) / "s.db")],
+                    standalone_mode=False)
+            except SystemExit as e:
+                if e.code:
+                    raise
+        wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+        rows = [("imports", "import pandas and the core", 1, imported_wall, imported_cpu)]
+        rows += [(t.label, t.what, t.calls, t.wall, t.cpu) for t in timers.table.values()
+                 if t.calls]
+        rows.append(("(untimed)", "CLI, Typer, messages, everything between the steps", 1,
+                     wall - sum(r[3] for r in rows[1:]), cpu - sum(r[4] for r in rows[1:])))
+        runs.append(rows)
+    return runs
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="Time each step of lgsco-stats compute.")
     p.add_argument("file", nargs="?", type=Path, help="workbook (default: the cached --size one)")
     p.add_argument("--size", choices=list(SIZES), default="200k")
+    p.add_argument("--repeat", type=int, default=3,
+                   help="runs in this process; each step's median is shown (default 3)")
     p.add_argument("--json", type=Path, metavar="FILE", help="also write the table as JSON")
     args = p.parse_args(argv)
     book = args.file or ensure_workbook(args.size, lambda t: print(t, file=sys.stderr))
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))  # this checkout's package, not an installed one
-    imp_wall, imp_cpu, wall, cpu, steps = profile(book)
-    rows = [("imports", "import pandas and the core", 1, imp_wall, imp_cpu)]
-    rows += [(t.label, t.what, t.calls, t.wall, t.cpu) for t in steps if t.calls]
-    rest_wall = wall - sum(r[3] for r in rows)
-    rest_cpu = cpu - sum(r[4] for r in rows)
-    rows.append(("(untimed)", "CLI, Typer, messages, everything between the steps", 1,
-                 rest_wall, rest_cpu))
-    print(f"lgsco-stats compute {book.name}: {wall:.2f} s wall, {cpu:.2f} s CPU")
+    runs = profile(book, max(args.repeat, 1))
+    rows = [(label, what, calls,
+             statistics.median(r[i][3] for r in runs), statistics.median(r[i][4] for r in runs))
+            for i, (label, what, calls, _, _) in enumerate(runs[0])]
+    wall, cpu = sum(r[3] for r in rows), sum(r[4] for r in rows)
+    print(f"lgsco-stats compute {book.name}: {wall:.2f} s wall, {cpu:.2f} s CPU (sum of the "
+          f"steps' medians over {len(runs)} runs; load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} cores)")
     print(f"  {'step':<28} {'what':<52} {'calls':>5} {'wall':>8} {'CPU':>8} {'share':>6}")
     for label, what, calls, w, c in rows:
         print(f"  {label:<28} {what:<52} {calls:>5} {w:>7.3f}s {c:>7.3f}s {w / wall:>6.1%}")
     if args.json:
         args.json.write_text(json.dumps({
-            "file": book.name, "wall_s": wall, "cpu_s": cpu,
+            "file": book.name, "wall_s": wall, "cpu_s": cpu, "runs": len(runs),
             "steps": [dict(zip(("step", "what", "calls", "wall_s", "cpu_s"), r, strict=True))
                       for r in rows]}, indent=2) + "\n", encoding="utf-8")
     return 0
