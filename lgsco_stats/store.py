@@ -219,7 +219,8 @@ class Store:
                         "outcome = excluded.outcome, "
                         "remedy_by_authority = excluded.remedy_by_authority, "
                         "category = excluded.category, received_date = excluded.received_date, "
-                        "source = excluded.source, row = excluded.row",
+                        "source = excluded.source, row = excluded.row"
+                        + _unless_same(_DECISION_VALUES),
                         _in_key_order(_decision_rows(decisions)),
                     )
                     years.update(decisions["year"].unique())
@@ -230,7 +231,8 @@ class Store:
                         "authority = excluded.authority, gss_code = excluded.gss_code, "
                         "authority_key = excluded.authority_key, year = excluded.year, "
                         "date_recorded = excluded.date_recorded, outcome = excluded.outcome, "
-                        "source = excluded.source, row = excluded.row",
+                        "source = excluded.source, row = excluded.row"
+                        + _unless_same(_COMPLIANCE_VALUES),
                         _in_key_order(_compliance_rows(compliance)),
                     )
                     years.update(compliance["year"].unique())
@@ -342,6 +344,22 @@ def _iso(series: pd.Series) -> list[str | None]:
 
 def _objects(series: pd.Series) -> list[object]:
     return series.astype(object).where(series.notna(), None).tolist()
+
+
+# The non-key columns of the two case-level tables.
+_DECISION_VALUES = ("authority", "gss_code", "authority_key", "year", "decision_date", "outcome",
+                    "remedy_by_authority", "category", "received_date", "source", "row")
+_COMPLIANCE_VALUES = ("reference", "authority", "gss_code", "authority_key", "year",
+                      "date_recorded", "outcome", "source", "row")
+
+
+def _unless_same(columns: Sequence[str]) -> str:
+    """An upsert's ``WHERE``: update only rows that differ (``IS NOT`` treats NULLs as equal).
+
+    Loading a file again then writes nothing: no row or index entry is rewritten, so the second
+    load is no slower than the first and the store's pages (and size) stay as they were."""
+    return (f" WHERE ({', '.join(columns)}) IS NOT "
+            f"({', '.join('excluded.' + c for c in columns)})")
 
 
 def _in_key_order(rows: Iterator[tuple[object, ...]]) -> list[tuple[object, ...]]:
