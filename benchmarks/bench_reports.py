@@ -29,8 +29,13 @@ sys.path.insert(0, str(ROOT / "examples"))
 
 def run(args: list[str], env: dict[str, str]) -> float:
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "lgsco_stats", *args], env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "lgsco_stats", *args],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - t
 
 
@@ -62,10 +67,16 @@ def main() -> int:
         out["trend_s"] = median_of(a.repeat, lambda: run(["trend", "-c", "kent"], env))
         out["summary_s"] = median_of(a.repeat, lambda: run(["summary", "-y", year], env))
         for ext in ("png", "svg"):
-            out[f"chart_council_{ext}_s"] = median_of(a.repeat, lambda e=ext: run(
-                ["chart", "-c", "kent", "-o", str(work / f"k.{e}")], env))
-            out[f"chart_district_{ext}_s"] = median_of(a.repeat, lambda e=ext: run(
-                ["chart", "-t", "district", "-y", year, "-o", str(work / f"d.{e}")], env))
+            out[f"chart_council_{ext}_s"] = median_of(
+                a.repeat,
+                lambda e=ext: run(["chart", "-c", "kent", "-o", str(work / f"k.{e}")], env),
+            )
+            out[f"chart_district_{ext}_s"] = median_of(
+                a.repeat,
+                lambda e=ext: run(
+                    ["chart", "-t", "district", "-y", year, "-o", str(work / f"d.{e}")], env
+                ),
+            )
 
         # in-process: one trend chart (SVG), as the site draws it
         from lgsco_stats import charts, trends
@@ -79,28 +90,41 @@ def main() -> int:
         t = trends.council_trend(figures, ["E10000016"])
         charts.trend_chart(t, "Kent County Council", "svg")  # warm up
         out["trend_chart_svg_each_s"] = median_of(
-            10, lambda: _timed(lambda: charts.trend_chart(t, "Kent", "svg")))
+            10, lambda: _timed(lambda: charts.trend_chart(t, "Kent", "svg"))
+        )
 
         from lgsco_stats.site import build_site
 
         for workers in (1, os.cpu_count() or 1):
+
             def site(w: int = workers) -> float:
                 target = work / f"site-{w}"
                 t0 = time.perf_counter()
                 build_site(figures, year, target, reg=reg, workers=w)
                 return time.perf_counter() - t0
+
             out[f"site_build_{workers}_workers_s"] = median_of(1, site)
         pages = list((work / f"site-{os.cpu_count() or 1}").rglob("*.html"))
         out["site_pages"] = len(pages)
-        out["site_mb"] = round(sum(p.stat().st_size for p in (
-            work / f"site-{os.cpu_count() or 1}").rglob("*") if p.is_file()) / 1e6, 1)
+        out["site_mb"] = round(
+            sum(
+                p.stat().st_size
+                for p in (work / f"site-{os.cpu_count() or 1}").rglob("*")
+                if p.is_file()
+            )
+            / 1e6,
+            1,
+        )
         out["report_cli_s"] = run(["report", "-o", str(work / "site-cli"), "-y", year], env)
         with open("/proc/loadavg") as f:
             out["load_average_after"] = f.read().split()[:3]
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in out.items()},
-                     indent=2))
+    print(
+        json.dumps(
+            {k: round(v, 3) if isinstance(v, float) else v for k, v in out.items()}, indent=2
+        )
+    )
     return 0
 
 

@@ -25,8 +25,14 @@ def run(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     figure to compare across runs: these machines are shared, and wall time grows with load."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "lgsco_stats", *args], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "lgsco_stats", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -39,11 +45,24 @@ def main() -> None:
         run(["compute", "examples/decisions.xlsx", "--format", "csv", "-o", f"{tmp}/f.csv"], env)
         print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         for fmt in FORMATS:
-            wall, cpu = run(["letter", "--all", "--format", fmt, "--date", "2020-07-22",
-                             "--output", f"{tmp}/{fmt}"], env)
+            wall, cpu = run(
+                [
+                    "letter",
+                    "--all",
+                    "--format",
+                    fmt,
+                    "--date",
+                    "2020-07-22",
+                    "--output",
+                    f"{tmp}/{fmt}",
+                ],
+                env,
+            )
             n = len(list(Path(tmp, fmt).iterdir()))
-            print(f"{fmt:9} {n} letters  wall {wall:6.2f} s  cpu {cpu:6.2f} s  "
-                  f"{1000 * cpu / n:5.1f} ms cpu/letter")
+            print(
+                f"{fmt:9} {n} letters  wall {wall:6.2f} s  cpu {cpu:6.2f} s  "
+                f"{1000 * cpu / n:5.1f} ms cpu/letter"
+            )
 
 
 if __name__ == "__main__":

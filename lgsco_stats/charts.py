@@ -37,9 +37,9 @@ from .rounding import format_percent  # noqa: E402
 FORMATS: tuple[str, ...] = ("png", "svg")
 
 # Okabe-Ito colours (safe for colour-blind readers), chosen to differ in lightness as well.
-COUNCIL = "#0072B2"      # blue, dark in greyscale
-HIGHLIGHT = "#E69F00"    # orange, light in greyscale
-SMALL = "#FFFFFF"        # small-number bars: white, hatched the other way
+COUNCIL = "#0072B2"  # blue, dark in greyscale
+HIGHLIGHT = "#E69F00"  # orange, light in greyscale
+SMALL = "#FFFFFF"  # small-number bars: white, hatched the other way
 SMALL_HATCH = "\\\\"  # two backslashes: the other diagonal from the council bars' "//"
 GROUP = "#000000"
 
@@ -49,7 +49,7 @@ _STYLE: Any = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "hatch.linewidth": 0.6,
-    "svg.fonttype": "none",      # text stays text: small, searchable, accessible
+    "svg.fonttype": "none",  # text stays text: small, searchable, accessible
     "svg.hashsalt": "lgsco-stats",  # the same chart gives the same file
 }
 
@@ -58,24 +58,28 @@ _STYLE: Any = {
 _HALO = [patheffects.withStroke(linewidth=3.2, foreground="white")]
 
 # Labels sit on a light box so the bars' hatching does not run through the text.
-_LABEL_BOX = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none",
-              "alpha": 0.85}
+_LABEL_BOX = {
+    "boxstyle": "square,pad=0.1",
+    "facecolor": "white",
+    "edgecolor": "none",
+    "alpha": 0.85,
+}
 
 
 def chart_format(path: Path | str) -> str:
     """``png`` or ``svg`` from a file name's extension; anything else is a usage error."""
     ext = Path(path).suffix.lower().lstrip(".")
     if ext not in FORMATS:
-        raise UsageError(f"cannot draw a chart as {Path(path).name!r}: the output must end in "
-                         ".png or .svg")
+        raise UsageError(
+            f"cannot draw a chart as {Path(path).name!r}: the output must end in .png or .svg"
+        )
     return ext
 
 
 def _save(fig: Figure, fmt: str, tight: bool = True) -> bytes:
     buf = io.BytesIO()
     metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-    fig.savefig(buf, format=fmt, dpi=110, bbox_inches="tight" if tight else None,
-                metadata=metadata)
+    fig.savefig(buf, format=fmt, dpi=110, bbox_inches="tight" if tight else None, metadata=metadata)
     plt.close(fig)
     return buf.getvalue()
 
@@ -93,8 +97,12 @@ def _rate_title(short: str) -> str:
     return RATE_LABELS[f"{short}_rate"].capitalize()
 
 
-def trend_chart(trend: pd.DataFrame, name: str, fmt: str = "png",
-                rates: Sequence[str] = ("uphold", "compliance", "remedy")) -> bytes:
+def trend_chart(
+    trend: pd.DataFrame,
+    name: str,
+    fmt: str = "png",
+    rates: Sequence[str] = ("uphold", "compliance", "remedy"),
+) -> bytes:
     """One panel per rate: the council's rate each year as bars, its group's as a line.
 
     ``trend`` is :func:`lgsco_stats.trends.council_trend` output. Where the council's group
@@ -122,18 +130,38 @@ class _TrendCanvas:
             width = 3.6 * len(rates) + 0.6
             self.fig = Figure(figsize=(width, 4.6))
             axes = self.fig.subplots(1, len(rates), squeeze=False)[0]
-            self.fig.subplots_adjust(left=0.75 / width, right=0.98, top=0.80, bottom=0.25,
-                                     wspace=0.38)
+            self.fig.subplots_adjust(
+                left=0.75 / width, right=0.98, top=0.80, bottom=0.25, wspace=0.38
+            )
             self.panels = []
             for ax, short in zip(axes, rates, strict=True):
-                bars = ax.bar(x, np.zeros(n), width=0.6, color=COUNCIL, edgecolor="#333333",
-                              hatch="//", linewidth=0.8, zorder=2)
+                bars = ax.bar(
+                    x,
+                    np.zeros(n),
+                    width=0.6,
+                    color=COUNCIL,
+                    edgecolor="#333333",
+                    hatch="//",
+                    linewidth=0.8,
+                    zorder=2,
+                )
                 # A row of labels above the 100% line, where neither bars nor the group line go
-                labels = [ax.annotate("", (float(i), 103), ha="center", va="bottom",
-                                      fontsize=8, zorder=4) for i in x]
-                (line,) = ax.plot(x, np.zeros(n), color=GROUP, linestyle="--", marker="D",
-                                  markersize=5, markeredgecolor="white", linewidth=1.4,
-                                  zorder=5, path_effects=_HALO)
+                labels = [
+                    ax.annotate("", (float(i), 103), ha="center", va="bottom", fontsize=8, zorder=4)
+                    for i in x
+                ]
+                (line,) = ax.plot(
+                    x,
+                    np.zeros(n),
+                    color=GROUP,
+                    linestyle="--",
+                    marker="D",
+                    markersize=5,
+                    markeredgecolor="white",
+                    linewidth=1.4,
+                    zorder=5,
+                    path_effects=_HALO,
+                )
                 ax.set_title(_rate_title(short))
                 ax.set_xticks(x, [""] * n)
                 ax.set_xlim(-0.6, n - 0.4)
@@ -150,23 +178,28 @@ class _TrendCanvas:
                 Patch(facecolor=SMALL, edgecolor="#333333", hatch=SMALL_HATCH, label="small"),
                 Line2D([], [], color=GROUP, linestyle="--", marker="D", label="group"),
             ]
-            self.legend = self.fig.legend(handles=handles, loc="lower center", ncols=3,
-                                          frameon=False)
+            self.legend = self.fig.legend(
+                handles=handles, loc="lower center", ncols=3, frameon=False
+            )
             self.title = self.fig.suptitle("", fontweight="bold", y=0.98)
 
     def draw(self, trend: pd.DataFrame, name: str, fmt: str) -> bytes:
-        groups = [GROUP_SINGULAR[t].removesuffix(" council") if isinstance(t, str) and t in
-                  GROUP_SINGULAR else "no group" for t in trend["type"]]
+        groups = [
+            GROUP_SINGULAR[t].removesuffix(" council")
+            if isinstance(t, str) and t in GROUP_SINGULAR
+            else "no group"
+            for t in trend["type"]
+        ]
         changed = len(set(groups)) > 1
-        ticks = [f"{y}\n{g}" if changed else str(y)
-                 for y, g in zip(trend["year"], groups, strict=True)]
+        ticks = [
+            f"{y}\n{g}" if changed else str(y) for y, g in zip(trend["year"], groups, strict=True)
+        ]
         average = str(trend["average"].iloc[0]) if len(trend) else "mean"
         for ax, short, bars, labels, line in self.panels:
             rate = f"{short}_rate"
             num, den = RATES[rate]
             values = trend[rate].to_numpy(dtype=float, na_value=np.nan)
-            for b, label, v, n, d in zip(bars, labels, values, trend[num], trend[den],
-                                         strict=True):
+            for b, label, v, n, d in zip(bars, labels, values, trend[num], trend[den], strict=True):
                 small = pd.notna(d) and int(d) < SMALL_NUMBER
                 b.set_height(0.0 if np.isnan(v) else v)
                 b.set_facecolor(SMALL if small else COUNCIL)
@@ -178,13 +211,18 @@ class _TrendCanvas:
         texts[0].set_text(name)
         texts[1].set_text(f"{name}, fewer than {SMALL_NUMBER} cases (*)")
         grouped = bool(trend["in_group"].astype(bool).any()) if len(trend) else False
-        texts[2].set_text(f"Group average ({average} of the group's councils)" if grouped
-                          else "No group average: no comparison group")
+        texts[2].set_text(
+            f"Group average ({average} of the group's councils)"
+            if grouped
+            else "No group average: no comparison group"
+        )
         former = [c for c in dict.fromkeys(trend["council"]) if c != name]
         was = f" (formerly {' and '.join(former)})" if former else ""
         against = "against its group" if grouped else "(no comparison group)"
-        self.title.set_text(f"{name}{was}: rates by year {against}\n"
-                            "labels: rate rounded half up, and cases (numerator/denominator)")
+        self.title.set_text(
+            f"{name}{was}: rates by year {against}\n"
+            "labels: rate rounded half up, and cases (numerator/denominator)"
+        )
         with plt.rc_context(_STYLE):
             buf = io.BytesIO()
             metadata = {"Date": None} if fmt == "svg" else {"Software": None}
@@ -195,10 +233,17 @@ class _TrendCanvas:
 _CANVASES: dict[tuple[int, tuple[str, ...]], _TrendCanvas] = {}
 
 
-def group_chart(figures: pd.DataFrame, group: str, year: str, short: str = "uphold",
-                fmt: str = "png", highlight: str | None = None,
-                benchmark: float | None = None, benchmark_councils: int | None = None,
-                average: str = "mean") -> bytes:
+def group_chart(
+    figures: pd.DataFrame,
+    group: str,
+    year: str,
+    short: str = "uphold",
+    fmt: str = "png",
+    highlight: str | None = None,
+    benchmark: float | None = None,
+    benchmark_councils: int | None = None,
+    average: str = "mean",
+) -> bytes:
     """The councils of one group and year ranked by a rate, the group average as a line.
 
     ``figures`` holds the group's member rows of that year (``council_figures`` columns).
@@ -208,8 +253,7 @@ def group_chart(figures: pd.DataFrame, group: str, year: str, short: str = "upho
     rate = f"{short}_rate"
     num, den = RATES[rate]
     f = figures.assign(_name=figures["council"].str.lower())
-    f = f.sort_values([rate, "_name"], ascending=[True, False], na_position="first",
-                      kind="stable")
+    f = f.sort_values([rate, "_name"], ascending=[True, False], na_position="first", kind="stable")
     names = list(f["council"])
     values = f[rate].to_numpy(dtype=float, na_value=np.nan)
     y = np.arange(len(f))
@@ -227,13 +271,27 @@ def group_chart(figures: pd.DataFrame, group: str, year: str, short: str = "upho
                 colours.append(SMALL if small else COUNCIL)
                 hatches.append(SMALL_HATCH if small else "//")
                 edges.append("#333333")
-        bars = ax.barh(y, np.nan_to_num(values, nan=0.0), height=0.7, color=colours,
-                       hatch=hatches, edgecolor=edges, linewidth=0.8, zorder=2)
+        bars = ax.barh(
+            y,
+            np.nan_to_num(values, nan=0.0),
+            height=0.7,
+            color=colours,
+            hatch=hatches,
+            edgecolor=edges,
+            linewidth=0.8,
+            zorder=2,
+        )
         for b, v, n, d in zip(bars, values, f[num], f[den], strict=True):
-            ax.annotate(f"{format_percent(v)} ({_counts(n, d)})",
-                        (b.get_width(), b.get_y() + b.get_height() / 2), xytext=(3, 0),
-                        textcoords="offset points", va="center", fontsize=7.5, zorder=4,
-                        bbox=_LABEL_BOX)
+            ax.annotate(
+                f"{format_percent(v)} ({_counts(n, d)})",
+                (b.get_width(), b.get_y() + b.get_height() / 2),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7.5,
+                zorder=4,
+                bbox=_LABEL_BOX,
+            )
         ax.set_yticks(y, names)
         if highlight is not None:
             for tick, code in zip(ax.get_yticklabels(), f["gss_code"], strict=True):
@@ -246,24 +304,42 @@ def group_chart(figures: pd.DataFrame, group: str, year: str, short: str = "upho
         ax.set_xlabel(f"{label} (%)")
         ax.grid(axis="x", color="#dddddd", linewidth=0.6, zorder=0)
         handles: list[Artist] = [
-            Patch(facecolor=COUNCIL, edgecolor="#333333", hatch="//",
-                  label="other councils" if highlight is not None else "councils"),
-                   Patch(facecolor=SMALL, edgecolor="#333333", hatch=SMALL_HATCH,
-                         label=f"fewer than {SMALL_NUMBER} cases (*)")]
+            Patch(
+                facecolor=COUNCIL,
+                edgecolor="#333333",
+                hatch="//",
+                label="other councils" if highlight is not None else "councils",
+            ),
+            Patch(
+                facecolor=SMALL,
+                edgecolor="#333333",
+                hatch=SMALL_HATCH,
+                label=f"fewer than {SMALL_NUMBER} cases (*)",
+            ),
+        ]
         if highlight is not None and highlight in set(f["gss_code"]):
             chosen = f.loc[f["gss_code"] == highlight, "council"].iloc[0]
-            handles.insert(0, Patch(facecolor=HIGHLIGHT, edgecolor="#000000", hatch="xx",
-                                    label=chosen))
+            handles.insert(
+                0, Patch(facecolor=HIGHLIGHT, edgecolor="#000000", hatch="xx", label=chosen)
+            )
         if benchmark is not None and pd.notna(benchmark):
             over = f" of {benchmark_councils} councils" if benchmark_councils else ""
-            ax.axvline(benchmark, color=GROUP, linestyle="--", linewidth=1.4, zorder=3,
-                       path_effects=_HALO)
-            handles.append(Line2D(
-                [], [], color=GROUP, linestyle="--",
-                label=f"group average {format_percent(benchmark)} ({average}{over})"))
-        fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False,
-                   fontsize=8)
-        fig.suptitle(f"{GROUP_LABELS.get(group, group)} {year}: {label.lower()}\n"
-                     "labels: rate rounded half up, and cases (numerator/denominator)",
-                     fontweight="bold")
+            ax.axvline(
+                benchmark, color=GROUP, linestyle="--", linewidth=1.4, zorder=3, path_effects=_HALO
+            )
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=GROUP,
+                    linestyle="--",
+                    label=f"group average {format_percent(benchmark)} ({average}{over})",
+                )
+            )
+        fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False, fontsize=8)
+        fig.suptitle(
+            f"{GROUP_LABELS.get(group, group)} {year}: {label.lower()}\n"
+            "labels: rate rounded half up, and cases (numerator/denominator)",
+            fontweight="bold",
+        )
         return _save(fig, fmt)

@@ -35,8 +35,14 @@ from .trends import RATE_KEYS, council_trend, lineage, pooled_totals
 # A file in the site's root that marks the folder as made by lgsco-stats: a folder holding it
 # may be replaced by a new build; any other non-empty folder is refused.
 MARKER = ".lgsco-stats-site"
-LETTER_KINDS = {".html": "HTML", ".htm": "HTML", ".md": "Markdown", ".txt": "text",
-                ".docx": "Word", ".pdf": "PDF"}
+LETTER_KINDS = {
+    ".html": "HTML",
+    ".htm": "HTML",
+    ".md": "Markdown",
+    ".txt": "text",
+    ".docx": "Word",
+    ".pdf": "PDF",
+}
 
 
 @dataclass(frozen=True)
@@ -111,8 +117,11 @@ def _entities(figures: pd.DataFrame, reg: Register) -> dict[str, _Entity]:
     """authority_key → the entity whose page shows it (lineages share one page)."""
     out: dict[str, _Entity] = {}
     slugs: dict[str, str] = {}
-    for key, name in (figures[["authority_key", "council"]].drop_duplicates("authority_key")
-                      .itertuples(index=False)):
+    for key, name in (
+        figures[["authority_key", "council"]]
+        .drop_duplicates("authority_key")
+        .itertuples(index=False)
+    ):
         if key in out:
             continue
         council = reg.by_code.get(key)
@@ -165,12 +174,24 @@ def _draw_group(args: tuple[pd.DataFrame, str, str, float | None, int | None, st
     from .charts import group_chart
 
     members, group, year, bench, n, average = args
-    return group_chart(members, group, year, "uphold", "svg", benchmark=bench,
-                       benchmark_councils=n, average=average)
+    return group_chart(
+        members,
+        group,
+        year,
+        "uphold",
+        "svg",
+        benchmark=bench,
+        benchmark_councils=n,
+        average=average,
+    )
 
 
-def _run(fn: Callable[[Any], bytes], jobs: list[Any], workers: int,
-         progress: Callable[[int], None] | None) -> list[bytes]:
+def _run(
+    fn: Callable[[Any], bytes],
+    jobs: list[Any],
+    workers: int,
+    progress: Callable[[int], None] | None,
+) -> list[bytes]:
     if workers <= 1 or len(jobs) < 8:
         out = []
         for j in jobs:
@@ -192,15 +213,20 @@ def _prepare_folder(out: Path) -> None:
         if not out.is_dir():
             raise UsageError(f"--output {out}: a file, not a folder")
         if any(out.iterdir()) and not (out / MARKER).exists():
-            raise UsageError(f"--output {out}: the folder is not empty and was not made by "
-                             "lgsco-stats report; choose an empty or new folder")
+            raise UsageError(
+                f"--output {out}: the folder is not empty and was not made by "
+                "lgsco-stats report; choose an empty or new folder"
+            )
 
 
 def chart_jobs(figures: pd.DataFrame, year: str, reg: Register | None = None) -> int:
     """How many charts :func:`build_site` will draw (for a progress bar)."""
     reg = reg or register()
-    ents = {e.key for e in _entities(figures, reg).values()
-            if set(e.keys) & set(figures.loc[figures["year"] == year, "authority_key"])}
+    ents = {
+        e.key
+        for e in _entities(figures, reg).values()
+        if set(e.keys) & set(figures.loc[figures["year"] == year, "authority_key"])
+    }
     groups = figures[(figures["year"] == year) & figures["in_group"].astype(bool)]["type"]
     return len(ents) + groups.nunique()
 
@@ -235,10 +261,18 @@ def build_site(
     if year not in years:
         raise UsageError(f"no data for {year}; years in the store: {', '.join(years)}")
     env = _environment()
-    average_text = ("the mean of the group's councils' rates" if average == "mean"
-                    else "pooled: all the group's cases together")
-    common = {"version": version, "site_title": "Council complaint statistics",
-              "years": years, "small": SMALL_NUMBER, "average_text": average_text}
+    average_text = (
+        "the mean of the group's councils' rates"
+        if average == "mean"
+        else "pooled: all the group's cases together"
+    )
+    common = {
+        "version": version,
+        "site_title": "Council complaint statistics",
+        "years": years,
+        "small": SMALL_NUMBER,
+        "average_text": average_text,
+    }
     this = figures[figures["year"] == year]
     ents = _entities(figures, reg)
     benches = group_benchmarks(figures, average)
@@ -260,8 +294,9 @@ def build_site(
         for g in groups_here:
             m = this[(this["type"] == g) & this["in_group"].astype(bool)]
             brow = benches[(benches["type"] == g) & (benches["year"] == year)].iloc[0]
-            group_args.append((m, g, year, float(brow["uphold_rate"]),
-                               int(brow["uphold_councils"]), average))
+            group_args.append(
+                (m, g, year, float(brow["uphold_rate"]), int(brow["uphold_councils"]), average)
+            )
         n_workers = workers if workers is not None else (os.cpu_count() or 1)
         svgs = _run(_draw_trend, jobs_t, n_workers, progress)
         svgs_g = _run(_draw_group, group_args, n_workers, progress)
@@ -282,8 +317,12 @@ def build_site(
                 shutil.copy2(p, tmp / "letters" / p.name)
                 n_letters += 1
                 letters_of.setdefault(e.key, []).append(
-                    {"year": y, "kind": LETTER_KINDS[p.suffix.lower()],
-                     "href": f"../letters/{p.name}"})
+                    {
+                        "year": y,
+                        "kind": LETTER_KINDS[p.suffix.lower()],
+                        "href": f"../letters/{p.name}",
+                    }
+                )
         for v in letters_of.values():
             v.sort(key=lambda d: (d["year"], d["kind"]))
 
@@ -295,46 +334,67 @@ def build_site(
             r["href"] = f"{root}councils/{e.slug}.html"
             r["group_code"] = t or "none"
             r["group_label"] = GROUP_LABELS[t] if t else "No comparison group"
-            r["search"] = " ".join(x for x in (r["council"], r["group_label"],
-                                               r["gss_code"] or "") if x)
+            r["search"] = " ".join(
+                x for x in (r["council"], r["group_label"], r["gss_code"] or "") if x
+            )
             return r
 
         rows = [row(r, "") for r in _records(this)]
         national = pooled_totals(this)
-        national = {k: (None if isinstance(v, float) and pd.isna(v) else v)
-                    for k, v in national.items()}
+        national = {
+            k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in national.items()
+        }
         group_rows = []
         for g in groups_here:
             b = _records(benches[(benches["type"] == g) & (benches["year"] == year)])[0]
-            group_rows.append({**b, "code": g, "label": GROUP_LABELS[g],
-                               "href": f"groups/{g}.html"})
+            group_rows.append(
+                {**b, "code": g, "label": GROUP_LABELS[g], "href": f"groups/{g}.html"}
+            )
         index = env.get_template("index.html.j2").render(
-            **common, root="", year=year, other_years=[y for y in years if y != year],
-            national=national, groups=group_rows, councils=rows,
-            has_no_group=any(r["group_code"] == "none" for r in rows))
+            **common,
+            root="",
+            year=year,
+            other_years=[y for y in years if y != year],
+            national=national,
+            groups=group_rows,
+            councils=rows,
+            has_no_group=any(r["group_code"] == "none" for r in rows),
+        )
         (tmp / "index.html").write_text(index, encoding="utf-8")
 
         # ------------------------------------------------------------ group pages
         for g in groups_here:
             m = this[(this["type"] == g) & this["in_group"].astype(bool)]
-            members = sorted((row(r, "../") for r in _records(m)),
-                             key=lambda r: r["council"].lower())
+            members = sorted(
+                (row(r, "../") for r in _records(m)), key=lambda r: r["council"].lower()
+            )
             b = _records(benches[(benches["type"] == g) & (benches["year"] == year)])[0]
             over_years = _records(benches[benches["type"] == g])
             label = GROUP_LABELS[g]
-            alt = (f"Bar chart: {lower_label(label)} {year} ranked by uphold rate, from "
-                   f"{format_percent(m['uphold_rate'].max())} to "
-                   f"{format_percent(m['uphold_rate'].min())}; the group average is "
-                   f"{format_percent(b['uphold_rate'])}.")
+            alt = (
+                f"Bar chart: {lower_label(label)} {year} ranked by uphold rate, from "
+                f"{format_percent(m['uphold_rate'].max())} to "
+                f"{format_percent(m['uphold_rate'].min())}; the group average is "
+                f"{format_percent(b['uphold_rate'])}."
+            )
             html = env.get_template("group.html.j2").render(
-                **common, root="../", year=year, label=label, members=members, bench=b,
-                benchmarks=over_years, chart=f"../charts/group-{g}.svg", chart_alt=alt)
+                **common,
+                root="../",
+                year=year,
+                label=label,
+                members=members,
+                bench=b,
+                benchmarks=over_years,
+                chart=f"../charts/group-{g}.svg",
+                chart_alt=alt,
+            )
             (tmp / "groups" / f"{g}.html").write_text(html, encoding="utf-8")
 
         # ------------------------------------------------------------ council pages
         for e in shown:
-            html = _council_page(env, common, e, year, this, trends[e.key],
-                                 letters_of.get(e.key, []))
+            html = _council_page(
+                env, common, e, year, this, trends[e.key], letters_of.get(e.key, [])
+            )
             (tmp / "councils" / f"{e.slug}.html").write_text(html, encoding="utf-8")
 
         (tmp / MARKER).write_text("made by lgsco-stats report\n", encoding="utf-8")
@@ -349,12 +409,18 @@ def build_site(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return SiteResult(out, year, len(shown), len(groups_here), len(svgs) + len(svgs_g),
-                      n_letters)
+    return SiteResult(out, year, len(shown), len(groups_here), len(svgs) + len(svgs_g), n_letters)
 
 
-def _council_page(env: Environment, common: dict[str, Any], e: _Entity, year: str,
-                  this: pd.DataFrame, trend: pd.DataFrame, letters: list[dict[str, str]]) -> str:
+def _council_page(
+    env: Environment,
+    common: dict[str, Any],
+    e: _Entity,
+    year: str,
+    this: pd.DataFrame,
+    trend: pd.DataFrame,
+    letters: list[dict[str, str]],
+) -> str:
     cur = this[this["authority_key"].isin(e.keys)]
     current = _records(cur)[0] if len(cur) else None
     in_group = bool(current and current["in_group"] and isinstance(current["type"], str))
@@ -366,45 +432,69 @@ def _council_page(env: Environment, common: dict[str, Any], e: _Entity, year: st
         for short in RATE_KEYS:
             rate = f"{short}_rate"
             num, den = RATES[rate]
-            stats.append({
-                "label": RATE_LABELS[rate].capitalize(), "key": rate, "num": num, "den": den,
-                "group": current[f"group_{rate}"],
-                "difference": format_difference(current[rate], current[f"group_{rate}"]),
-                "rank": place_in_group(current[rate], members[rate]) if members is not None
-                else "",
-            })
+            stats.append(
+                {
+                    "label": RATE_LABELS[rate].capitalize(),
+                    "key": rate,
+                    "num": num,
+                    "den": den,
+                    "group": current[f"group_{rate}"],
+                    "difference": format_difference(current[rate], current[f"group_{rate}"]),
+                    "rank": place_in_group(current[rate], members[rate])
+                    if members is not None
+                    else "",
+                }
+            )
     trend_rows = []
     for r in _records(trend):
         t = r["type"] if isinstance(r["type"], str) and r["in_group"] else None
         r["group_label"] = GROUP_LABELS[t] if t else "none"
         for short in RATE_KEYS:
             v, ch = r[f"{short}_rate"], r[f"{short}_change"]
-            r[f"{short}_shown_change"] = (format_difference(v, v - ch) if ch is not None
-                                          else "n/a")
+            r[f"{short}_shown_change"] = format_difference(v, v - ch) if ch is not None else "n/a"
         trend_rows.append(r)
     history = ""
     if len(e.history) > 1:
         parts = []
         for c in e.history:
-            span = (f"until {c.end_date:%-d %B %Y}" if c.end_date else
-                    f"from {c.start_date:%-d %B %Y}" if c.start_date else "")
+            span = (
+                f"until {c.end_date:%-d %B %Y}"
+                if c.end_date
+                else f"from {c.start_date:%-d %B %Y}"
+                if c.start_date
+                else ""
+            )
             parts.append(f"{c.name} ({lower_label(GROUP_LABELS[c.type])}, {span})")
         history = "; ".join(parts) + ". The trend runs across the change."
     alt = _trend_alt(e.name, trend)
     return env.get_template("council.html.j2").render(
-        **common, root="../", year=year, name=e.name, gss_code=e.council.gss_code
-        if e.council else None, population=e.council.population if e.council else None,
-        group_label=group_label, group_href=f"../groups/{group}.html" if group else None,
-        group_note=current["group_note"] if current else None, lineage_text=history,
-        current=current, stats=stats, trend=trend_rows, chart=f"../charts/{e.slug}.svg",
-        chart_alt=alt, letters=letters)
+        **common,
+        root="../",
+        year=year,
+        name=e.name,
+        gss_code=e.council.gss_code if e.council else None,
+        population=e.council.population if e.council else None,
+        group_label=group_label,
+        group_href=f"../groups/{group}.html" if group else None,
+        group_note=current["group_note"] if current else None,
+        lineage_text=history,
+        current=current,
+        stats=stats,
+        trend=trend_rows,
+        chart=f"../charts/{e.slug}.svg",
+        chart_alt=alt,
+        letters=letters,
+    )
 
 
 def _trend_alt(name: str, trend: pd.DataFrame) -> str:
     """Alternative text for a trend chart: the uphold rates it shows, in words."""
     parts = []
-    for y, v, g in zip(trend["year"], trend["uphold_rate"], trend["group_uphold_rate"],
-                       strict=True):
+    for y, v, g in zip(
+        trend["year"], trend["uphold_rate"], trend["group_uphold_rate"], strict=True
+    ):
         parts.append(f"{y} {format_percent(v)} (group {format_percent(g)})")
-    return (f"Bar charts of {name}'s uphold, compliance and satisfactory remedy rates by year "
-            f"against its group's average. Uphold rate: {'; '.join(parts)}.")
+    return (
+        f"Bar charts of {name}'s uphold, compliance and satisfactory remedy rates by year "
+        f"against its group's average. Uphold rate: {'; '.join(parts)}."
+    )

@@ -258,7 +258,8 @@ class Store:
                         "decision_date = excluded.decision_date, outcome = excluded.outcome, "
                         "remedy_by_authority = excluded.remedy_by_authority, "
                         "category = excluded.category, received_date = excluded.received_date, "
-                        "load_id = excluded.load_id, row = excluded.row",
+                        "load_id = excluded.load_id, row = excluded.row"
+                        + _unless_same(_DECISION_VALUES),
                         _decision_rows(_sorted(decisions, "reference"), ids, load_id),
                     )
                     years.update(decisions["year"].unique())
@@ -268,8 +269,9 @@ class Store:
                         "ON CONFLICT (key) DO UPDATE SET reference = excluded.reference, "
                         "authority_id = excluded.authority_id, year = excluded.year, "
                         "date_recorded = excluded.date_recorded, outcome = excluded.outcome, "
-                        "load_id = excluded.load_id, row = excluded.row",
-                        _compliance_rows(compliance, ids, load_id),
+                        "load_id = excluded.load_id, row = excluded.row"
+                        + _unless_same(_COMPLIANCE_VALUES),
+                        _compliance_rows(_sorted(compliance, "reference"), ids, load_id),
                     )
                     years.update(compliance["year"].unique())
                 if len(published):
@@ -472,6 +474,36 @@ def _years_clause(years: Sequence[str] | None, prefix: str = "") -> tuple[str, t
     if years is None:
         return "", ()
     return f"WHERE {prefix}year IN ({','.join('?' * len(years))})", tuple(years)
+
+
+# The non-key columns of the two case-level tables.
+_DECISION_VALUES = (
+    "authority_id",
+    "year",
+    "decision_date",
+    "outcome",
+    "remedy_by_authority",
+    "category",
+    "received_date",
+    "load_id",
+    "row",
+)
+_COMPLIANCE_VALUES = (
+    "reference",
+    "authority_id",
+    "year",
+    "date_recorded",
+    "outcome",
+    "load_id",
+    "row",
+)
+
+
+def _unless_same(columns: Sequence[str]) -> str:
+    """An upsert's ``WHERE``: update only rows that differ (``IS NOT`` treats NULLs as equal).
+    Loading a file again then rewrites no row: no slower than the first load, and the store's
+    pages (and size) stay as they were."""
+    return f" WHERE ({', '.join(columns)}) IS NOT ({', '.join('excluded.' + c for c in columns)})"
 
 
 def _sorted(frame: pd.DataFrame, column: str) -> pd.DataFrame:

@@ -30,26 +30,65 @@ from .years import start_year, year_label
 RATE_KEYS: tuple[str, ...] = ("uphold", "compliance", "remedy")
 
 TREND_COLUMNS: tuple[str, ...] = (
-    "year", "council", "gss_code", "type", "in_group", "group_note", "decisions",
-    "upheld", "investigations", "uphold_rate", "group_uphold_rate", "uphold_change",
-    "complied_total", "compliance_outcomes", "compliance_rate", "group_compliance_rate",
+    "year",
+    "council",
+    "gss_code",
+    "type",
+    "in_group",
+    "group_note",
+    "decisions",
+    "upheld",
+    "investigations",
+    "uphold_rate",
+    "group_uphold_rate",
+    "uphold_change",
+    "complied_total",
+    "compliance_outcomes",
+    "compliance_rate",
+    "group_compliance_rate",
     "compliance_change",
-    "remedy_by_authority", "remedy_rate", "group_remedy_rate", "remedy_change",
-    "group_councils", "population", "upheld_per_100k", "upheld_per_100k_change", "average",
+    "remedy_by_authority",
+    "remedy_rate",
+    "group_remedy_rate",
+    "remedy_change",
+    "group_councils",
+    "population",
+    "upheld_per_100k",
+    "upheld_per_100k_change",
+    "average",
 )
 
 # The 2024-25 grouping of outcomes, as columns of the summary.
 OUTCOME_GROUP_KEYS: tuple[str, ...] = (oc.NOT_FOR_US, oc.ASSESSED_AND_CLOSED, oc.INVESTIGATED)
 
 SUMMARY_COLUMNS: tuple[str, ...] = (
-    "scope", "year", "councils", "decisions", *oc.OUTCOMES, *OUTCOME_GROUP_KEYS,
-    "investigations", "remedy_by_authority", "compliance_outcomes", "complied_total",
-    "uphold_rate", "uphold_councils", "compliance_rate", "compliance_councils",
-    "remedy_rate", "remedy_councils",
+    "scope",
+    "year",
+    "councils",
+    "decisions",
+    *oc.OUTCOMES,
+    *OUTCOME_GROUP_KEYS,
+    "investigations",
+    "remedy_by_authority",
+    "compliance_outcomes",
+    "complied_total",
+    "uphold_rate",
+    "uphold_councils",
+    "compliance_rate",
+    "compliance_councils",
+    "remedy_rate",
+    "remedy_councils",
 )
 
 EXTREME_COLUMNS: tuple[str, ...] = (
-    "rate", "end", "position", "council", "gss_code", "type", "value", "numerator",
+    "rate",
+    "end",
+    "position",
+    "council",
+    "gss_code",
+    "type",
+    "value",
+    "numerator",
     "denominator",
 )
 
@@ -68,14 +107,18 @@ def lineage(reg: Register, council: Council) -> list[Council]:
     is the same (Somerset County Council → Somerset Council); districts merged into a new
     unitary are not the same council and are left out. Ordered oldest first.
     """
+
     def same_name(a: Council, b: Council) -> bool:
         return name_key(a.short_name) == name_key(b.short_name)
 
     chain = [council]
     current = council
     while True:  # walk back
-        before = [c for c in reg.councils
-                  if c.replaced_by == (current.gss_code,) and same_name(c, current)]
+        before = [
+            c
+            for c in reg.councils
+            if c.replaced_by == (current.gss_code,) and same_name(c, current)
+        ]
         if len(before) != 1 or before[0] in chain:
             break
         current = before[0]
@@ -119,8 +162,7 @@ def _change(rows: pd.DataFrame, column: str, by_start: dict[int, object]) -> lis
     for year, value in zip(rows["year"], rows[column], strict=True):
         prev = by_start.get(start_year(year) - 1)
         before: Any = rows.at[prev, column] if prev is not None else np.nan
-        out.append(float(value) - float(before) if pd.notna(value) and pd.notna(before)
-                   else np.nan)
+        out.append(float(value) - float(before) if pd.notna(value) and pd.notna(before) else np.nan)
     return out
 
 
@@ -158,14 +200,21 @@ def pooled_totals(frame: pd.DataFrame) -> dict[str, object]:
     non-empty denominator. A count that no row reports is None (not reported), not 0.
     """
     out: dict[str, object] = {"councils": len(frame)}
-    for c in ("decisions", *oc.OUTCOMES, "investigations", "remedy_by_authority",
-              "compliance_outcomes", "complied_total"):
+    for c in (
+        "decisions",
+        *oc.OUTCOMES,
+        "investigations",
+        "remedy_by_authority",
+        "compliance_outcomes",
+        "complied_total",
+    ):
         known = frame[c].dropna()
         out[c] = int(known.sum()) if len(known) else None
     for g in OUTCOME_GROUP_KEYS:
         parts = [out[o] for o in oc.OUTCOMES if oc.OUTCOME_GROUPS[o] == g]
-        out[g] = None if all(p is None for p in parts) else sum(
-            int(p) for p in parts if p is not None)  # type: ignore[call-overload]
+        out[g] = (
+            None if all(p is None for p in parts) else sum(int(p) for p in parts if p is not None)
+        )  # type: ignore[call-overload]
     for rate, (num, den) in RATES.items():
         short = rate.removesuffix("_rate")
         usable = frame[frame[num].notna() & frame[den].notna() & (frame[den].fillna(0) > 0)]
@@ -190,8 +239,9 @@ def canonical_category(text: object) -> str:
     return str(text).strip()
 
 
-def summary(figures: pd.DataFrame, year: str, categories: pd.DataFrame | None = None,
-            top: int = 5) -> Summary:
+def summary(
+    figures: pd.DataFrame, year: str, categories: pd.DataFrame | None = None, top: int = 5
+) -> Summary:
     """The national and per-group totals of a year, decisions by category, highest and lowest.
 
     Parameters
@@ -221,8 +271,13 @@ def summary(figures: pd.DataFrame, year: str, categories: pd.DataFrame | None = 
             order = {k: i for i, k in enumerate(oc.CATEGORIES)}
             sums = sums.sort_index(key=lambda s: s.map(lambda x: order.get(x, len(order))))
             total = float(sums.sum())
-            cats = pd.DataFrame({"category": sums.index, "decisions": sums.to_numpy(dtype=int),
-                                 "share": 100.0 * sums.to_numpy(dtype=float) / total})
+            cats = pd.DataFrame(
+                {
+                    "category": sums.index,
+                    "decisions": sums.to_numpy(dtype=int),
+                    "share": 100.0 * sums.to_numpy(dtype=float) / total,
+                }
+            )
     return Summary(year, totals, cats, extremes(f, top), top)
 
 
@@ -237,19 +292,29 @@ def extremes(figures: pd.DataFrame, top: int = 5) -> pd.DataFrame:
     for short in RATE_KEYS:
         rate = f"{short}_rate"
         num, den = RATES[rate]
-        ok = figures[figures[den].notna() & (figures[den].fillna(0) >= SMALL_NUMBER)
-                     & figures[rate].notna()]
+        ok = figures[
+            figures[den].notna() & (figures[den].fillna(0) >= SMALL_NUMBER) & figures[rate].notna()
+        ]
         ok = ok.assign(_den=ok[den].astype(float), _name=ok["council"].str.lower())
         n = min(top, len(ok) // 2) if len(ok) > 1 else len(ok)
         pool = ok
         for end, ascending in (("highest", False), ("lowest", True)):
-            ranked = pool.sort_values([rate, "_den", "_name"],
-                                      ascending=[ascending, False, True], kind="stable").head(n)
+            ranked = pool.sort_values(
+                [rate, "_den", "_name"], ascending=[ascending, False, True], kind="stable"
+            ).head(n)
             pool = pool.drop(ranked.index)  # never both highest and lowest (ties at 100%)
             for i, rec in enumerate(ranked.to_dict("records"), start=1):
-                out.append({
-                    "rate": short, "end": end, "position": i, "council": rec["council"],
-                    "gss_code": rec["gss_code"], "type": rec["type"], "value": rec[rate],
-                    "numerator": int(rec[num]), "denominator": int(rec[den]),
-                })
+                out.append(
+                    {
+                        "rate": short,
+                        "end": end,
+                        "position": i,
+                        "council": rec["council"],
+                        "gss_code": rec["gss_code"],
+                        "type": rec["type"],
+                        "value": rec[rate],
+                        "numerator": int(rec[num]),
+                        "denominator": int(rec[den]),
+                    }
+                )
     return pd.DataFrame(out, columns=list(EXTREME_COLUMNS))

@@ -56,22 +56,23 @@ COMPLIANCE: list[tuple[str, str, int]] = [
 CATEGORIES = ("Housing", "Adult care services", "Education & children's services")
 
 
-def rows(spec: Sequence[tuple[dt.datetime, str, str, int, str | None]] = SPEC
-         ) -> list[tuple[Any, ...]]:
+def rows(
+    spec: Sequence[tuple[dt.datetime, str, str, int, str | None]] = SPEC,
+) -> list[tuple[Any, ...]]:
     """Decision rows with unique references; categories cycle Housing, Adult care, Education."""
     out: list[tuple[Any, ...]] = [DECISION_HEADER]
     n = 0
     for when, authority, outcome, count, remedy in spec:
         for _ in range(count):
             n += 1
-            out.append((f"22 {n:03d} {when.year}", authority, when, outcome, remedy,
-                        CATEGORIES[n % 3]))
+            out.append(
+                (f"22 {n:03d} {when.year}", authority, when, outcome, remedy, CATEGORIES[n % 3])
+            )
     return out
 
 
 def compliance_rows() -> list[tuple[Any, ...]]:
-    out: list[tuple[Any, ...]] = [("Reference", "Authority", "Date recorded",
-                                   "Compliance outcome")]
+    out: list[tuple[Any, ...]] = [("Reference", "Authority", "Date recorded", "Compliance outcome")]
     n = 0
     for authority, outcome, count in COMPLIANCE:
         for _ in range(count):

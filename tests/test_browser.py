@@ -20,18 +20,28 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[Any]:
     if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
-        pytest.fail("the browser test needs Chromium: apt-get update && apt-get install -y "
-                    "chromium chromium-driver (.ci/run does this)")
+        pytest.fail(
+            "the browser test needs Chromium: apt-get update && apt-get install -y "
+            "chromium chromium-driver (.ci/run does this)"
+        )
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
 
     options = Options()
     options.binary_location = str(CHROMIUM)
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--no-first-run", "--disable-quic",
-                "--disable-sync", "--window-size=1280,1000",
-                f"--user-data-dir={tmp_path / 'chromium-profile'}"):
+    for arg in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-quic",
+        "--disable-sync",
+        "--window-size=1280,1000",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+    ):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
@@ -64,8 +74,7 @@ def test_search_sort_and_follow_a_council_in_chromium(cli, tmp_path, browser):
 
     browser.get((site / "index.html").as_uri())
     assert browser.title.startswith("Councils 2023-24")
-    everyone = ["Dorset Council", "Kent County Council", "Somerset Council",
-                "Transport for London"]
+    everyone = ["Dorset Council", "Kent County Council", "Somerset Council", "Transport for London"]
     assert sorted(_visible_councils(browser)) == everyone
     count = browser.find_element(By.ID, "count")
     assert count.text == "Showing 4 of 4 councils."
@@ -85,8 +94,9 @@ def test_search_sort_and_follow_a_council_in_chromium(cli, tmp_path, browser):
     Select(browser.find_element(By.ID, "group-filter")).select_by_value("")
 
     # sort by uphold rate: 2023-24 Kent 90, Somerset 80, Dorset 50, TfL 50 (n/a never first)
-    header = browser.find_element(By.XPATH, "//table[@id='councils']//th[.//button[normalize-"
-                                            "space()='Uphold rate']]")
+    header = browser.find_element(
+        By.XPATH, "//table[@id='councils']//th[.//button[normalize-space()='Uphold rate']]"
+    )
     header.find_element(By.TAG_NAME, "button").click()
     assert header.get_attribute("aria-sort") == "ascending"
     assert _visible_councils(browser)[-2:] == ["Somerset Council", "Kent County Council"]

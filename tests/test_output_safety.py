@@ -46,8 +46,12 @@ def test_output_files_get_ordinary_permissions(cli, hostile: Path) -> None:
         out = hostile / "figures.csv"
         assert cli("compare", "--type", "county", "-f", "csv", "-o", out).exit_code == 0
         letters = hostile / "letters"
-        assert cli("letter", "--all", "--year", "2019-20", "--format", "markdown", "--output",
-                   letters).exit_code == 0
+        assert (
+            cli(
+                "letter", "--all", "--year", "2019-20", "--format", "markdown", "--output", letters
+            ).exit_code
+            == 0
+        )
         site = hostile / "site"
         assert cli("report", "--output", site).exit_code == 0
     finally:

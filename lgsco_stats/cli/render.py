@@ -190,8 +190,9 @@ def to_table_text(
     """A Rich table (on a terminal) or a plain aligned table (piped or to a file)."""
     on_terminal = sys.stdout.isatty() if terminal is None else terminal
     if not on_terminal:
-        return plain_table(records, columns, title=title, notes=notes, highlight=highlight,
-                           footer=footer)
+        return plain_table(
+            records, columns, title=title, notes=notes, highlight=highlight, footer=footer
+        )
     from rich import box
     from rich.console import Console
     from rich.table import Table

@@ -25,8 +25,12 @@ class RateName(StrEnum):
     remedy = "remedy"
 
 
-CouncilOpt = Annotated[str, typer.Option(
-    "--council", "-c", help="A council's name, short name or GSS code.", show_default=False)]
+CouncilOpt = Annotated[
+    str,
+    typer.Option(
+        "--council", "-c", help="A council's name, short name or GSS code.", show_default=False
+    ),
+]
 
 
 def _all_figures(db: Path | None, average: str) -> tuple[list[str], pd.DataFrame]:
@@ -77,12 +81,15 @@ def _history(trend: pd.DataFrame) -> list[str]:
 
     notes = []
     prev = None
-    for year, name, t, note in zip(trend["year"], trend["council"], trend["type"],
-                                   trend["group_note"], strict=True):
+    for year, name, t, note in zip(
+        trend["year"], trend["council"], trend["type"], trend["group_note"], strict=True
+    ):
         group = GROUP_SINGULAR.get(t, "no group") if isinstance(t, str) else "no group"
         if prev is not None and (name, group) != prev[1:]:
-            notes.append(f"From {year}: {name}, a {group} (until {prev[0]}: {prev[1]}, a "
-                         f"{prev[2]}); each year is compared with the group it was in then.")
+            notes.append(
+                f"From {year}: {name}, a {group} (until {prev[0]}: {prev[1]}, a "
+                f"{prev[2]}); each year is compared with the group it was in then."
+            )
         if isinstance(note, str):
             notes.append(f"{year}: {note}.")
         prev = (year, name, group)
@@ -127,8 +134,7 @@ def trend(
     name, keys = _series(reg, council, figures)
     table = council_trend(figures, keys)
     if table.empty:
-        raise NotFound(f"no data for {name} in the store; years in the store: "
-                       f"{', '.join(years)}")
+        raise NotFound(f"no data for {name} in the store; years in the store: {', '.join(years)}")
     rows = records(table)
     names = list(dict.fromkeys(table["council"]))
     from lgsco_stats.rounding import format_percent
@@ -139,40 +145,87 @@ def trend(
     columns += [
         Column("type", "Group", lambda r: group_name(r.get("type"))),
         Column("decisions", "Decisions", lambda r: count(r.get("decisions")), numeric=True),
-        Column("uphold", "Upheld",
-               lambda r: rate_text(r, "uphold_rate", "upheld", "investigations"), numeric=True),
-        Column("group_uphold", "Group", lambda r: format_percent(r.get("group_uphold_rate")),
-               numeric=True),
+        Column(
+            "uphold",
+            "Upheld",
+            lambda r: rate_text(r, "uphold_rate", "upheld", "investigations"),
+            numeric=True,
+        ),
+        Column(
+            "group_uphold",
+            "Group",
+            lambda r: format_percent(r.get("group_uphold_rate")),
+            numeric=True,
+        ),
         Column("uphold_change", "± prev.", lambda r: _change_text(r, "uphold"), numeric=True),
-        Column("compliance", "Complied",
-               lambda r: rate_text(r, "compliance_rate", "complied_total",
-                                   "compliance_outcomes"), numeric=True),
-        Column("group_compliance", "Group",
-               lambda r: format_percent(r.get("group_compliance_rate")), numeric=True),
-        Column("compliance_change", "± prev.", lambda r: _change_text(r, "compliance"),
-               numeric=True),
-        Column("remedy", "Remedied by council",
-               lambda r: rate_text(r, "remedy_rate", "remedy_by_authority", "upheld"),
-               numeric=True),
-        Column("group_remedy", "Group", lambda r: format_percent(r.get("group_remedy_rate")),
-               numeric=True),
+        Column(
+            "compliance",
+            "Complied",
+            lambda r: rate_text(r, "compliance_rate", "complied_total", "compliance_outcomes"),
+            numeric=True,
+        ),
+        Column(
+            "group_compliance",
+            "Group",
+            lambda r: format_percent(r.get("group_compliance_rate")),
+            numeric=True,
+        ),
+        Column(
+            "compliance_change", "± prev.", lambda r: _change_text(r, "compliance"), numeric=True
+        ),
+        Column(
+            "remedy",
+            "Remedied by council",
+            lambda r: rate_text(r, "remedy_rate", "remedy_by_authority", "upheld"),
+            numeric=True,
+        ),
+        Column(
+            "group_remedy",
+            "Group",
+            lambda r: format_percent(r.get("group_remedy_rate")),
+            numeric=True,
+        ),
         Column("remedy_change", "± prev.", lambda r: _change_text(r, "remedy"), numeric=True),
-        Column("per100k", "Upheld per 100k", lambda r: format_number(r.get("upheld_per_100k")),
-               numeric=True),
+        Column(
+            "per100k",
+            "Upheld per 100k",
+            lambda r: format_number(r.get("upheld_per_100k")),
+            numeric=True,
+        ),
     ]
-    how = ("the mean of the group's councils' rates" if average.value == "mean"
-           else "the pooled rate of all the group's cases")
-    notes = [SMALL_NOTE, f"Group = {how}; ± prev. = change in points since the year before "
-                         "(n/a when that year has no rate).", *_history(table)]
-    render.emit(rows, fmt, output, columns=columns, keys=list(TREND_COLUMNS),
-                title=f"{' / '.join(names)}: figures by year", notes=notes)
+    how = (
+        "the mean of the group's councils' rates"
+        if average.value == "mean"
+        else "the pooled rate of all the group's cases"
+    )
+    notes = [
+        SMALL_NOTE,
+        f"Group = {how}; ± prev. = change in points since the year before "
+        "(n/a when that year has no rate).",
+        *_history(table),
+    ]
+    render.emit(
+        rows,
+        fmt,
+        output,
+        columns=columns,
+        keys=list(TREND_COLUMNS),
+        title=f"{' / '.join(names)}: figures by year",
+        notes=notes,
+    )
 
 
 def summary(
     year: YearOpt = None,
-    top: Annotated[int, typer.Option(
-        "--top", min=1, max=100, help="How many councils to list with the highest and the "
-                                      "lowest of each rate.")] = 5,
+    top: Annotated[
+        int,
+        typer.Option(
+            "--top",
+            min=1,
+            max=100,
+            help="How many councils to list with the highest and the lowest of each rate.",
+        ),
+    ] = 5,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
@@ -235,33 +288,66 @@ def _summary_text(s: Any, fmt: Format) -> str:
     if fmt is Format.json:
         import json
 
-        doc = {"year": s.year, "rates": "pooled", "small_number": SMALL_NUMBER,
-               "totals": [{k: render.plain(v) for k, v in r.items()} for r in totals],
-               "categories": [{k: render.plain(v) for k, v in r.items()} for r in cats],
-               "extremes": [{k: render.plain(v) for k, v in r.items()} for r in ext]}
+        doc = {
+            "year": s.year,
+            "rates": "pooled",
+            "small_number": SMALL_NUMBER,
+            "totals": [{k: render.plain(v) for k, v in r.items()} for r in totals],
+            "categories": [{k: render.plain(v) for k, v in r.items()} for r in cats],
+            "extremes": [{k: render.plain(v) for k, v in r.items()} for r in ext],
+        }
         return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if fmt is Format.csv:
         long: list[dict[str, Any]] = []
         for r in totals:
-            for c in ("councils", "decisions", *oc.OUTCOMES, *OUTCOME_GROUP_KEYS,
-                      "investigations", "remedy_by_authority", "compliance_outcomes",
-                      "complied_total"):
-                long.append({"section": "totals", "scope": r["scope"], "measure": c,
-                             "value": r[c]})
+            for c in (
+                "councils",
+                "decisions",
+                *oc.OUTCOMES,
+                *OUTCOME_GROUP_KEYS,
+                "investigations",
+                "remedy_by_authority",
+                "compliance_outcomes",
+                "complied_total",
+            ):
+                long.append({"section": "totals", "scope": r["scope"], "measure": c, "value": r[c]})
             for key, (num, den) in RATES.items():
-                long.append({"section": "totals", "scope": r["scope"], "measure": key,
-                             "value": r[key], "numerator": r[num], "denominator": r[den]})
+                long.append(
+                    {
+                        "section": "totals",
+                        "scope": r["scope"],
+                        "measure": key,
+                        "value": r[key],
+                        "numerator": r[num],
+                        "denominator": r[den],
+                    }
+                )
         total = sum(int(r["decisions"]) for r in cats)
         for r in cats:
-            long.append({"section": "categories", "scope": "england", "measure": r["category"],
-                         "value": r["share"], "numerator": r["decisions"],
-                         "denominator": total})
+            long.append(
+                {
+                    "section": "categories",
+                    "scope": "england",
+                    "measure": r["category"],
+                    "value": r["share"],
+                    "numerator": r["decisions"],
+                    "denominator": total,
+                }
+            )
         for r in ext:
-            long.append({"section": f"{r['end']}_{r['rate']}_rate", "scope": r["council"],
-                         "measure": f"position {r['position']}", "value": r["value"],
-                         "numerator": r["numerator"], "denominator": r["denominator"]})
-        return render.to_csv(long, ["section", "scope", "measure", "value", "numerator",
-                                    "denominator"])
+            long.append(
+                {
+                    "section": f"{r['end']}_{r['rate']}_rate",
+                    "scope": r["council"],
+                    "measure": f"position {r['position']}",
+                    "value": r["value"],
+                    "numerator": r["numerator"],
+                    "denominator": r["denominator"],
+                }
+            )
+        return render.to_csv(
+            long, ["section", "scope", "measure", "value", "numerator", "denominator"]
+        )
 
     def rate_cell(key: str, num: str, den: str) -> Any:
         def show(r: dict[str, Any]) -> str:
@@ -270,6 +356,7 @@ def _summary_text(s: Any, fmt: Format) -> str:
             if not r[den]:
                 return "n/a (0)"
             return f"{format_percent(r[key])} ({int(r[num]):,}/{int(r[den]):,})"
+
         return show
 
     sections: list[tuple[str, list[dict[str, Any]], list[Column], list[str]]] = []
@@ -278,43 +365,96 @@ def _summary_text(s: Any, fmt: Format) -> str:
         Column("councils", "Authorities", numeric=True),
         Column("decisions", "Decisions", lambda r: count(r["decisions"]), numeric=True),
         *[Column(g, oc.GROUP_LABELS[g], _counter(g), numeric=True) for g in OUTCOME_GROUP_KEYS],
-        Column("uphold", "Upheld", rate_cell("uphold_rate", "upheld", "investigations"),
-               numeric=True),
-        Column("compliance", "Complied",
-               rate_cell("compliance_rate", "complied_total", "compliance_outcomes"),
-               numeric=True),
-        Column("remedy", "Remedied by council",
-               rate_cell("remedy_rate", "remedy_by_authority", "upheld"), numeric=True),
+        Column(
+            "uphold", "Upheld", rate_cell("uphold_rate", "upheld", "investigations"), numeric=True
+        ),
+        Column(
+            "compliance",
+            "Complied",
+            rate_cell("compliance_rate", "complied_total", "compliance_outcomes"),
+            numeric=True,
+        ),
+        Column(
+            "remedy",
+            "Remedied by council",
+            rate_cell("remedy_rate", "remedy_by_authority", "upheld"),
+            numeric=True,
+        ),
     ]
-    sections.append((f"England and the comparison groups {s.year} (rates pooled)", totals, cols,
-                     ["Investigated = upheld + not upheld (the detailed investigations)."]))
+    sections.append(
+        (
+            f"England and the comparison groups {s.year} (rates pooled)",
+            totals,
+            cols,
+            ["Investigated = upheld + not upheld (the detailed investigations)."],
+        )
+    )
     national = totals[0]
-    outcome_rows = [{"outcome": oc.OUTCOME_LABELS[o], "group": oc.GROUP_LABELS[
-        oc.OUTCOME_GROUPS[o]], "decisions": national[o]} for o in oc.OUTCOMES]
+    outcome_rows = [
+        {
+            "outcome": oc.OUTCOME_LABELS[o],
+            "group": oc.GROUP_LABELS[oc.OUTCOME_GROUPS[o]],
+            "decisions": national[o],
+        }
+        for o in oc.OUTCOMES
+    ]
     n = national["decisions"]
-    sections.append((f"Decisions by outcome {s.year}", outcome_rows, [
-        Column("outcome", "Outcome"), Column("group", "Group (2024-25 wording)"),
-        Column("decisions", "Decisions", lambda r: count(r["decisions"]), numeric=True),
-        Column("share", "Share of decisions", lambda r: format_percent(rate(r["decisions"], n)),
-               numeric=True),
-    ], []))
+    sections.append(
+        (
+            f"Decisions by outcome {s.year}",
+            outcome_rows,
+            [
+                Column("outcome", "Outcome"),
+                Column("group", "Group (2024-25 wording)"),
+                Column("decisions", "Decisions", lambda r: count(r["decisions"]), numeric=True),
+                Column(
+                    "share",
+                    "Share of decisions",
+                    lambda r: format_percent(rate(r["decisions"], n)),
+                    numeric=True,
+                ),
+            ],
+            [],
+        )
+    )
     if cats:
-        sections.append((f"Decisions by category {s.year}", cats, [
-            Column("category", "Category"),
-            Column("decisions", "Decisions", lambda r: count(r["decisions"]), numeric=True),
-            Column("share", "Share", lambda r: format_percent(r["share"]), numeric=True),
-        ], ["Case-level decisions that name a category; published tables carry none."]))
+        sections.append(
+            (
+                f"Decisions by category {s.year}",
+                cats,
+                [
+                    Column("category", "Category"),
+                    Column("decisions", "Decisions", lambda r: count(r["decisions"]), numeric=True),
+                    Column("share", "Share", lambda r: format_percent(r["share"]), numeric=True),
+                ],
+                ["Case-level decisions that name a category; published tables carry none."],
+            )
+        )
     for short in RATE_KEYS:
         rows = [r for r in ext if r["rate"] == short]
         if not rows:
             continue
-        sections.append((f"Highest and lowest {short} rates {s.year}", rows, [
-            Column("end", "End"), Column("position", "#", numeric=True),
-            Column("council", "Council"),
-            Column("type", "Group", lambda r: group_name(r.get("type"))),
-            Column("value", "Rate", lambda r: f"{format_percent(r['value'])} "
-                   f"({r['numerator']}/{r['denominator']})", numeric=True),
-        ], [f"Councils with fewer than {SMALL_NUMBER} cases behind the rate are left out."]))
+        sections.append(
+            (
+                f"Highest and lowest {short} rates {s.year}",
+                rows,
+                [
+                    Column("end", "End"),
+                    Column("position", "#", numeric=True),
+                    Column("council", "Council"),
+                    Column("type", "Group", lambda r: group_name(r.get("type"))),
+                    Column(
+                        "value",
+                        "Rate",
+                        lambda r: (
+                            f"{format_percent(r['value'])} ({r['numerator']}/{r['denominator']})"
+                        ),
+                        numeric=True,
+                    ),
+                ],
+                [f"Councils with fewer than {SMALL_NUMBER} cases behind the rate are left out."],
+            )
+        )
     parts = []
     for title, rows, columns, notes in sections:
         if fmt is Format.markdown:
@@ -325,17 +465,36 @@ def _summary_text(s: Any, fmt: Format) -> str:
 
 
 def chart(
-    output: Annotated[Path, typer.Option(
-        "--output", "-o", help="The chart file: .png or .svg.", dir_okay=False,
-        show_default=False)],
-    council: Annotated[str | None, typer.Option(
-        "--council", "-c", help="Draw this council year by year against its group (or, with "
-                                "--year or --type, highlight it among its group).")] = None,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The chart file: .png or .svg.",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ],
+    council: Annotated[
+        str | None,
+        typer.Option(
+            "--council",
+            "-c",
+            help="Draw this council year by year against its group (or, with "
+            "--year or --type, highlight it among its group).",
+        ),
+    ] = None,
     type_: TypeOpt = None,
     year: YearOpt = None,
-    rate: Annotated[RateName | None, typer.Option(
-        "--rate", help="The rate to draw (a council's trend: all three unless given; a group: "
-                       "uphold unless given).", case_sensitive=False)] = None,
+    rate: Annotated[
+        RateName | None,
+        typer.Option(
+            "--rate",
+            help="The rate to draw (a council's trend: all three unless given; a group: "
+            "uphold unless given).",
+            case_sensitive=False,
+        ),
+    ] = None,
     average: AverageOpt = AverageKind.mean,
     db: DbOpt = None,
 ) -> None:
@@ -369,13 +528,16 @@ def chart(
         name, keys = _series(reg, council, figures)
         table = council_trend(figures, keys)
         if table.empty:
-            raise NotFound(f"no data for {name} in the store; years in the store: "
-                           f"{', '.join(years)}")
+            raise NotFound(
+                f"no data for {name} in the store; years in the store: {', '.join(years)}"
+            )
         rates = (rate.value,) if rate else ("uphold", "compliance", "remedy")
         data = trend_chart(table, name, fmt, rates)
         render.write_atomic(output, data)
-        render.message(f"Wrote {output}: {name}, {len(table)} years "
-                       f"({table['year'].iloc[0]} to {table['year'].iloc[-1]}).")
+        render.message(
+            f"Wrote {output}: {name}, {len(table)} years "
+            f"({table['year'].iloc[0]} to {table['year'].iloc[-1]})."
+        )
         return
     from lgsco_stats.charts import group_chart
 
@@ -386,34 +548,59 @@ def chart(
     target: Council | None = _find(reg, council, chosen) if council else None
     group = type_.value if type_ else target.type if target else None
     if target is not None and type_ is not None and target.type != group:
-        raise UsageError(f"{target.name} is in the {GROUP_LABELS[target.type]} group, not "
-                         f"{GROUP_LABELS[str(group)]}; drop --type or choose --type "
-                         f"{target.type}")
+        raise UsageError(
+            f"{target.name} is in the {GROUP_LABELS[target.type]} group, not "
+            f"{GROUP_LABELS[str(group)]}; drop --type or choose --type "
+            f"{target.type}"
+        )
     members = figures[(figures["type"] == group) & figures["in_group"].astype(bool)]
     if members.empty:
         raise NotFound(f"no {_lower(GROUP_LABELS[str(group)])} have data for {chosen}")
     short = rate.value if rate else "uphold"
     bench = group_benchmarks(figures, average.value)
     b = bench[(bench["type"] == group) & (bench["year"] == chosen)].iloc[0]
-    data = group_chart(members, str(group), chosen, short, fmt,
-                       highlight=target.gss_code if target else None,
-                       benchmark=float(b[f"{short}_rate"]),
-                       benchmark_councils=int(b[f"{short}_councils"]), average=average.value)
+    data = group_chart(
+        members,
+        str(group),
+        chosen,
+        short,
+        fmt,
+        highlight=target.gss_code if target else None,
+        benchmark=float(b[f"{short}_rate"]),
+        benchmark_councils=int(b[f"{short}_councils"]),
+        average=average.value,
+    )
     render.write_atomic(output, data)
-    render.message(f"Wrote {output}: {len(members)} {_lower(GROUP_LABELS[str(group)])}, "
-                   f"{short} rate, {chosen}.")
+    render.message(
+        f"Wrote {output}: {len(members)} {_lower(GROUP_LABELS[str(group)])}, "
+        f"{short} rate, {chosen}."
+    )
 
 
 def report(
-    output: Annotated[Path, typer.Option(
-        "--output", "-o", help="The folder to write the site into (created; a folder made by "
-                               "an earlier report is replaced).", file_okay=False,
-        show_default=False)],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The folder to write the site into (created; a folder made by "
+            "an earlier report is replaced).",
+            file_okay=False,
+            show_default=False,
+        ),
+    ],
     year: YearOpt = None,
-    letters: Annotated[Path | None, typer.Option(
-        "--letters", help="A folder of annual review letters named <council slug>-<year>.<ext> "
-                          "(e.g. southampton-city-council-2019-20.html): each council's page "
-                          "links to its own.", file_okay=False, exists=True)] = None,
+    letters: Annotated[
+        Path | None,
+        typer.Option(
+            "--letters",
+            help="A folder of annual review letters named <council slug>-<year>.<ext> "
+            "(e.g. southampton-city-council-2019-20.html): each council's page "
+            "links to its own.",
+            file_okay=False,
+            exists=True,
+        ),
+    ] = None,
     average: AverageOpt = AverageKind.mean,
     db: DbOpt = None,
 ) -> None:
@@ -444,8 +631,17 @@ def report(
         v = "(not installed)"
     reg = register()
     with render.Progress("Drawing charts", chart_jobs(figures, chosen, reg)) as bar:
-        result = build_site(figures, chosen, output, reg=reg, average=average.value,
-                            letters=letters, version=v, progress=bar.advance)
+        result = build_site(
+            figures,
+            chosen,
+            output,
+            reg=reg,
+            average=average.value,
+            letters=letters,
+            version=v,
+            progress=bar.advance,
+        )
     render.message(
         f"Wrote {result.path}/index.html: {result.councils} council pages, {result.groups} group "
-        f"pages, {result.charts} charts, {result.letters} letters, for {result.year}.")
+        f"pages, {result.charts} charts, {result.letters} letters, for {result.year}."
+    )

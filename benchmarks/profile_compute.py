@@ -1,0 +1,241 @@
+"""Where ``lgsco-stats compute`` spends its time, step by step.
+
+Runs the real command in this process (``compute FILE --format json --db TMP``, stdout thrown
+away) with a timer around each step of the pipeline, several times, and prints each step's
+own time (time in the steps it calls is shown under those), wall and CPU, median of the runs::
+
+    python benchmarks/profile_compute.py                  # the cached 200k workbook
+    python benchmarks/profile_compute.py --size 20k
+    python benchmarks/profile_compute.py FILE.xlsx --json profile.json
+
+Runs after the first find the lazy imports done (fastexcel, Typer's pydantic) and the register
+loaded, so the medians show the work itself; ``run.py`` times whole fresh processes.
+
+The timers wrap module functions by name (see ``STEPS``), so they cost a few microseconds per
+call and are only put on functions called a handful of times; a sampling profiler gives the
+detail inside a step::
+
+    py-spy record -o compute.svg -- python -m lgsco_stats compute FILE --db /tmp/x.db -f json
+    python -m pyinstrument -m lgsco_stats compute FILE --db /tmp/x.db -f json
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import importlib
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from workbooks import ROOT, SIZES, ensure_workbook  # noqa: E402
+
+# (module, attribute, what the step does). A class method is written "Class.method".
+STEPS: tuple[tuple[str, str, str], ...] = (
+    ("lgsco_stats.reading", "read_raw", "open the workbook, find headers, fastexcel → pandas"),
+    ("lgsco_stats.reading", "_text", "cells → stripped text (every text column)"),
+    ("lgsco_stats.reading", "_blank_check", "check required cells are not blank"),
+    ("lgsco_stats.reading", "_dates", "parse date columns, check range"),
+    ("lgsco_stats.reading", "years_of", "date → financial year"),
+    ("lgsco_stats.reading", "_codes", "map each distinct value (outcomes, flags, dates)"),
+    ("lgsco_stats.reading", "check_duplicates", "duplicate case references"),
+    ("lgsco_stats.reading", "read_file", "rest of reading (frames, concat, checks)"),
+    ("lgsco_stats.councils", "register", "load the register of councils"),
+    ("lgsco_stats.councils", "Register.resolve", "resolve each distinct (authority, year)"),
+    ("lgsco_stats.figures", "attach_councils", "rest of attach_councils (keys per row)"),
+    ("lgsco_stats.store", "_decision_rows", "decisions → Python tuples for SQLite"),
+    ("lgsco_stats.store", "_compliance_rows", "compliance → Python tuples for SQLite"),
+    ("lgsco_stats.store", "file_hash", "SHA-256 of the workbook"),
+    ("lgsco_stats.store", "Store.save", "SQLite insert/upsert + commit"),
+    ("lgsco_stats.store", "Store.counts", "store aggregation (SQL views → frames)"),
+    ("lgsco_stats.figures", "combine_counts", "combine decision/compliance/published counts"),
+    ("lgsco_stats.figures", "council_figures", "rates, group benchmarks, differences"),
+    ("lgsco_stats.figures", "unmatched", "bodies outside the register"),
+    ("lgsco_stats.cli.views", "records", "figures frame → records"),
+    ("lgsco_stats.cli.render", "emit", "JSON output"),
+)
+
+
+@dataclass
+class Timing:
+    label: str
+    what: str
+    calls: int = 0
+    wall: float = 0.0  # own time: the time in timed steps it calls is taken off
+    cpu: float = 0.0
+
+
+class Timers:
+    def __init__(self) -> None:
+        self.table: dict[str, Timing] = {}
+        self._stack: list[list[float]] = []  # [child wall, child cpu] per open step
+
+    def wrap(self, label: str, what: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        timing = self.table.setdefault(label, Timing(label, what))
+
+        @functools.wraps(fn)
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            self._stack.append([0.0, 0.0])
+            w0, c0 = time.perf_counter(), time.process_time()
+            try:
+                result = fn(*args, **kwargs)
+                if label.endswith("_rows"):  # lazy zips: count the tuples' making here
+                    result = list(result)
+                return result
+            finally:
+                wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+                child = self._stack.pop()
+                timing.calls += 1
+                timing.wall += wall - child[0]
+                timing.cpu += cpu - child[1]
+                if self._stack:
+                    self._stack[-1][0] += wall
+                    self._stack[-1][1] += cpu
+
+        return timed
+
+    def install(self, steps: Sequence[tuple[str, str, str]]) -> None:
+        for module_name, attr, what in steps:
+            module = importlib.import_module(module_name)
+            owner: Any = module
+            name = attr
+            if "." in attr:
+                cls, name = attr.split(".")
+                owner = getattr(module, cls)
+            setattr(
+                owner,
+                name,
+                self.wrap(f"{module_name.rsplit('.', 1)[-1]}.{attr}", what, getattr(owner, name)),
+            )
+
+
+@contextlib.contextmanager
+def stdout_to_devnull() -> Iterator[None]:
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(devnull)
+        os.close(saved)
+
+
+def profile(book: Path, repeat: int = 1) -> list[list[tuple[str, str, int, float, float]]]:
+    """Run compute on ``book`` ``repeat`` times in this process; per run, the rows
+    (step, what, calls, own wall, own CPU), the first row the imports (paid by the first run
+    only, and counted in each run's rows) and the last one the time outside the steps."""
+    w0, c0 = time.perf_counter(), time.process_time()
+    import pandas  # noqa: F401  (what every command pays first)
+
+    import lgsco_stats.figures  # noqa: F401
+    import lgsco_stats.reading  # noqa: F401
+    import lgsco_stats.store  # noqa: F401
+    from lgsco_stats.cli import app
+
+    imported_wall, imported_cpu = time.perf_counter() - w0, time.process_time() - c0
+
+    timers = Timers()
+    timers.install(STEPS)
+    runs = []
+    for _ in range(repeat):
+        for t in timers.table.values():
+            t.calls, t.wall, t.cpu = 0, 0.0, 0.0
+        w0, c0 = time.perf_counter(), time.process_time()
+        with tempfile.TemporaryDirectory(prefix="lgsco-profile-") as tmp, stdout_to_devnull():
+            try:
+                app(
+                    ["compute", str(book), "--format", "json", "--db", str(Path(tmp) / "s.db")],
+                    standalone_mode=False,
+                )
+            except SystemExit as e:
+                if e.code:
+                    raise
+        wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+        rows = [("imports", "import pandas and the core", 1, imported_wall, imported_cpu)]
+        rows += [
+            (t.label, t.what, t.calls, t.wall, t.cpu) for t in timers.table.values() if t.calls
+        ]
+        rows.append(
+            (
+                "(untimed)",
+                "CLI, Typer, messages, everything between the steps",
+                1,
+                wall - sum(r[3] for r in rows[1:]),
+                cpu - sum(r[4] for r in rows[1:]),
+            )
+        )
+        runs.append(rows)
+    return runs
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description="Time each step of lgsco-stats compute.")
+    p.add_argument("file", nargs="?", type=Path, help="workbook (default: the cached --size one)")
+    p.add_argument("--size", choices=list(SIZES), default="200k")
+    p.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs in this process; each step's median is shown (default 3)",
+    )
+    p.add_argument("--json", type=Path, metavar="FILE", help="also write the table as JSON")
+    args = p.parse_args(argv)
+    book = args.file or ensure_workbook(args.size, lambda t: print(t, file=sys.stderr))
+    os.chdir(ROOT)
+    sys.path.insert(0, str(ROOT))  # this checkout's package, not an installed one
+    runs = profile(book, max(args.repeat, 1))
+    rows = [
+        (
+            label,
+            what,
+            calls,
+            statistics.median(r[i][3] for r in runs),
+            statistics.median(r[i][4] for r in runs),
+        )
+        for i, (label, what, calls, _, _) in enumerate(runs[0])
+    ]
+    wall, cpu = sum(r[3] for r in rows), sum(r[4] for r in rows)
+    print(
+        f"lgsco-stats compute {book.name}: {wall:.2f} s wall, {cpu:.2f} s CPU (sum of the "
+        f"steps' medians over {len(runs)} runs; load average {os.getloadavg()[0]:.1f} on "
+        f"{os.cpu_count()} cores)"
+    )
+    print(f"  {'step':<28} {'what':<52} {'calls':>5} {'wall':>8} {'CPU':>8} {'share':>6}")
+    for label, what, calls, w, c in rows:
+        print(f"  {label:<28} {what:<52} {calls:>5} {w:>7.3f}s {c:>7.3f}s {w / wall:>6.1%}")
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "file": book.name,
+                    "wall_s": wall,
+                    "cpu_s": cpu,
+                    "runs": len(runs),
+                    "steps": [
+                        dict(zip(("step", "what", "calls", "wall_s", "cpu_s"), r, strict=True))
+                        for r in rows
+                    ],
+                },
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
