@@ -269,3 +269,73 @@ def test_published_authority_year_twice(make_xlsx) -> None:
     path = make_xlsx({"T": [header, ("Kent", "2022-23", 1, 4), ("KENT", "2022-23", 2, 4)]})
     with pytest.raises(DataError, match="appears twice in the published table.*row 2 and .*row 3"):
         read_file(path)
+
+
+def write_ods(path: Path, rows: list[tuple[object, ...]]) -> Path:
+    """A minimal OpenDocument spreadsheet written by hand (text, number and date cells)."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def cell(v: object) -> str:
+        if isinstance(v, dt.date):
+            return (
+                f'<table:table-cell office:value-type="date" '
+                f'office:date-value="{v.isoformat()}"><text:p>{v.isoformat()}</text:p>'
+                "</table:table-cell>"
+            )
+        if isinstance(v, int):
+            return (
+                f'<table:table-cell office:value-type="float" office:value="{v}">'
+                f"<text:p>{v}</text:p></table:table-cell>"
+            )
+        return (
+            f'<table:table-cell office:value-type="string"><text:p>{escape(str(v))}'
+            "</text:p></table:table-cell>"
+        )
+
+    body = "".join(
+        "<table:table-row>" + "".join(cell(v) for v in r) + "</table:table-row>" for r in rows
+    )
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} '
+        'office:version="1.2"><office:body><office:spreadsheet>'
+        f'<table:table table:name="Decisions">{body}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+        'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" '
+        'manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(
+            "mimetype",
+            "application/vnd.oasis.opendocument.spreadsheet",
+            compress_type=zipfile.ZIP_STORED,
+        )
+        z.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+        z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+def test_opendocument_spreadsheet(tmp_path: Path) -> None:
+    path = write_ods(
+        tmp_path / "decisions.ods",
+        [
+            ("Reference", "Authority", "Decision date", "Outcome"),
+            ("19 000 001", "Kent County Council", dt.date(2019, 5, 1), "Upheld"),
+            ("19 000 002", "Leeds", dt.date(2020, 4, 1), "Not upheld"),
+        ],
+    )
+    d = read_file(path).decisions
+    assert d["authority"].tolist() == ["Kent County Council", "Leeds"]
+    assert d["year"].tolist() == ["2019-20", "2020-21"]
+    assert d["outcome"].tolist() == ["upheld", "not_upheld"]
