@@ -348,6 +348,15 @@ class Store:
         ).fetchall()
         return [r[0] for r in rows]
 
+    def decision_years(self) -> list[str]:
+        """Years with decisions (case-level or published), leaving out years that hold only
+        compliance outcomes recorded after the last decisions."""
+        rows = self.db.execute(
+            "SELECT DISTINCT year FROM decisions UNION SELECT DISTINCT year FROM published "
+            "ORDER BY 1"
+        ).fetchall()
+        return [r[0] for r in rows]
+
     def is_empty(self) -> bool:
         return not self.years()
 

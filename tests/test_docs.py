@@ -27,4 +27,4 @@ def test_command_is_in_the_readme(name):
 def test_command_help_has_an_example(cli, name):
     r = cli(name, "--help")
     assert r.exit_code == 0
-    assert f"Example:  lgsco-stats {name}" in r.stdout
+    assert f"Example: lgsco-stats {name}" in r.stdout

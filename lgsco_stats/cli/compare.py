@@ -57,7 +57,8 @@ def compare(
 
     Rates on fewer than 10 cases are marked with *.
 
-    Example:  lgsco-stats compare --type unitary --year 2019-20 --council southampton
+    \b
+    Example: lgsco-stats compare --type unitary --year 2019-20 --council southampton
     """
     from ..councils import GROUP_LABELS, register
     from ..errors import UsageError

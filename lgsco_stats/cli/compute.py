@@ -60,7 +60,8 @@ def compute(
     What is loaded is saved in the store, so that compare, councils and letter work without the
     spreadsheets; loading a file again changes nothing.
 
-    Example:  lgsco-stats compute decisions.xlsx --format csv --output figures.csv
+    \b
+    Example: lgsco-stats compute decisions.xlsx --format csv --output figures.csv
     """
     from .. import figures as fg
     from ..councils import register

@@ -38,7 +38,8 @@ def councils(
 ) -> None:
     """Look up a council in the register, or list the councils of a group or year.
 
-    Example:  lgsco-stats councils southampton
+    \b
+    Example: lgsco-stats councils southampton
     """
     from ..councils import GROUP_LABELS, Council, register
     from ..errors import NotFound

@@ -21,7 +21,7 @@ def store_years(db: Path | None) -> list[str]:
 
 
 def figures_for_year(db: Path | None, year: str | None) -> tuple[str, pd.DataFrame]:
-    """The year asked for (or the latest in the store) and the store's counts for it."""
+    """The year asked for (or the latest with decisions in the store) and its counts."""
     from ..errors import NotFound
     from ..store import Store
     from ..years import parse_year
@@ -30,7 +30,21 @@ def figures_for_year(db: Path | None, year: str | None) -> tuple[str, pd.DataFra
         years = st.years()
         if not years:
             raise NotFound("the store is empty: load data first with 'lgsco-stats compute FILE'")
-        chosen = parse_year(year) if year else years[-1]
+        # By default the latest year with decisions: a later year may hold only compliance
+        # outcomes recorded after its last decisions, which makes a thin comparison.
+        chosen = parse_year(year) if year else (st.decision_years() or years)[-1]
         if chosen not in years:
             raise NotFound(f"no data for {chosen}; years in the store: {', '.join(years)}")
         return chosen, st.counts([chosen])
+
+
+def default_year(db: Path | None) -> str:
+    """The latest year with decisions in the store (or the latest year of any data)."""
+    from ..errors import NotFound
+    from ..store import Store
+
+    with Store(db, create=False) as st:
+        years = st.decision_years() or st.years()
+    if not years:
+        raise NotFound("the store is empty: load data first with 'lgsco-stats compute FILE'")
+    return years[-1]

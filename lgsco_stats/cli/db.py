@@ -18,7 +18,8 @@ app = typer.Typer(
 def path(db: DbOpt = None) -> None:
     """Print where the store is (it may not exist yet).
 
-    Example:  lgsco-stats db path
+    \b
+    Example: lgsco-stats db path
     """
     from ..store import default_path
 
@@ -29,7 +30,8 @@ def path(db: DbOpt = None) -> None:
 def check(db: DbOpt = None) -> None:
     """Check the store's integrity (SQLite's own check and the schema); exit 1 if it fails.
 
-    Example:  lgsco-stats db check
+    \b
+    Example: lgsco-stats db check
     """
     from ..errors import StoreError
     from ..store import Store
@@ -68,7 +70,8 @@ def export(
 
     Cells that a spreadsheet would run as formulas (starting =, +, -, @) are written as text.
 
-    Example:  lgsco-stats db export everything.xlsx
+    \b
+    Example: lgsco-stats db export everything.xlsx
     """
     from ..errors import UsageError
     from ..export import export_store

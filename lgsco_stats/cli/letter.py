@@ -207,7 +207,8 @@ def letter(
     similar authorities, with compliance, remedies and the complaints dealt with, as Markdown,
     HTML, Word or PDF.
 
-    Example:  lgsco-stats letter --council southampton --year 2019-20 --format pdf -o s.pdf
+    \b
+    Example: lgsco-stats letter --council southampton --year 2019-20 --format pdf -o s.pdf
     """
     from lgsco_stats.errors import UsageError
 

@@ -119,7 +119,8 @@ def trend(
     March 2023, unitaries after) is followed across the change. Changes are in percentage
     points between the rounded rates shown.
 
-    Example:  lgsco-stats trend --council kent
+    \b
+    Example: lgsco-stats trend --council kent
     """
     from lgsco_stats.councils import register
     from lgsco_stats.errors import NotFound
@@ -237,7 +238,8 @@ def summary(
     National and group rates here are pooled (all the cases together). Councils with fewer than
     10 cases behind a rate are left out of the highest and lowest.
 
-    Example:  lgsco-stats summary --year 2023-24
+    \b
+    Example: lgsco-stats summary --year 2023-24
     """
     from lgsco_stats.councils import register
     from lgsco_stats.figures import council_figures
@@ -504,7 +506,8 @@ def chart(
     dashed line. With --type (and --year, default the latest): the group's councils ranked, the
     group average as a line, --council highlighted.
 
-    Example:  lgsco-stats chart --type unitary --year 2023-24 --output unitary.svg
+    \b
+    Example: lgsco-stats chart --type unitary --year 2023-24 --output unitary.svg
     """
     from lgsco_stats.errors import UsageError
 
@@ -608,9 +611,10 @@ def report(
     every council (a table you can sort and search), a page per group and a page per council
     with its figures, its trend chart, its place in its group and its letters.
 
-    The site shows --year (default: the latest year in the store); trends use every year.
+    The site shows --year (default: the latest year with decisions in the store); trends use every year.
 
-    Example:  lgsco-stats report --output site/
+    \b
+    Example: lgsco-stats report --output site/
     """
     from importlib.metadata import PackageNotFoundError, version
 
@@ -622,7 +626,9 @@ def report(
     from . import render
 
     years, figures = _all_figures(db, average.value)
-    chosen = parse_year(year) if year else years[-1]
+    from .data import default_year
+
+    chosen = parse_year(year) if year else default_year(db)
     if chosen not in set(figures["year"]):
         raise NotFound(f"no data for {chosen}; years in the store: {', '.join(years)}")
     try:
