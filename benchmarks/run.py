@@ -56,7 +56,8 @@ STARTUP_STORE_SIZE = "200k"
 # The letters target: a store holding one year, every council (the shipped example).
 LETTER_WORKBOOK = ROOT / "examples" / "decisions.xlsx"
 LETTER_YEAR = "2019-20"
-LETTER_FORMATS = {"markdown": 2.0, "html": 2.0, "docx": 15.0, "pdf": 15.0}  # format → limit, seconds
+# format → limit, seconds
+LETTER_FORMATS = {"markdown": 2.0, "html": 2.0, "docx": 15.0, "pdf": 15.0}
 # "No slower than the first load": medians of a few runs differ by a few percent from noise
 # alone, so the second load passes if its median is within this factor of the first's.
 RELOAD_NOISE = 1.05

@@ -611,7 +611,8 @@ def report(
     every council (a table you can sort and search), a page per group and a page per council
     with its figures, its trend chart, its place in its group and its letters.
 
-    The site shows --year (default: the latest year with decisions in the store); trends use every year.
+    The site shows --year (default: the latest year with decisions in the store); trends use
+    every year.
 
     \b
     Example: lgsco-stats report --output site/
