@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-
 class Format(str, Enum):
     table = "table"
     csv = "csv"

@@ -124,11 +124,10 @@ def trend(
     """
     from lgsco_stats.councils import register
     from lgsco_stats.errors import NotFound
-    from lgsco_stats.rounding import format_number
     from lgsco_stats.trends import TREND_COLUMNS, council_trend
 
     from . import render
-    from .views import SMALL_NOTE, count, group_name, rate_text, records
+    from .views import SMALL_NOTE, figure_columns, group_name, records
 
     reg = register()
     years, figures = _all_figures(db, average.value)
@@ -138,62 +137,17 @@ def trend(
         raise NotFound(f"no data for {name} in the store; years in the store: {', '.join(years)}")
     rows = records(table)
     names = list(dict.fromkeys(table["council"]))
-    from lgsco_stats.rounding import format_percent
 
-    columns = [Column("year", "Year")]
+    lead = [Column("year", "Year")]
     if len(names) > 1:
-        columns.append(Column("council", "Council"))
-    columns += [
-        Column("type", "Group", lambda r: group_name(r.get("type"))),
-        Column("decisions", "Decisions", lambda r: count(r.get("decisions")), numeric=True),
-        Column(
-            "uphold",
-            "Upheld",
-            lambda r: rate_text(r, "uphold_rate", "upheld", "investigations"),
-            numeric=True,
-        ),
-        Column(
-            "group_uphold",
-            "Group",
-            lambda r: format_percent(r.get("group_uphold_rate")),
-            numeric=True,
-        ),
-        Column("uphold_change", "± prev.", lambda r: _change_text(r, "uphold"), numeric=True),
-        Column(
-            "compliance",
-            "Complied",
-            lambda r: rate_text(r, "compliance_rate", "complied_total", "compliance_outcomes"),
-            numeric=True,
-        ),
-        Column(
-            "group_compliance",
-            "Group",
-            lambda r: format_percent(r.get("group_compliance_rate")),
-            numeric=True,
-        ),
-        Column(
-            "compliance_change", "± prev.", lambda r: _change_text(r, "compliance"), numeric=True
-        ),
-        Column(
-            "remedy",
-            "Remedied by council",
-            lambda r: rate_text(r, "remedy_rate", "remedy_by_authority", "upheld"),
-            numeric=True,
-        ),
-        Column(
-            "group_remedy",
-            "Group",
-            lambda r: format_percent(r.get("group_remedy_rate")),
-            numeric=True,
-        ),
-        Column("remedy_change", "± prev.", lambda r: _change_text(r, "remedy"), numeric=True),
-        Column(
-            "per100k",
-            "Upheld per 100k",
-            lambda r: format_number(r.get("upheld_per_100k")),
-            numeric=True,
-        ),
-    ]
+        lead.append(Column("council", "Council"))
+    lead.append(Column("type", "Group", lambda r: group_name(r.get("type"))))
+    columns = figure_columns(
+        lead=lead,
+        extra=lambda short: [
+            Column(f"{short}_change", "± prev.", lambda r: _change_text(r, short), numeric=True)
+        ],
+    )
     how = (
         "the mean of the group's councils' rates"
         if average.value == "mean"

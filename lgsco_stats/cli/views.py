@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..councils import GROUP_LABELS
@@ -71,77 +72,68 @@ def rate_text(r: dict[str, Any], rate_key: str, num_key: str, den_key: str) -> s
     return f"{format_percent(r.get(rate_key))} ({int(r[num_key])}/{int(den)}){star}"
 
 
-def figure_columns(
-    *, with_year: bool = True, with_type: bool = True, differences: bool = False
+# Each rate's display: key, heading, and the numerator and denominator behind it.
+_RATES = (
+    ("uphold", "Upheld", "upheld", "investigations"),
+    ("compliance", "Complied", "complied_total", "compliance_outcomes"),
+    ("remedy", "Remedied by council", "remedy_by_authority", "upheld"),
+)
+
+
+def _rate_columns(
+    short: str, heading: str, num: str, den: str, extra: Callable[[str], list[Column]]
 ) -> list[Column]:
-    """Display columns for council figures."""
-    cols = [Column("council", "Council")]
-    if with_type:
-        cols.append(Column("type", "Group", lambda r: group_name(r.get("type"))))
-    if with_year:
-        cols.append(Column("year", "Year"))
-    cols += [
-        Column("decisions", "Decisions", lambda r: count(r.get("decisions")), numeric=True),
+    rate = f"{short}_rate"
+    return [
+        Column(short, heading, lambda r: rate_text(r, rate, num, den), numeric=True),
         Column(
-            "uphold",
-            "Upheld",
-            lambda r: rate_text(r, "uphold_rate", "upheld", "investigations"),
-            numeric=True,
-        ),
-        Column(
-            "group_uphold",
+            f"group_{short}",
             "Group",
-            lambda r: format_percent(r.get("group_uphold_rate")),
+            lambda r: format_percent(r.get(f"group_{rate}")),
             numeric=True,
         ),
-        Column(
-            "compliance",
-            "Complied",
-            lambda r: rate_text(r, "compliance_rate", "complied_total", "compliance_outcomes"),
-            numeric=True,
-        ),
-        Column(
-            "group_compliance",
-            "Group",
-            lambda r: format_percent(r.get("group_compliance_rate")),
-            numeric=True,
-        ),
-        Column(
-            "remedy",
-            "Remedied by council",
-            lambda r: rate_text(r, "remedy_rate", "remedy_by_authority", "upheld"),
-            numeric=True,
-        ),
-        Column(
-            "group_remedy",
-            "Group",
-            lambda r: format_percent(r.get("group_remedy_rate")),
-            numeric=True,
-        ),
+        *extra(short),
     ]
+
+
+def figure_columns(
+    *,
+    with_year: bool = True,
+    with_type: bool = True,
+    differences: bool = False,
+    extra: Callable[[str], list[Column]] | None = None,
+    lead: Sequence[Column] | None = None,
+) -> list[Column]:
+    """Display columns for council figures: each rate with its counts beside its group's figure,
+    then upheld per 100,000 residents.
+
+    ``differences`` adds the rounded differences from the group; ``extra(short)`` adds columns
+    after each rate's group figure (``short`` is ``uphold``, ``compliance`` or ``remedy``);
+    ``lead`` replaces the leading council/group/year columns.
+    """
+    if lead is not None:
+        cols = list(lead)
+    else:
+        cols = [Column("council", "Council")]
+        if with_type:
+            cols.append(Column("type", "Group", lambda r: group_name(r.get("type"))))
+        if with_year:
+            cols.append(Column("year", "Year"))
+    cols.append(Column("decisions", "Decisions", lambda r: count(r.get("decisions")), numeric=True))
+    for short, heading, num, den in _RATES:
+        cols += _rate_columns(short, heading, num, den, extra or (lambda _s: []))
     if differences:
-        cols += [
-            Column(
-                "d_uphold",
-                "± upheld",
-                lambda r: format_difference(r.get("uphold_rate"), r.get("group_uphold_rate")),
-                numeric=True,
-            ),
-            Column(
-                "d_compliance",
-                "± complied",
-                lambda r: format_difference(
-                    r.get("compliance_rate"), r.get("group_compliance_rate")
-                ),
-                numeric=True,
-            ),
-            Column(
-                "d_remedy",
-                "± remedied",
-                lambda r: format_difference(r.get("remedy_rate"), r.get("group_remedy_rate")),
-                numeric=True,
-            ),
-        ]
+        labels = {"uphold": "± upheld", "compliance": "± complied", "remedy": "± remedied"}
+        for short, *_ in _RATES:
+            rate = f"{short}_rate"
+            cols.append(
+                Column(
+                    f"d_{short}",
+                    labels[short],
+                    lambda r, rate=rate: format_difference(r.get(rate), r.get(f"group_{rate}")),
+                    numeric=True,
+                )
+            )
     cols.append(
         Column(
             "per100k",
