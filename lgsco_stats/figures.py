@@ -166,6 +166,7 @@ class Attached:
     decisions: pd.DataFrame
     compliance: pd.DataFrame
     published: pd.DataFrame
+    received: pd.DataFrame | None = None
 
     def counts(self) -> pd.DataFrame:
         return combine_counts(
@@ -201,7 +202,12 @@ def attach(ds: Dataset, reg: Register | None = None) -> Attached:
                 for s, r, a in zip(same["source"], same["row"], same["authority"], strict=True)
             )
             raise DataError(f"one council twice for {first['year']} in a published table: {places}")
-    return Attached(attach_councils(ds.decisions, reg), attach_councils(ds.compliance, reg), pub)
+    return Attached(
+        attach_councils(ds.decisions, reg),
+        attach_councils(ds.compliance, reg),
+        pub,
+        attach_councils(ds.received, reg),
+    )
 
 
 def unmatched(frame: pd.DataFrame, reg: Register | None = None) -> list[tuple[str, list[str]]]:

@@ -491,6 +491,7 @@ def letter_context(
     *,
     contact: Contact | None = None,
     categories: Mapping[str, int] | None = None,
+    received: Mapping[str, int] | None = None,
 ) -> Fields:
     """Every field of one council's letter for one year.
 
@@ -501,6 +502,7 @@ def letter_context(
     settings : the letter date, signatory and which average the figures used.
     contact : the council's chief executive (None: "The Chief Executive").
     categories : decisions in the year by category (case-level data only; None if unknown).
+    received : complaints received in the year by category (published tables; None if unknown).
 
     Returns
     -------
@@ -618,6 +620,7 @@ def letter_context(
                 "sentence": "",
             },
             "categories": cats,
+            "received": category_rows(received),
         },
     )
 

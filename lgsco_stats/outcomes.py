@@ -148,3 +148,41 @@ def flag_value(value: object) -> bool | None:
     if s in _FALSE:
         return False
     return None
+
+
+def category_of(text: object) -> str | None:
+    """The published category a text names, or None ("Environmental services, public protection
+    and regulation" → "Environmental services"; "Education & children's services" →
+    "Education and children's services")."""
+    s = normalise_text(text)
+    for cat in CATEGORIES:
+        c = normalise_text(cat)
+        if s == c or s.startswith(c + " ") or c.startswith(s + " "):
+            return cat
+    return None
+
+
+def canonical_category(text: object) -> str:
+    """A category as written → the published category it names, or the text as written."""
+    return category_of(text) or str(text).strip()
+
+
+_RECEIVED_PREFIXES = ("received ", "complaints received ", "received complaints ")
+
+
+def received_category_header(header: object) -> str | None:
+    """A published table's column of complaints received in a category ("Housing",
+    "Received: Housing", "Complaints received - Adult care services") → the category, or None."""
+    if header is None:
+        return None
+    s = normalise_text(header)
+    for prefix in _RECEIVED_PREFIXES:
+        if s.startswith(prefix):
+            s = s[len(prefix) :]
+            break
+    for cat in CATEGORIES:
+        if s == normalise_text(cat):
+            return cat
+    if s.startswith("environmental services"):
+        return "Environmental services"
+    return None

@@ -52,6 +52,8 @@ DECISION_COLUMNS = (
 COMPLIANCE_COLUMNS = ("reference", "authority", "date_recorded", "year", "outcome", "source", "row")
 COUNT_COLUMNS = (*oc.OUTCOMES, "remedy_by_authority", *oc.COMPLIANCE_OUTCOMES)
 PUBLISHED_COLUMNS = ("authority", "year", *COUNT_COLUMNS, "source", "row")
+# Complaints received by category, from published tables' category columns (long form).
+RECEIVED_COLUMNS = ("authority", "year", "category", "received", "source", "row")
 
 # How many rows at the top of a sheet may hold titles before the header row.
 HEADER_SEARCH_ROWS = 30
@@ -72,6 +74,7 @@ class Dataset:
     compliance: pd.DataFrame = field(default_factory=lambda: _empty(COMPLIANCE_COLUMNS))
     published: pd.DataFrame = field(default_factory=lambda: _empty(PUBLISHED_COLUMNS))
     sheets: list[str] = field(default_factory=list)
+    received: pd.DataFrame = field(default_factory=lambda: _empty(RECEIVED_COLUMNS))
 
     @property
     def years(self) -> list[str]:
@@ -396,7 +399,12 @@ def read_file(
     """
     raws = read_raw(path, sheet, mapping)
     ds = Dataset()
-    parts: dict[str, list[pd.DataFrame]] = {"decisions": [], "compliance": [], "published": []}
+    parts: dict[str, list[pd.DataFrame]] = {
+        "decisions": [],
+        "compliance": [],
+        "published": [],
+        "received": [],
+    }
     for raw in raws:
         if not raw.header:
             continue
@@ -423,7 +431,9 @@ def read_file(
         elif kind == "compliance":
             parts["compliance"].append(_compliance(frame, rows, fields, loc, today))
         else:
-            parts["published"].append(_published(frame, rows, fields, loc, year))
+            pub = _published(frame, rows, fields, loc, year)
+            parts["published"].append(pub)
+            parts["received"].append(_received(frame, rows, fields, loc, pub))
         ds.sheets.append(raw.label)
     if not ds.sheets:
         labels = [r for r in raws if r.header]
@@ -447,7 +457,7 @@ def read_file(
             msg + (f" (headers found: {seen})" if seen else " (no header row found)"),
             hint="name the columns with --map FIELD=HEADER, e.g. --map outcome=Result",
         )
-    if not any(len(f) for fs in parts.values() for f in fs):
+    if not any(len(f) for k, fs in parts.items() if k != "received" for f in fs):
         raise DataError(f"{'; '.join(ds.sheets)}: a header row but no data rows")
     if parts["decisions"]:
         ds.decisions = pd.concat(parts["decisions"], ignore_index=True)
@@ -455,6 +465,8 @@ def read_file(
         ds.compliance = pd.concat(parts["compliance"], ignore_index=True)
     if parts["published"]:
         ds.published = pd.concat(parts["published"], ignore_index=True)
+    if any(len(f) for f in parts["received"]):
+        ds.received = pd.concat(parts["received"], ignore_index=True)
     check_duplicates(ds)
     return ds
 
@@ -476,6 +488,7 @@ def read_files(
         compliance=pd.concat([s.compliance for s in sets], ignore_index=True),
         published=pd.concat([s.published for s in sets], ignore_index=True),
         sheets=[x for s in sets for x in s.sheets],
+        received=pd.concat([s.received for s in sets], ignore_index=True),
     )
     check_duplicates(ds)
     return ds
@@ -751,6 +764,40 @@ def _published(
     out["source"] = _source(loc)
     out["row"] = rows
     return out.reset_index(drop=True)[list(PUBLISHED_COLUMNS)]
+
+
+def _received(
+    frame: pd.DataFrame, rows: pd.Series, fields: dict[str, int], loc: _Loc, published: pd.DataFrame
+) -> pd.DataFrame:
+    """Complaints received by category: a published table's columns named after the published
+    categories ("Housing", "Received: Adult care services"), as long rows. A blank cell is not
+    reported and gives no row."""
+    taken = set(fields.values())
+    parts = []
+    for i, header in enumerate(loc.raw.header):
+        category = None if i in taken else oc.received_category_header(header)
+        if category is None:
+            continue
+        name = f"received:{category}"
+        counts = _counts(
+            _text(frame, {name: i}, name), rows, name, _Loc(loc.raw, {**fields, name: i})
+        )
+        part = pd.DataFrame(
+            {
+                "authority": published["authority"].to_numpy(),
+                "year": published["year"].to_numpy(),
+                "category": category,
+                "received": counts.to_numpy(),
+                "source": published["source"].to_numpy(),
+                "row": published["row"].to_numpy(),
+            }
+        )
+        parts.append(part[part["received"].notna()])
+    if not parts:
+        return _empty(RECEIVED_COLUMNS)
+    out = pd.concat(parts, ignore_index=True)
+    out["received"] = out["received"].astype("Int64")
+    return out[list(RECEIVED_COLUMNS)]
 
 
 # --------------------------------------------------------------------------- duplicates

@@ -37,7 +37,7 @@ from . import outcomes as oc
 from .errors import StoreError
 from .reading import COUNT_COLUMNS
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 ENV_VAR = "LGSCO_STATS_DB"
 APP_NAME = "lgsco-stats"
 
@@ -89,6 +89,16 @@ CREATE TABLE IF NOT EXISTS published (
     load_id INTEGER REFERENCES loads (id),
     row INTEGER,
     PRIMARY KEY (authority_key, year)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS received (
+    authority_key TEXT NOT NULL,
+    year TEXT NOT NULL,
+    category TEXT NOT NULL,
+    authority_id INTEGER NOT NULL REFERENCES authorities (id),
+    received INTEGER NOT NULL,
+    load_id INTEGER REFERENCES loads (id),
+    row INTEGER,
+    PRIMARY KEY (authority_key, year, category)
 ) WITHOUT ROWID;
 CREATE VIEW IF NOT EXISTS decisions_readable AS
     SELECT d.reference, a.authority, a.gss_code, a.authority_key, d.year, d.decision_date,
@@ -207,7 +217,9 @@ class Store:
                 f"{SCHEMA_VERSION}); upgrade lgsco-stats"
             )
         if version < SCHEMA_VERSION:
-            # One script, one transaction: a store is created whole or not at all.
+            # One script, one transaction: a store is created (or a version 1 store given the
+            # `received` table of version 2) whole or not at all. Every statement of the schema
+            # is CREATE … IF NOT EXISTS, so the same script migrates.
             self.db.executescript(
                 "BEGIN IMMEDIATE;"
                 + _SCHEMA
@@ -239,8 +251,12 @@ class Store:
         published: pd.DataFrame,
         *,
         files: Sequence[str | Path] = (),
+        received: pd.DataFrame | None = None,
     ) -> LoadSummary:
         """Write attached frames (with ``gss_code`` and ``authority_key``) in one transaction.
+
+        ``received`` holds complaints received by category from published tables (a council,
+        year and category loaded again replaces its count).
 
         Decisions are inserted in order of reference: SQLite's B-tree then appends instead of
         splitting pages at random, which makes a 1,000,000-row load several times faster.
@@ -249,7 +265,24 @@ class Store:
         try:
             with self.transaction() as db:
                 load_id = self._load_id(db, files, decisions, compliance, published)
-                ids = self._authority_ids(db, [decisions, compliance, published])
+                rec = received if received is not None and len(received) else None
+                frames = [decisions, compliance, published] + ([rec] if rec is not None else [])
+                ids = self._authority_ids(db, frames)
+                if rec is not None:
+                    db.executemany(
+                        "INSERT OR REPLACE INTO received VALUES (?,?,?,?,?,?,?)",
+                        zip(
+                            _objects(rec["authority_key"]),
+                            _objects(rec["year"]),
+                            _objects(rec["category"]),
+                            _id_column(rec, ids),
+                            [int(x) for x in rec["received"]],
+                            [load_id] * len(rec),
+                            rec["row"].astype(int).tolist(),
+                            strict=True,
+                        ),
+                    )
+                    years.update(rec["year"].unique())
                 if len(decisions):
                     db.executemany(
                         "INSERT INTO decisions VALUES (?,?,?,?,?,?,?,?,?,?) "
@@ -434,6 +467,15 @@ class Store:
         where, params = _years_clause(years)
         return pd.read_sql_query(
             f"SELECT * FROM decisions_readable {where}", self.db, params=params
+        )
+
+    def received_counts(self, years: Sequence[str] | None = None) -> pd.DataFrame:
+        """Complaints received per authority key, year and category (from published tables)."""
+        where, params = _years_clause(years)
+        return pd.read_sql_query(
+            f"SELECT authority_key, year, category, received FROM received {where}",
+            self.db,
+            params=params,
         )
 
     def category_counts(self, years: Sequence[str] | None = None) -> pd.DataFrame:

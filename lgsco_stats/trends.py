@@ -24,6 +24,7 @@ import pandas as pd
 from . import outcomes as oc
 from .councils import GROUPS, Council, Register, name_key
 from .figures import RATES, SMALL_NUMBER
+from .outcomes import canonical_category
 from .years import start_year, year_label
 
 # Short names of the three rates, in the order the Ombudsman's letters give them.
@@ -222,21 +223,6 @@ def pooled_totals(frame: pd.DataFrame) -> dict[str, object]:
         d = float(usable[den].sum()) if len(usable) else 0.0
         out[rate] = 100.0 * float(usable[num].sum()) / d if d > 0 else np.nan
     return out
-
-
-def canonical_category(text: object) -> str:
-    """A category as written → the published category it names, or the text as written.
-
-    Matching is on normalised text and the first word ("Environmental services, public
-    protection and regulation" → "Environmental services"; "Education & children's services" →
-    "Education and children's services").
-    """
-    s = oc.normalise_text(text)
-    for cat in oc.CATEGORIES:
-        c = oc.normalise_text(cat)
-        if s == c or s.startswith(c + " ") or c.startswith(s + " "):
-            return cat
-    return str(text).strip()
 
 
 def summary(

@@ -282,3 +282,12 @@ def test_population_table(cli, loaded, tmp_path: Path) -> None:
     bad.write_text("Council,Population\nSouthamptn,1000\n")
     r = cli("compare", "--type", "unitary", "--population", bad)
     assert r.exit_code == 1 and "did you mean 'Southampton City Council'" in r.stderr
+
+
+def test_published_table_without_remedy_column_shows_na(cli, make_xlsx) -> None:
+    # Upheld is reported, remedies are not: the remedy rate is n/a, never a crash or a 0%.
+    rows = [("Authority", "Year", "Upheld", "Not upheld"), ("Kent", "2022-23", 53, 8)]
+    r = cli("compute", make_xlsx({"T": rows}))
+    assert r.exit_code == 0, r.stderr
+    line = next(x for x in r.stdout.splitlines() if "Kent County Council" in x)
+    assert "87% (53/61)" in line and "n/a" in line

@@ -146,5 +146,7 @@ def _save(db: Path | None, data: Any, files: list[Path], years: list[str]) -> tu
     from ..store import Store
 
     with Store(db) as st:
-        saved = st.save(data.decisions, data.compliance, data.published, files=files)
+        saved = st.save(
+            data.decisions, data.compliance, data.published, files=files, received=data.received
+        )
         return st.path, st.count_parts(years, exclude_load=saved.load_id)

@@ -311,6 +311,10 @@ class _Letters:
         self.rows = records(council_figures(counts, self.reg, average))
         with Store(db, create=False) as st:
             cats = st.category_counts([self.year])
+            got = st.received_counts([self.year])
+        self.received: dict[str, dict[str, int]] = {}
+        for key, cat, n in zip(got["authority_key"], got["category"], got["received"], strict=True):
+            self.received.setdefault(str(key), {})[str(cat)] = int(n)
         self.categories: dict[str, dict[str, int]] = {}
         for key, cat, n in zip(
             cats["authority_key"], cats["category"], cats["decisions"], strict=True
@@ -342,7 +346,11 @@ class _Letters:
 
         key = _key(row)
         return letter_context(
-            row, settings, contact=self.contacts.get(key), categories=self.categories.get(key)
+            row,
+            settings,
+            contact=self.contacts.get(key),
+            categories=self.categories.get(key),
+            received=self.received.get(key),
         )
 
 

@@ -63,13 +63,13 @@ def rate_text(r: dict[str, Any], rate_key: str, num_key: str, den_key: str) -> s
     """``87% (53/61)``; ``5% (1/3)*`` on fewer than SMALL_NUMBER cases; ``n/a (0)`` when empty."""
     if r.get("_benchmark"):
         return format_percent(r.get(rate_key))
-    den = r.get(den_key)
-    if is_missing(den):
-        return NA
+    den, num = r.get(den_key), r.get(num_key)
+    if is_missing(den) or is_missing(num):
+        return NA  # a count not reported (a published table without that column)
     if int(den) == 0:
         return f"{NA} (0)"
     star = "*" if int(den) < SMALL_NUMBER else ""
-    return f"{format_percent(r.get(rate_key))} ({int(r[num_key])}/{int(den)}){star}"
+    return f"{format_percent(r.get(rate_key))} ({int(num)}/{int(den)}){star}"
 
 
 # Each rate's display: key, heading, and the numerator and denominator behind it.

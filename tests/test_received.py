@@ -1,0 +1,83 @@
+"""Complaints received by category, from the category columns of published tables."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from lgsco_stats.errors import DataError
+from lgsco_stats.reading import read_file
+from lgsco_stats.store import SCHEMA_VERSION, Store
+
+TABLE = [
+    (
+        "Authority",
+        "Year",
+        "Upheld",
+        "Not upheld",
+        "Adult care services",
+        "Received: Housing",
+        "Environmental services, public protection and regulation",
+        "Other",
+    ),
+    ("Kent County Council", "2022-23", 53, 8, 120, None, 14, 3),
+    ("Leeds", "2022-23", 37, 17, 80, 95, 0, None),
+]
+
+
+def test_category_columns_are_read(make_xlsx) -> None:
+    ds = read_file(make_xlsx({"T": TABLE}))
+    got = {
+        (a, c): n
+        for a, c, n in ds.received[["authority", "category", "received"]].itertuples(index=False)
+    }
+    # a blank cell is "not reported": no row (Kent's housing, Leeds' other); a written 0 is 0
+    assert got == {
+        ("Kent County Council", "Adult care services"): 120,
+        ("Kent County Council", "Environmental services"): 14,
+        ("Kent County Council", "Other"): 3,
+        ("Leeds", "Adult care services"): 80,
+        ("Leeds", "Housing"): 95,
+        ("Leeds", "Environmental services"): 0,
+    }
+    assert len(ds.published) == 2
+
+
+def test_bad_category_count(make_xlsx) -> None:
+    rows = [TABLE[0], (*TABLE[1][:4], "lots", *TABLE[1][5:])]
+    with pytest.raises(DataError, match=r"row 2, column 'Adult care services'.*not a number"):
+        read_file(make_xlsx({"T": rows}))
+
+
+def test_stored_and_written_in_the_letter(cli, make_xlsx, db_path: Path) -> None:
+    assert cli("compute", make_xlsx({"T": TABLE})).exit_code == 0
+    with Store(db_path, create=False) as st:
+        rec = st.received_counts(["2022-23"])
+    assert int(rec["received"].sum()) == 120 + 14 + 3 + 80 + 95 + 0
+    r = cli("letter", "--council", "kent", "--year", "2022-23", "--date", "2023-07-01")
+    assert r.exit_code == 0, r.stderr
+    assert "### Complaints received by service area" in r.stdout
+    assert "- Adult care services: 120" in r.stdout
+    assert "- Environmental services: 14" in r.stdout
+    assert (
+        "Housing" not in r.stdout.split("### Complaints received by service area")[1].split("##")[0]
+    )
+    # loading it again changes nothing
+    assert cli("compute", make_xlsx({"T": TABLE})).exit_code == 0
+    with Store(db_path, create=False) as st:
+        assert len(st.received_counts()) == 6
+
+
+def test_version_1_store_is_migrated(db_path: Path) -> None:
+    Store(db_path).close()
+    con = sqlite3.connect(db_path)
+    con.execute("DROP TABLE received")
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
+    with Store(db_path) as st:
+        assert len(st.received_counts()) == 0
+    con = sqlite3.connect(db_path)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
