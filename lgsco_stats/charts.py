@@ -85,7 +85,7 @@ def _save(fig: Figure, fmt: str, tight: bool = True) -> bytes:
 
 
 def _counts(num: Any, den: Any) -> str:
-    if pd.isna(den):
+    if pd.isna(den) or pd.isna(num):
         return "not reported"
     if int(den) == 0:
         return "no cases"

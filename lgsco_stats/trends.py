@@ -191,6 +191,7 @@ class Summary:
     categories: pd.DataFrame
     extremes: pd.DataFrame
     top: int
+    received: pd.DataFrame | None = None  # category, received, share (published tables)
 
 
 def pooled_totals(frame: pd.DataFrame) -> dict[str, object]:
@@ -226,7 +227,11 @@ def pooled_totals(frame: pd.DataFrame) -> dict[str, object]:
 
 
 def summary(
-    figures: pd.DataFrame, year: str, categories: pd.DataFrame | None = None, top: int = 5
+    figures: pd.DataFrame,
+    year: str,
+    categories: pd.DataFrame | None = None,
+    top: int = 5,
+    received: pd.DataFrame | None = None,
 ) -> Summary:
     """The national and per-group totals of a year, decisions by category, highest and lowest.
 
@@ -236,6 +241,8 @@ def summary(
     categories : optional ``year``, ``category``, ``decisions`` rows (the store's
         ``category_counts``); decisions without a category are not in it.
     top : how many councils to list at each end of each rate.
+    received : optional ``year``, ``category``, ``received`` rows (the store's
+        ``received_counts``): complaints received, from published tables.
     """
     f = figures[figures["year"] == year]
     rows = [{"scope": NATIONAL, "year": year, **pooled_totals(f)}]
@@ -264,7 +271,21 @@ def summary(
                     "share": 100.0 * sums.to_numpy(dtype=float) / total,
                 }
             )
-    return Summary(year, totals, cats, extremes(f, top), top)
+    got = None
+    if received is not None and len(received):
+        r = received[received["year"] == year]
+        if len(r):
+            sums = r.groupby("category", sort=False)["received"].sum()
+            order = {k: i for i, k in enumerate(oc.CATEGORIES)}
+            sums = sums.sort_index(key=lambda s: s.map(lambda x: order.get(x, len(order))))
+            got = pd.DataFrame(
+                {
+                    "category": sums.index,
+                    "received": sums.to_numpy(dtype=int),
+                    "share": 100.0 * sums.to_numpy(dtype=float) / float(sums.sum() or 1),
+                }
+            )
+    return Summary(year, totals, cats, extremes(f, top), top, got)
 
 
 def extremes(figures: pd.DataFrame, top: int = 5) -> pd.DataFrame:

@@ -81,3 +81,41 @@ def test_version_1_store_is_migrated(db_path: Path) -> None:
         assert len(st.received_counts()) == 0
     con = sqlite3.connect(db_path)
     assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+
+
+def test_summary_shows_received_by_category(cli, make_xlsx) -> None:
+    import json
+
+    assert cli("compute", make_xlsx({"T": TABLE})).exit_code == 0
+    r = cli("summary", "--year", "2022-23")
+    assert r.exit_code == 0, r.stderr
+    assert "Complaints received by category 2022-23" in r.stdout
+    doc = json.loads(cli("summary", "--year", "2022-23", "-f", "json").stdout)
+    got = {x["category"]: x["received"] for x in doc["received"]}
+    # Kent 120 + Leeds 80 adult care; Leeds 95 housing; Kent 14 + Leeds 0 environmental; Kent 3
+    assert got == {
+        "Adult care services": 200,
+        "Environmental services": 14,
+        "Housing": 95,
+        "Other": 3,
+    }
+    share = {x["category"]: x["share"] for x in doc["received"]}
+    assert share["Adult care services"] == pytest.approx(100 * 200 / 312)
+
+
+def test_every_command_copes_with_a_published_table_missing_counts(
+    cli, make_xlsx, tmp_path: Path
+) -> None:
+    # The table has no remedy, compliance or other outcome columns: those figures are n/a.
+    assert cli("compute", make_xlsx({"T": TABLE})).exit_code == 0
+    for args in (
+        ("compare", "--type", "county"),
+        ("trend", "--council", "kent"),
+        ("summary",),
+        ("chart", "--council", "kent", "--output", tmp_path / "k.png"),
+        ("chart", "--type", "county", "--rate", "remedy", "--output", tmp_path / "c.svg"),
+        ("letter", "--council", "kent", "--format", "pdf", "--output", tmp_path / "k.pdf"),
+        ("report", "--output", tmp_path / "site"),
+    ):
+        r = cli(*args)
+        assert r.exit_code == 0, (args, r.stderr)

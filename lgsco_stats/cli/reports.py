@@ -206,8 +206,9 @@ def summary(
     chosen, counts = figures_for_year(db, year)
     with Store(db, create=False) as st:
         cats = st.category_counts([chosen])
+        received = st.received_counts([chosen])
     figures = council_figures(counts, register(), "mean")
-    s = make_summary(figures, chosen, cats, top)
+    s = make_summary(figures, chosen, cats, top, received)
     render.write_text(_summary_text(s, fmt), output)
 
 
@@ -240,6 +241,7 @@ def _summary_text(s: Any, fmt: Format) -> str:
 
     totals = records(s.totals)
     cats = records(s.categories)
+    rec = records(s.received) if s.received is not None else []
     ext = records(s.extremes)
     if fmt is Format.json:
         import json
@@ -250,6 +252,7 @@ def _summary_text(s: Any, fmt: Format) -> str:
             "small_number": SMALL_NUMBER,
             "totals": [{k: render.plain(v) for k, v in r.items()} for r in totals],
             "categories": [{k: render.plain(v) for k, v in r.items()} for r in cats],
+            "received": [{k: render.plain(v) for k, v in r.items()} for r in rec],
             "extremes": [{k: render.plain(v) for k, v in r.items()} for r in ext],
         }
         return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
@@ -290,6 +293,18 @@ def _summary_text(s: Any, fmt: Format) -> str:
                     "denominator": total,
                 }
             )
+        received_total = sum(int(r["received"]) for r in rec)
+        for r in rec:
+            long.append(
+                {
+                    "section": "received",
+                    "scope": "england",
+                    "measure": r["category"],
+                    "value": r["share"],
+                    "numerator": r["received"],
+                    "denominator": received_total,
+                }
+            )
         for r in ext:
             long.append(
                 {
@@ -307,8 +322,8 @@ def _summary_text(s: Any, fmt: Format) -> str:
 
     def rate_cell(key: str, num: str, den: str) -> Any:
         def show(r: dict[str, Any]) -> str:
-            if r[den] is None:
-                return "n/a"
+            if r[den] is None or r[num] is None:
+                return "n/a"  # a count not reported
             if not r[den]:
                 return "n/a (0)"
             return f"{format_percent(r[key])} ({int(r[num]):,}/{int(r[den]):,})"
@@ -384,6 +399,19 @@ def _summary_text(s: Any, fmt: Format) -> str:
                     Column("share", "Share", lambda r: format_percent(r["share"]), numeric=True),
                 ],
                 ["Case-level decisions that name a category; published tables carry none."],
+            )
+        )
+    if rec:
+        sections.append(
+            (
+                f"Complaints received by category {s.year}",
+                rec,
+                [
+                    Column("category", "Category"),
+                    Column("received", "Received", lambda r: count(r["received"]), numeric=True),
+                    Column("share", "Share", lambda r: format_percent(r["share"]), numeric=True),
+                ],
+                ["From published tables' category columns (complaints received in the year)."],
             )
         )
     for short in RATE_KEYS:
