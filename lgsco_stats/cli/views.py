@@ -6,46 +6,14 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..councils import GROUP_LABELS
-from ..figures import SMALL_NUMBER
+from ..figures import FIGURE_COLUMNS, SMALL_NUMBER
 from ..rounding import NA, format_difference, format_number, format_percent
 from .render import Column, is_missing
 
-# Keys written by --format csv/json for council figures (raw numbers, unrounded rates).
-FIGURE_KEYS: tuple[str, ...] = (
-    "council",
-    "gss_code",
-    "type",
-    "year",
-    "decisions",
-    "advice_given",
-    "closed_after_initial_enquiries",
-    "incomplete_invalid",
-    "referred_back",
-    "investigations",
-    "upheld",
-    "not_upheld",
-    "remedy_by_authority",
-    "compliance_outcomes",
-    "complied",
-    "complied_late",
-    "not_complied",
-    "uphold_rate",
-    "remedy_rate",
-    "compliance_rate",
-    "population",
-    "upheld_per_100k",
-    "group_uphold_rate",
-    "group_remedy_rate",
-    "group_compliance_rate",
-    "group_councils",
-    "group_uphold_councils",
-    "group_remedy_councils",
-    "group_compliance_councils",
-    "uphold_difference",
-    "remedy_difference",
-    "compliance_difference",
-    "average",
-    "group_note",
+# Keys written by --format csv/json for council figures (raw numbers, unrounded rates): every
+# figure column but the internal ones.
+FIGURE_KEYS: tuple[str, ...] = tuple(
+    c for c in FIGURE_COLUMNS if c not in ("in_group", "complied_total", "authority_key")
 )
 
 SMALL_NOTE = f"* based on fewer than {SMALL_NUMBER} cases: read with care."
