@@ -35,6 +35,12 @@ class NotFound(LgscoError):
     exit_code = 1
 
 
+class OutputError(LgscoError):
+    """An output file or folder cannot be written (permissions, a missing or read-only disk)."""
+
+    exit_code = 1
+
+
 class StoreError(LgscoError):
     """The store cannot be used: corrupt, locked, from another version."""
 

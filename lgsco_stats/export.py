@@ -99,6 +99,15 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: Path) -> Path:
 
 def export_store(store: Store, path: Path, average: str = "mean") -> list[Path]:
     """Every table of the store and every council's figures, as one workbook or several CSVs."""
+    try:
+        return _export_store(store, path, average)
+    except OSError as e:
+        from .errors import OutputError
+
+        raise OutputError(f"cannot write {path}: {e.strerror or e}") from None
+
+
+def _export_store(store: Store, path: Path, average: str) -> list[Path]:
     from .figures import council_figures
 
     figures = council_figures(store.counts(), average=average).drop(columns=["authority_key"])

@@ -26,7 +26,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from .councils import GROUP_LABELS, GROUPS, Council, Register, register, slugify
-from .errors import UsageError
+from .errors import OutputError, UsageError
 from .export import usual_mode
 from .figures import RATE_LABELS, RATES, SMALL_NUMBER, group_benchmarks
 from .rounding import format_difference, format_number, format_percent
@@ -278,9 +278,12 @@ def build_site(
     benches = group_benchmarks(figures, average)
 
     # The temporary folder sits beside the output so that the final rename stays on one disk.
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    usual_mode(tmp, folder=True)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        usual_mode(tmp, folder=True)
+    except OSError as e:
+        raise OutputError(f"cannot write {out}: {e.strerror or e}") from None
     try:
         for sub in ("councils", "groups", "charts", "letters"):
             (tmp / sub).mkdir()

@@ -291,3 +291,19 @@ def test_published_table_without_remedy_column_shows_na(cli, make_xlsx) -> None:
     assert r.exit_code == 0, r.stderr
     line = next(x for x in r.stdout.splitlines() if "Kent County Council" in x)
     assert "87% (53/61)" in line and "n/a" in line
+
+
+def test_unwritable_output_is_one_line_not_a_bug(cli, loaded, tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    blocker = locked / "file"
+    blocker.write_text("x")
+    # a path whose parent is a file cannot be created, whoever runs the test
+    for args in (
+        ("compare", "--type", "unitary", "-o", blocker / "x.csv"),
+        ("db", "export", blocker / "all.xlsx"),
+        ("report", "--output", blocker / "site"),
+    ):
+        r = cli(*args)
+        assert r.exit_code == 1, args
+        assert "cannot write" in r.stderr and "bug" not in r.stderr, r.stderr

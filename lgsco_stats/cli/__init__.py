@@ -39,6 +39,12 @@ class _Group(TyperGroup):
         except KeyboardInterrupt:
             render.error("interrupted")
             raise typer.Exit(130) from None
+        except OSError as e:  # a disk or permission problem met outside the core's own checks
+            if _DEBUG["on"]:
+                raise
+            where = f"{e.filename}: " if e.filename else ""
+            render.error(f"{where}{e.strerror or e}")
+            raise typer.Exit(1) from None
         except MemoryError:
             render.error("out of memory")
             raise typer.Exit(1) from None

@@ -113,6 +113,15 @@ def write_text(text: str, output: Path | None) -> None:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write a file whole or not at all: a temp file in the same folder, then a rename."""
     path = Path(path)
+    try:
+        _write_atomic(path, data)
+    except OSError as e:
+        from ..errors import OutputError
+
+        raise OutputError(f"cannot write {path}: {e.strerror or e}") from None
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     from ..export import usual_mode
