@@ -228,6 +228,7 @@ def test_db_path_check_export(cli, loaded, db_path: Path, tmp_path: Path) -> Non
     wb = openpyxl.load_workbook(tmp_path / "all.xlsx", read_only=True)
     assert wb.sheetnames == ["figures", "decisions", "compliance", "published"]
     assert sum(1 for _ in wb["decisions"].iter_rows()) == 70
+    wb.close()  # a read-only workbook keeps its file open until closed
     r = cli("db", "export", tmp_path / "all.csv")
     assert (tmp_path / "all-figures.csv").exists() and (tmp_path / "all-decisions.csv").exists()
     r = cli("db", "export", tmp_path / "all.txt")
