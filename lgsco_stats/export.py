@@ -67,28 +67,31 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
 
 def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: Path) -> Path:
     """Write frames as sheets of one workbook (openpyxl, write-only), atomically; every text
-    cell is stored as text, never as a formula."""
+    cell is stored as text, never as a formula.
+
+    The temporary file is made first: a folder that cannot be written fails before any sheet
+    is started (a write-only sheet left unsaved leaves openpyxl's writers half-open)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
-    wb = Workbook(write_only=True)
-    for name, frame in sheets.items():
-        ws = wb.create_sheet(title=name[:31])
-        ws.append(list(frame.columns))
-        safe = safe_frame(frame)
-        for row in safe.itertuples(index=False):
-            cells = []
-            for v in row:
-                if isinstance(v, str):
-                    cell = WriteOnlyCell(ws, value=v)
-                    cell.data_type = "s"
-                    cells.append(cell)
-                else:
-                    cells.append(v)
-            ws.append(cells)
     fd, tmp = _atomic_target(path)
     os.close(fd)
     try:
+        wb = Workbook(write_only=True)
+        for name, frame in sheets.items():
+            ws = wb.create_sheet(title=name[:31])
+            ws.append(list(frame.columns))
+            safe = safe_frame(frame)
+            for row in safe.itertuples(index=False):
+                cells = []
+                for v in row:
+                    if isinstance(v, str):
+                        cell = WriteOnlyCell(ws, value=v)
+                        cell.data_type = "s"
+                        cells.append(cell)
+                    else:
+                        cells.append(v)
+                ws.append(cells)
         wb.save(tmp)
         os.replace(tmp, path)
     except BaseException:
