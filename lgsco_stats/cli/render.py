@@ -12,6 +12,7 @@ import io
 import json
 import math
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -217,7 +218,15 @@ def to_table_text(
         show_edge=False,
     )
     for c in columns:
-        table.add_column(c.heading, justify="right" if c.numeric else "left", overflow="fold")
+        # On a narrow terminal cells wrap at spaces ("94%" above "(17/18)"): nothing is cut,
+        # and names keep a readable width while the numbers make room.
+        longest = max((len(c.text(r)) for r in records), default=0)
+        table.add_column(
+            c.heading,
+            justify="right" if c.numeric else "left",
+            overflow="fold",
+            min_width=None if c.numeric else min(longest, 28),
+        )
     for r in records:
         style = "bold reverse" if highlight and highlight(r) and on_terminal else None
         cells = [c.text(r) for c in columns]
@@ -228,10 +237,11 @@ def to_table_text(
         table.add_section()
         for r in footer:
             table.add_row(*[c.text(r) for c in columns], style="italic" if on_terminal else None)
-    width = _width() if on_terminal else 1000
+    # The terminal's own width (or $TERMINAL_WIDTH / $COLUMNS when set, as in tests).
+    width = _width() or shutil.get_terminal_size((120, 40)).columns
     console = Console(
         file=io.StringIO(),
-        width=width or 120,
+        width=width,
         force_terminal=on_terminal,
         no_color=not on_terminal or "NO_COLOR" in os.environ,
         highlight=False,
