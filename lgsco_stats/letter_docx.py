@@ -17,7 +17,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
-from .letter_render import markdown_tokens
+from .letter_render import markdown_tokens, table_cells
 
 FONT = "Arial"
 
@@ -92,28 +92,7 @@ def _inline(paragraph: Any, token: Any) -> None:
 
 def _table(doc: Any, tokens: list[Any], start: int) -> int:
     """Add the table whose ``table_open`` is at ``start``; return the index after it."""
-    rows: list[list[Any]] = []
-    aligns: list[str | None] = []
-    header_rows = 0
-    in_head = False
-    i = start + 1
-    while tokens[i].type != "table_close":
-        t = tokens[i]
-        if t.type == "thead_open":
-            in_head = True
-        elif t.type == "thead_close":
-            in_head = False
-        elif t.type == "tr_open":
-            rows.append([])
-            if in_head:
-                header_rows += 1
-        elif t.type in ("th_open", "td_open"):
-            style = t.attrGet("style") or ""
-            if len(rows) == 1:
-                aligns.append("right" if "right" in style else None)
-        elif t.type == "inline":
-            rows[-1].append(t)
-        i += 1
+    rows, right, header_rows, end = table_cells(tokens, start)
     ncols = max((len(r) for r in rows), default=0)
     table = doc.add_table(rows=len(rows), cols=ncols)
     table._tbl.tblPr.style = "TableGrid"
@@ -126,14 +105,14 @@ def _table(doc: Any, tokens: list[Any], start: int) -> int:
             if r < header_rows:
                 for run in para.runs:
                     run.bold = True
-            if c < len(aligns) and aligns[c] == "right":
+            if c < len(right) and right[c]:
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     widths = [Cm(8.5)] + [Cm(4.25)] * (ncols - 1) if ncols > 1 else [Cm(17)]
     for row in table.rows:
         for c, cell in enumerate(row.cells):
             cell.width = widths[min(c, len(widths) - 1)]
     _paragraph(doc).paragraph_format.space_after = Pt(0)
-    return i + 1
+    return end
 
 
 class DocxMaker:

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .letter_render import markdown_tokens
+from .letter_render import markdown_tokens, table_cells
 
 FAMILY = "DejaVu"
 _STYLES = {
@@ -281,24 +281,7 @@ class _Layout:
             i += 1
 
     def table(self, tokens: list[Any], start: int) -> int:
-        rows: list[list[Any]] = []
-        aligns: list[str] = []
-        header_rows, in_head = 0, False
-        i = start + 1
-        while tokens[i].type != "table_close":
-            t = tokens[i]
-            if t.type == "thead_open":
-                in_head = True
-            elif t.type == "thead_close":
-                in_head = False
-            elif t.type == "tr_open":
-                rows.append([])
-                header_rows += in_head
-            elif t.type in ("th_open", "td_open") and len(rows) == 1:
-                aligns.append("R" if "right" in (t.attrGet("style") or "") else "L")
-            elif t.type == "inline":
-                rows[-1].append(t)
-            i += 1
+        rows, right_aligned, header_rows, end = table_cells(tokens, start)
         ncols = max((len(r) for r in rows), default=1)
         first = self.width * (0.5 if ncols > 2 else 0.6 if ncols == 2 else 1.0)
         widths = [first] + [(self.width - first) / max(ncols - 1, 1)] * (ncols - 1)
@@ -320,13 +303,13 @@ class _Layout:
                 w = widths[k]
                 self.pdf.rect(x, self.y, w, height, style="DF" if head else "D")
                 for n, pieces in enumerate(laid[k] if k < len(laid) else []):
-                    right = k < len(aligns) and aligns[k] == "R"
+                    right = k < len(right_aligned) and right_aligned[k]
                     tx = x + w - pad - sum(p[2] for p in pieces) if right else x + pad
                     self.draw_line(pieces, tx, self.y + pad + n * lh + size * PT * 0.95, size)
                 x += w
             self.y += height
         self.y += 4.0
-        return i + 1
+        return end
 
 
 def markdown_to_pdf(markdown_text: str, title: str, date: dt.date | None = None) -> bytes:

@@ -159,6 +159,30 @@ def markdown_tokens(text: str) -> list[Any]:
     return list(_markdown().parse(text))
 
 
+def table_cells(tokens: list[Any], start: int) -> tuple[list[list[Any]], list[bool], int, int]:
+    """The table whose ``table_open`` token is at ``start``: its rows of ``inline`` tokens, which
+    columns are right-aligned, how many header rows it has, and the index after its end."""
+    rows: list[list[Any]] = []
+    right: list[bool] = []
+    header_rows, in_head = 0, False
+    i = start + 1
+    while tokens[i].type != "table_close":
+        t = tokens[i]
+        if t.type == "thead_open":
+            in_head = True
+        elif t.type == "thead_close":
+            in_head = False
+        elif t.type == "tr_open":
+            rows.append([])
+            header_rows += in_head
+        elif t.type in ("th_open", "td_open") and len(rows) == 1:
+            right.append("right" in (t.attrGet("style") or ""))
+        elif t.type == "inline":
+            rows[-1].append(t)
+        i += 1
+    return rows, right, header_rows, i + 1
+
+
 def markdown_to_html(text: str) -> str:
     """The HTML of a Markdown letter's body."""
     return str(_markdown().render(text))
