@@ -62,9 +62,8 @@ TREND_COLUMNS: tuple[str, ...] = (
 # The 2024-25 grouping of outcomes, as columns of the summary.
 OUTCOME_GROUP_KEYS: tuple[str, ...] = (oc.NOT_FOR_US, oc.ASSESSED_AND_CLOSED, oc.INVESTIGATED)
 
-SUMMARY_COLUMNS: tuple[str, ...] = (
-    "scope",
-    "year",
+# The counts a summary gives for each scope (England, each group, no group).
+SUMMARY_COUNTS: tuple[str, ...] = (
     "councils",
     "decisions",
     *oc.OUTCOMES,
@@ -73,6 +72,12 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "remedy_by_authority",
     "compliance_outcomes",
     "complied_total",
+)
+
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "scope",
+    "year",
+    *SUMMARY_COUNTS,
     "uphold_rate",
     "uphold_councils",
     "compliance_rate",

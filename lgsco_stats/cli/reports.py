@@ -234,7 +234,7 @@ def _summary_text(s: Any, fmt: Format) -> str:
     from lgsco_stats import outcomes as oc
     from lgsco_stats.figures import RATES, SMALL_NUMBER
     from lgsco_stats.rounding import format_percent, rate
-    from lgsco_stats.trends import OUTCOME_GROUP_KEYS, RATE_KEYS
+    from lgsco_stats.trends import OUTCOME_GROUP_KEYS, RATE_KEYS, SUMMARY_COUNTS
 
     from . import render
     from .views import count, group_name, records
@@ -259,16 +259,7 @@ def _summary_text(s: Any, fmt: Format) -> str:
     if fmt is Format.csv:
         long: list[dict[str, Any]] = []
         for r in totals:
-            for c in (
-                "councils",
-                "decisions",
-                *oc.OUTCOMES,
-                *OUTCOME_GROUP_KEYS,
-                "investigations",
-                "remedy_by_authority",
-                "compliance_outcomes",
-                "complied_total",
-            ):
+            for c in SUMMARY_COUNTS:
                 long.append({"section": "totals", "scope": r["scope"], "measure": c, "value": r[c]})
             for key, (num, den) in RATES.items():
                 long.append(
