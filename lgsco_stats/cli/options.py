@@ -79,3 +79,9 @@ PopulationOpt = Annotated[
         dir_okay=False,
     ),
 ]
+CouncilOpt = Annotated[
+    str,
+    typer.Option(
+        "--council", "-c", help="A council's name, short name or GSS code.", show_default=False
+    ),
+]

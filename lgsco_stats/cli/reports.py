@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .options import AverageKind, AverageOpt, DbOpt, FormatOpt, OutputOpt, TypeOpt, YearOpt
+from .options import (
+    AverageKind,
+    AverageOpt,
+    CouncilOpt,
+    DbOpt,
+    FormatOpt,
+    OutputOpt,
+    TypeOpt,
+    YearOpt,
+)
 from .render import Column, Format
 
 if TYPE_CHECKING:
@@ -23,14 +32,6 @@ class RateName(StrEnum):
     uphold = "uphold"
     compliance = "compliance"
     remedy = "remedy"
-
-
-CouncilOpt = Annotated[
-    str,
-    typer.Option(
-        "--council", "-c", help="A council's name, short name or GSS code.", show_default=False
-    ),
-]
 
 
 def _all_figures(db: Path | None, average: str) -> tuple[list[str], pd.DataFrame]:
