@@ -310,7 +310,7 @@ def combine_counts(
     Case-level data wins over a published table for the same authority and year, part by part:
     decision counts come from case-level decisions where there are any, otherwise from the
     published row; compliance counts likewise from compliance outcomes, otherwise the published
-    row.
+    row. Rows are in order of authority key and year.
     """
     frames = [f for f in (decisions, compliance, published) if not f.empty]
     if not frames:
@@ -343,7 +343,9 @@ def combine_counts(
             )
             fill = out.index.get_level_values("year").isin(case_years) & ~from_pub
             out.loc[fill, part] = out.loc[fill, part].fillna(0)
-    return _typed(out.reset_index())
+    # In key order whatever order the parts came in: a group's mean then adds its councils'
+    # rates in the same order (and gives the same last digit) from the store or from files.
+    return _typed(out.sort_index().reset_index())
 
 
 def add_counts(*parts: pd.DataFrame) -> pd.DataFrame:

@@ -4,6 +4,7 @@ builders for small workbooks made in code."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -94,3 +95,13 @@ def make_xlsx(tmp_path: Path) -> Callable[..., Path]:
         return write_xlsx(tmp_path / name, sheets)
 
     return make
+
+
+def stored_decisions(db: Path) -> int:
+    """How many decisions a store holds, read with sqlite3 alone."""
+    con = sqlite3.connect(db)
+    try:
+        sql = "SELECT coalesce(sum(rows), 0) FROM case_rows WHERE kind = 'decisions'"
+        return int(con.execute(sql).fetchone()[0])
+    finally:
+        con.close()

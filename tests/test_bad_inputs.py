@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import json
 import socket
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import decisions_rows
+from tests.conftest import decisions_rows, stored_decisions
 from tests.data import make_bad
 
 BAD = Path(__file__).parent / "data" / "bad"
@@ -128,5 +127,5 @@ def test_a_million_rows(cli, tmp_path: Path, db_path: Path) -> None:
     assert kent["uphold_rate"] == 50.0
     # dates 43556 + i % 365 run from 1 April 2019 to 30 March 2020: all in 2019-20
     assert {x["year"] for x in rows.values()} == {"2019-20"}
-    n = sqlite3.connect(db_path).execute("SELECT count(*) FROM decisions").fetchone()[0]
+    n = stored_decisions(db_path)
     assert n == 1_000_000

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import decisions_rows
+from tests.conftest import decisions_rows, stored_decisions
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -115,10 +114,7 @@ def test_bad_data_exit_1_one_line_no_traceback(cli, make_xlsx, db_path: Path) ->
     assert r.stdout == ""
     assert "Traceback" not in r.stderr
     assert "unknown outcome 'Maybe' (row 4)" in r.stderr
-    assert (
-        not db_path.exists()
-        or sqlite3.connect(db_path).execute("SELECT count(*) FROM decisions").fetchone()[0] == 0
-    )
+    assert not db_path.exists() or stored_decisions(db_path) == 0
 
 
 def test_bad_data_leaves_store_as_it_was(cli, loaded, make_xlsx, db_path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from lgsco_stats.errors import DataError
+from lgsco_stats.figures import council_figures
 from lgsco_stats.reading import read_file
 from lgsco_stats.store import SCHEMA_VERSION, Store
 
@@ -70,17 +71,37 @@ def test_stored_and_written_in_the_letter(cli, make_xlsx, db_path: Path) -> None
         assert len(st.received_counts()) == 6
 
 
-def test_version_1_store_is_migrated(db_path: Path) -> None:
-    Store(db_path).close()
+@pytest.mark.parametrize("version", [1, 2])
+def test_older_store_is_migrated(db_path: Path, version: int) -> None:
+    # tests/data/store-v2.sql: a store written by lgsco-stats with schema 2 (one SQLite row per
+    # case row): Kent 2019-20 3 upheld (all remedied) and 2 not upheld, Leeds 2019-20 2 upheld,
+    # Transport for London 1 upheld, Leeds 2020-21 2 not upheld; Kent complied 2019-20, Leeds
+    # did not comply 2020-21. Schema 1 is the same without the `received` table.
     con = sqlite3.connect(db_path)
-    con.execute("DROP TABLE received")
-    con.execute("PRAGMA user_version = 1")
+    con.executescript((Path(__file__).parent / "data" / "store-v2.sql").read_text())
+    if version == 1:
+        con.execute("DROP TABLE received")
+    con.execute(f"PRAGMA user_version = {version}")
     con.commit()
     con.close()
     with Store(db_path) as st:
+        assert st.check() == []
         assert len(st.received_counts()) == 0
+        assert st.row_counts() == {"decisions": 10, "compliance": 2, "published": 0}
+        assert st.years() == ["2019-20", "2020-21"]
+        f = council_figures(st.counts()).set_index(["authority_key", "year"])
+        assert len(st.decisions()) == 10
+    kent = f.loc[("E10000016", "2019-20")]
+    assert (kent["upheld"], kent["not_upheld"], kent["remedy_by_authority"]) == (3, 2, 3)
+    assert (kent["complied"], kent["not_complied"]) == (1, 0)
+    assert f.loc[("E08000035", "2019-20"), "upheld"] == 2
+    assert f.loc[("E08000035", "2020-21"), "not_upheld"] == 2
+    assert f.loc[("E08000035", "2020-21"), "not_complied"] == 1
+    assert f.loc[("name:transport for london", "2019-20"), "upheld"] == 1
     con = sqlite3.connect(db_path)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    names = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+    assert "decisions" not in names and "decisions_readable" not in names
 
 
 def test_summary_shows_received_by_category(cli, make_xlsx) -> None:

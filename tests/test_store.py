@@ -26,10 +26,11 @@ def save(store: Store, path: Path) -> None:
 
 
 def snapshot(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every stored row, byte for byte (case rows as their stored Arrow files)."""
     con = sqlite3.connect(db)
     out = {
         t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
-        for t in ("decisions", "compliance", "published")
+        for t in ("case_rows", "decision_counts", "compliance_counts", "published", "received")
     }
     con.close()
     return out
@@ -138,7 +139,7 @@ def test_readable_views(make_xlsx, db_path: Path) -> None:
     con = sqlite3.connect(db_path)
     row = con.execute(
         "SELECT authority, year, decisions, upheld, not_upheld, "
-        "remedy_by_authority FROM decision_counts"
+        "remedy_by_authority FROM decision_counts_readable"
     ).fetchone()
     assert row == ("Kent", "2019-20", 4, 3, 1, 3)
     assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -163,3 +164,72 @@ def test_counts_roundtrip_equals_in_memory(make_xlsx, db_path: Path) -> None:
         stored = council_figures(st.counts())
     direct = council_figures(counts_of(read_file(path)))
     pd.testing.assert_frame_equal(stored, direct, check_dtype=False)
+
+
+def test_a_redated_decision_moves_to_its_new_year(make_xlsx, db_path: Path) -> None:
+    import datetime as dt
+
+    first = make_xlsx({"D": decisions_rows([("Kent", "Upheld", 3, None)])}, name="a.xlsx")
+    # the same three references, the second decided again in June 2020 (2020-21) as not upheld
+    rows = decisions_rows([("Kent", "Upheld", 3, None)])
+    rows[2] = (rows[2][0], "Kent", dt.datetime(2020, 6, 1), "Not upheld", None, "Housing")
+    with Store(db_path) as st:
+        save(st, first)
+        save(st, make_xlsx({"D": rows}, name="b.xlsx"))
+        assert st.check() == []
+        assert st.row_counts()["decisions"] == 3
+        f = council_figures(st.counts()).set_index("year")
+        assert st.decisions()["reference"].is_unique
+    assert (f.loc["2019-20", "upheld"], f.loc["2019-20", "decisions"]) == (2, 2)
+    assert (f.loc["2020-21", "not_upheld"], f.loc["2020-21", "decisions"]) == (1, 1)
+
+
+def test_compliance_outcomes_without_a_reference(make_xlsx, db_path: Path) -> None:
+    import datetime as dt
+
+    sheet = [
+        ("Authority", "Date recorded", "Compliance outcome"),
+        ("Kent", dt.datetime(2019, 9, 1), "Complied"),
+        ("Kent", dt.datetime(2019, 9, 2), "Complied"),
+        ("Kent", dt.datetime(2019, 9, 3), "Not complied"),
+    ]
+    path = make_xlsx({"C": sheet})
+    with Store(db_path) as st:
+        save(st, path)
+    before, size = snapshot(db_path), db_path.stat().st_size
+    with Store(db_path) as st:
+        save(st, path)  # keyed by file and row: the same rows again, not three more
+        assert st.check() == []
+        kent = council_figures(st.counts()).iloc[0]
+        assert list(st.table("compliance")["row"]) == [2, 3, 4]
+    assert (kent["complied"], kent["not_complied"]) == (2, 1)
+    assert snapshot(db_path) == before and db_path.stat().st_size == size
+
+
+def test_check_finds_counts_that_do_not_match_the_rows(cli, make_xlsx, db_path: Path) -> None:
+    path = make_xlsx({"D": decisions_rows([("Kent", "Upheld", 3, None)])})
+    assert cli("compute", path).exit_code == 0
+    assert cli("db", "check").exit_code == 0
+    con = sqlite3.connect(db_path)
+    con.execute("UPDATE decision_counts SET upheld = 4")
+    con.commit()
+    r = cli("db", "check")
+    assert r.exit_code == 1
+    assert "decisions 2019-20: its counts do not match its rows" in r.stderr
+    con.execute("UPDATE case_rows SET data = substr(data, 1, 100)")
+    con.commit()
+    r = cli("db", "check")
+    assert r.exit_code == 1 and "decisions 2019-20: cannot be read" in r.stderr
+    con.close()
+
+
+def test_store_refuses_rows_it_must_not_hold(make_xlsx, db_path: Path) -> None:
+    ds = read_file(make_xlsx({"D": decisions_rows([("Kent", "Upheld", 3, None)])}))
+    dec = attach_councils(ds.decisions)
+    twice = pd.concat([dec, dec.iloc[:1]], ignore_index=True)
+    unknown = dec.assign(outcome=["upheld", "maybe", "upheld"])
+    with Store(db_path) as st:
+        for bad, message in ((twice, "appears twice"), (unknown, "unknown outcome")):
+            with pytest.raises(StoreError, match=message):
+                st.save(bad, dec.iloc[0:0], dec.iloc[0:0])
+        assert st.row_counts()["decisions"] == 0

@@ -82,18 +82,7 @@ def compute(
         years = ds.years
         if store:
             status.update("Saving to the store…")
-            # SQLite does the insert with Python's lock released: count this load's rows in
-            # memory on this thread meanwhile.
-            from concurrent.futures import ThreadPoolExecutor
-
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                job = pool.submit(_save, db, data, files, years)
-                mine_dec = fg.decision_counts(data.decisions)
-                mine_comp = fg.compliance_counts(data.compliance)
-                where, (dec, comp, pub) = job.result()
-            counts = fg.combine_counts(
-                fg.add_counts(dec, mine_dec), fg.add_counts(comp, mine_comp), pub
-            )
+            where, counts = _save(db, data, files, years)
         else:
             counts = data.counts()
         pops = read_population(population, reg) if population else None
@@ -141,12 +130,12 @@ def compute(
 
 
 def _save(db: Path | None, data: Any, files: list[Path], years: list[str]) -> tuple[Path, Any]:
-    """Save a load and count the rest of its years in the store (runs on a worker thread, with
-    its own connection)."""
+    """Save a load; the counts of its years in the store, this load's rows and the ones it did
+    not replace."""
     from ..store import Store
 
     with Store(db) as st:
-        saved = st.save(
+        st.save(
             data.decisions, data.compliance, data.published, files=files, received=data.received
         )
-        return st.path, st.count_parts(years, exclude_load=saved.load_id)
+        return st.path, st.counts(years)
