@@ -52,11 +52,17 @@ STEPS: tuple[tuple[str, str, str], ...] = (
     ("lgsco_stats.councils", "register", "load the register of councils"),
     ("lgsco_stats.councils", "Register.resolve", "resolve each distinct (authority, year)"),
     ("lgsco_stats.figures", "attach_councils", "rest of attach_councils (keys per row)"),
-    ("lgsco_stats.store", "_decision_rows", "decisions → Python tuples for SQLite"),
-    ("lgsco_stats.store", "_compliance_rows", "compliance → Python tuples for SQLite"),
+    ("lgsco_stats.store", "_decision_table", "decisions → Arrow rows of the store"),
+    ("lgsco_stats.store", "_compliance_table", "compliance → Arrow rows of the store"),
+    ("lgsco_stats.store", "_check_rows", "store's own checks of the rows"),
+    ("lgsco_stats.store", "_decode", "read stored years back (Arrow IPC)"),
+    ("lgsco_stats.store", "_in_key_order", "sort a year's rows by key"),
+    ("lgsco_stats.store", "_encode", "year's rows → compressed Arrow IPC"),
+    ("lgsco_stats.store", "_tallies", "counts per authority of a year's rows"),
+    ("lgsco_stats.store", "_merge_rows", "rest of merging rows into stored years"),
     ("lgsco_stats.store", "file_hash", "SHA-256 of the workbook"),
-    ("lgsco_stats.store", "Store.save", "SQLite insert/upsert + commit"),
-    ("lgsco_stats.store", "Store.counts", "store aggregation (SQL views → frames)"),
+    ("lgsco_stats.store", "Store.save", "rest of the save + SQLite commit"),
+    ("lgsco_stats.store", "Store.count_parts", "count tables → frames"),
     ("lgsco_stats.figures", "combine_counts", "combine decision/compliance/published counts"),
     ("lgsco_stats.figures", "council_figures", "rates, group benchmarks, differences"),
     ("lgsco_stats.figures", "unmatched", "bodies outside the register"),
@@ -87,10 +93,7 @@ class Timers:
             self._stack.append([0.0, 0.0])
             w0, c0 = time.perf_counter(), time.process_time()
             try:
-                result = fn(*args, **kwargs)
-                if label.endswith("_rows"):  # lazy zips: count the tuples' making here
-                    result = list(result)
-                return result
+                return fn(*args, **kwargs)
             finally:
                 wall, cpu = time.perf_counter() - w0, time.process_time() - c0
                 child = self._stack.pop()

@@ -679,10 +679,14 @@ def _merge_rows(db: sqlite3.Connection, kind: str, new: Any) -> None:
     _check_rows(kind, new)
     key = _KEY[kind]
     keys = new.column(key)
+    # One sort by year and key, then a slice per year: each year's rows arrive in key order.
+    ordered = new.sort_by([("year", "ascending"), (key, "ascending")])
     incoming: dict[str, Any] = {}
-    new_years = new.column("year")
-    for year in pc.unique(new_years).to_pylist():
-        incoming[year] = new.filter(pc.equal(new_years, year)).drop_columns(["year"])
+    start = 0
+    for item in pc.value_counts(ordered.column("year")).to_pylist():
+        rows = ordered.slice(start, item["counts"]).drop_columns(["year"])
+        incoming[item["values"]] = rows.combine_chunks()
+        start += item["counts"]
     stored = db.execute(
         "SELECT year, data FROM case_rows WHERE kind = ? ORDER BY year", (kind,)
     ).fetchall()
@@ -694,12 +698,14 @@ def _merge_rows(db: sqlite3.Connection, kind: str, new: Any) -> None:
         if year not in incoming and not replaced:
             continue
         kept = old.filter(pc.invert(hit)) if replaced else old
-        rows = pa.concat_tables([kept, incoming.pop(year)]) if year in incoming else kept
-        rows = _in_key_order(rows, key)
+        if year in incoming:
+            rows = incoming.pop(year)
+            rows = _in_key_order(pa.concat_tables([kept, rows]), key) if kept.num_rows else rows
+        else:
+            rows = kept
         if not rows.equals(old):
             changed[year] = rows
-    for year, rows in incoming.items():
-        changed[year] = _in_key_order(rows, key)
+    changed.update(incoming)
     for year in sorted(changed):
         _put_rows(db, kind, year, changed[year])
 
@@ -803,10 +809,10 @@ def _decode(data: bytes) -> Any:
 
 
 def _text(series: pd.Series) -> Any:
-    """Text for Arrow, missing as null, each distinct value converted once."""
+    """Text for Arrow, missing (None, NaN, NA) as null."""
     import pyarrow as pa
 
-    return pa.array(_objects(series), pa.string())
+    return pa.array(series, pa.string(), from_pandas=True)
 
 
 def _date(series: pd.Series) -> Any:
