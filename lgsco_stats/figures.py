@@ -139,7 +139,8 @@ def attach_councils(frame: pd.DataFrame, reg: Register | None = None) -> pd.Data
         out["authority_key"] = pd.Series(dtype=object)
         return out
     codes: dict[tuple[str, str], str | None] = {}
-    for name, year in factorize_pairs(out["authority"], out["year"])[1]:
+    which, uniques = factorize_pairs(out["authority"], out["year"])
+    for name, year in uniques:
         try:
             c = reg.resolve(name, year)
         except UsageError as e:
@@ -148,7 +149,6 @@ def attach_councils(frame: pd.DataFrame, reg: Register | None = None) -> pd.Data
             raise DataError(f"{first['source']}, row {first['row']}, authority: {e}") from None
         codes[(name, year)] = c.gss_code if c else None
     # Map back through the distinct pairs: one lookup per pair, not per row.
-    which, uniques = factorize_pairs(out["authority"], out["year"])
     gss = [codes[(a, y)] for a, y in uniques]
     keys = [
         g if g is not None else "name:" + normalise_text(a)

@@ -155,6 +155,9 @@ class LoadSummary:
     published: int
     years: tuple[str, ...]
     load_id: int | None = None
+    # True when, for every year of the load, the store holds this load's rows and nothing else:
+    # the store's counts for those years are then the load's own.
+    alone: bool = False
 
 
 def file_hash(paths: Sequence[str | Path]) -> str:
@@ -308,12 +311,13 @@ class Store:
                         [(*r, load_id) for r in _plain_rows(frame[[*cols, "row"]])],
                     )
                     years.update(published["year"].unique())
+                alone = _holds_only(db, years, decisions, compliance, published)
         except (sqlite3.DatabaseError, _BadRows) as e:
             raise StoreError(
                 f"{self.path}: the load was not saved ({e}); the store is unchanged"
             ) from None
         return LoadSummary(
-            len(decisions), len(compliance), len(published), tuple(sorted(years)), load_id
+            len(decisions), len(compliance), len(published), tuple(sorted(years)), load_id, alone
         )
 
     @staticmethod
@@ -579,6 +583,38 @@ class Store:
                 if stored != _tallies(kind, year, t):
                     problems.append(f"{name}: its counts do not match its rows")
         return problems
+
+
+def _holds_only(
+    db: sqlite3.Connection,
+    years: set[str],
+    decisions: pd.DataFrame,
+    compliance: pd.DataFrame,
+    published: pd.DataFrame,
+) -> bool:
+    """Whether the store, just after saving these frames, holds for their years exactly their
+    rows: as many rows of each kind and year as the load has (all of the load's rows are in it
+    after the save, so equal numbers mean no others)."""
+    if not years:
+        return False
+    marks = ",".join("?" * len(years))
+    stored = {
+        (kind, year): rows
+        for kind, year, rows in db.execute(
+            f"SELECT kind, year, rows FROM case_rows WHERE year IN ({marks})", tuple(years)
+        )
+    }
+    mine: dict[tuple[str, str], int] = {}
+    for kind, frame in zip(KINDS, (decisions, compliance), strict=True):
+        if len(frame):
+            for year, n in frame["year"].value_counts().items():
+                mine[(kind, str(year))] = int(n)
+    if stored != mine:
+        return False
+    n_published = db.execute(
+        f"SELECT count(*) FROM published WHERE year IN ({marks})", tuple(years)
+    ).fetchone()[0]
+    return bool(n_published == len(published))
 
 
 def _years_clause(years: Sequence[str] | None, prefix: str = "") -> tuple[str, tuple[str, ...]]:

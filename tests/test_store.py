@@ -233,3 +233,43 @@ def test_store_refuses_rows_it_must_not_hold(make_xlsx, db_path: Path) -> None:
             with pytest.raises(StoreError, match=message):
                 st.save(bad, dec.iloc[0:0], dec.iloc[0:0])
         assert st.row_counts()["decisions"] == 0
+
+
+def test_save_says_whether_the_store_holds_only_the_load(make_xlsx, db_path: Path) -> None:
+    kent = make_xlsx({"D": decisions_rows([("Kent", "Upheld", 2, None)])}, name="k.xlsx")
+    rows = decisions_rows([("Leeds", "Upheld", 2, None)])
+    leeds = make_xlsx({"D": [rows[0]] + [("L" + r[0], *r[1:]) for r in rows[1:]]}, name="l.xlsx")
+
+    def alone(path: Path) -> bool:
+        ds = read_file(path)
+        with Store(db_path) as st:
+            return st.save(
+                attach_councils(ds.decisions),
+                attach_councils(ds.compliance),
+                attach_councils(ds.published),
+                files=[path],
+            ).alone
+
+    assert alone(kent)  # an empty store
+    assert alone(kent)  # the same file again: still only its rows
+    assert not alone(leeds)  # Kent's 2019-20 rows are there too
+    assert not alone(kent)
+
+
+def test_compute_shows_the_stores_figures_for_the_years_it_loads(cli, make_xlsx) -> None:
+    import json
+
+    kent = make_xlsx({"D": decisions_rows([("Kent", "Upheld", 2, None)])}, name="k.xlsx")
+    rows = decisions_rows([("Leeds", "Not upheld", 3, None)])
+    leeds = make_xlsx({"D": [rows[0]] + [("L" + r[0], *r[1:]) for r in rows[1:]]}, name="l.xlsx")
+
+    def councils(*args: object) -> dict[str, int]:
+        r = cli("compute", *args, "-f", "json")
+        assert r.exit_code == 0, r.stderr
+        return {x["council"]: x["decisions"] for x in json.loads(r.stdout)}
+
+    assert councils(kent) == {"Kent County Council": 2}
+    both = {"Kent County Council": 2, "Leeds City Council": 3}
+    assert councils(leeds) == both
+    assert councils(leeds) == both
+    assert councils(leeds, "--no-store") == {"Leeds City Council": 3}

@@ -80,13 +80,23 @@ def compute(
         status.update("Matching councils…")
         data = fg.attach(ds, reg)
         years = ds.years
+        pops = read_population(population, reg) if population else None
         if store:
             status.update("Saving to the store…")
-            where, counts = _save(db, data, files, years)
+            # The save (Arrow and SQLite, which release Python's lock) runs on a worker thread
+            # while this one computes the figures from the load alone; they are the store's
+            # figures whenever the store holds nothing else for these years, which the save
+            # reports. Otherwise the figures are computed again from the store's counts.
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                job = pool.submit(_save, db, data, files, years)
+                figures = fg.council_figures(data.counts(), reg, average.value, pops)
+                where, counts = job.result()
+            if counts is not None:
+                figures = fg.council_figures(counts, reg, average.value, pops)
         else:
-            counts = data.counts()
-        pops = read_population(population, reg) if population else None
-        figures = fg.council_figures(counts, reg, average.value, pops)
+            figures = fg.council_figures(data.counts(), reg, average.value, pops)
     parts = []
     if len(ds.decisions):
         parts.append(f"{len(ds.decisions):,} decisions")
@@ -130,12 +140,12 @@ def compute(
 
 
 def _save(db: Path | None, data: Any, files: list[Path], years: list[str]) -> tuple[Path, Any]:
-    """Save a load; the counts of its years in the store, this load's rows and the ones it did
-    not replace."""
+    """Save a load (on a worker thread, with its own connection); the store's counts for its
+    years, or None when the store holds only this load's rows for them."""
     from ..store import Store
 
     with Store(db) as st:
-        st.save(
+        saved = st.save(
             data.decisions, data.compliance, data.published, files=files, received=data.received
         )
-        return st.path, st.counts(years)
+        return st.path, None if saved.alone else st.counts(years)

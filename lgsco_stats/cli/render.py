@@ -160,11 +160,24 @@ def to_json(records: Sequence[dict[str, Any]], keys: Sequence[str]) -> str:
     (``indent`` would switch it to the pure-Python one, ten times slower)."""
     if not records:
         return "[]\n"
-    lines = [
-        json.dumps({k: plain(r.get(k)) for k in keys}, ensure_ascii=False, allow_nan=False)
-        for r in records
-    ]
+    lines = []
+    for r in records:
+        row = {k: r.get(k) for k in keys}
+        try:
+            # Most cells are already Python values: the encoder asks _json_value only for the
+            # others (numpy scalars, pandas' NA), instead of a Python call for every cell.
+            lines.append(json.dumps(row, ensure_ascii=False, allow_nan=False, default=_json_value))
+        except ValueError:  # a float NaN, which plain() makes null
+            row = {k: plain(v) for k, v in row.items()}
+            lines.append(json.dumps(row, ensure_ascii=False, allow_nan=False))
     return "[\n" + ",\n".join(lines) + "\n]\n"
+
+
+def _json_value(v: object) -> Any:
+    out = plain(v)
+    if out is v:
+        raise TypeError(f"{type(v).__name__} is not JSON")
+    return out
 
 
 def _md_escape(text: str) -> str:
