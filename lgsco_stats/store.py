@@ -714,22 +714,42 @@ def _merge_rows(db: sqlite3.Connection, kind: str, new: Any) -> None:
 
     _check_rows(kind, new)
     key = _KEY[kind]
-    keys = new.column(key)
-    # One sort by year and key, then a slice per year: each year's rows arrive in key order.
-    ordered = new.sort_by([("year", "ascending"), (key, "ascending")])
+    # One sort by year and key (one gather of the rows), then a slice per year, each in key
+    # order. A key twice in one year would be two neighbours. (Reading refuses a reference
+    # given twice in a load whatever the years; `check` would find one stored in two years.)
+    ordered = new.take(pc.sort_indices(new, sort_keys=[("year", "ascending"), (key, "ascending")]))
+    keys = ordered.column(key).combine_chunks()
+    year_col = ordered.column("year").combine_chunks()
+    if len(keys) > 1:
+        same = pc.and_(
+            pc.equal(keys.slice(1), keys.slice(0, len(keys) - 1)),
+            pc.equal(year_col.slice(1), year_col.slice(0, len(keys) - 1)),
+        )
+        if pc.any(same).as_py():
+            raise _BadRows(f"{kind}: a {key} appears twice in one load")
+    grouped = ordered.drop_columns(["year"])
     incoming: dict[str, Any] = {}
     start = 0
-    for item in pc.value_counts(ordered.column("year")).to_pylist():
-        rows = ordered.slice(start, item["counts"]).drop_columns(["year"])
-        incoming[item["values"]] = rows.combine_chunks()
+    for item in pc.value_counts(year_col).to_pylist():
+        incoming[item["values"]] = grouped.slice(start, item["counts"]).combine_chunks()
         start += item["counts"]
-    stored = db.execute(
-        "SELECT year, data FROM case_rows WHERE kind = ? ORDER BY year", (kind,)
-    ).fetchall()
+    stored = [
+        (year, _decode(data))
+        for year, data in db.execute(
+            "SELECT year, data FROM case_rows WHERE kind = ? ORDER BY year", (kind,)
+        )
+    ]
+    # Which stored rows this load replaces: one lookup in the load's keys for all years.
+    hits = (
+        pc.is_in(pa.chunked_array([t.column(key) for _, t in stored]), value_set=keys)
+        if stored
+        else None
+    )
     changed: dict[str, Any] = {}
-    for year, data in stored:
-        old = _decode(data)
-        hit = pc.is_in(old.column(key), value_set=keys)
+    offset = 0
+    for year, old in stored:
+        hit = hits.slice(offset, old.num_rows)  # type: ignore[union-attr]
+        offset += old.num_rows
         replaced = pc.any(hit).as_py()
         if year not in incoming and not replaced:
             continue
@@ -762,8 +782,6 @@ def _check_rows(kind: str, rows: Any) -> None:
     unknown = len(known) - pc.sum(known).as_py() if len(known) else 0
     if unknown:
         raise _BadRows(f"{unknown} {kind} rows have an unknown outcome")
-    if pc.count_distinct(rows.column(_KEY[kind])).as_py() != rows.num_rows:
-        raise _BadRows(f"{kind}: a {_KEY[kind]} appears twice in one load")
 
 
 def _put_rows(db: sqlite3.Connection, kind: str, year: str, rows: Any) -> None:
