@@ -279,7 +279,7 @@ class Store:
                 load_id = self._load_id(db, files, decisions, compliance, published)
                 rec = received if received is not None and len(received) else None
                 frames = [decisions, compliance, published] + ([rec] if rec is not None else [])
-                ids = self._authority_ids(db, frames)
+                id_dec, id_comp, id_pub, *id_rec = self._authority_ids(db, frames)
                 if rec is not None:
                     db.executemany(
                         "INSERT OR REPLACE INTO received VALUES (?,?,?,?,?,?,?)",
@@ -287,7 +287,7 @@ class Store:
                             _objects(rec["authority_key"]),
                             _objects(rec["year"]),
                             _objects(rec["category"]),
-                            _id_column(rec, ids).tolist(),
+                            id_rec[0].tolist(),
                             [int(x) for x in rec["received"]],
                             [load_id] * len(rec),
                             rec["row"].astype(int).tolist(),
@@ -296,14 +296,14 @@ class Store:
                     )
                     years.update(rec["year"].unique())
                 if len(decisions):
-                    _merge_rows(db, "decisions", _decision_table(decisions, ids, load_id))
+                    _merge_rows(db, "decisions", _decision_table(decisions, id_dec, load_id))
                     years.update(decisions["year"].unique())
                 if len(compliance):
-                    _merge_rows(db, "compliance", _compliance_table(compliance, ids, load_id))
+                    _merge_rows(db, "compliance", _compliance_table(compliance, id_comp, load_id))
                     years.update(compliance["year"].unique())
                 if len(published):
                     cols = ["authority_key", "year", "authority_id", *COUNT_COLUMNS]
-                    frame = published.assign(authority_id=_id_column(published, ids))
+                    frame = published.assign(authority_id=id_pub)
                     marks = ",".join("?" * (len(cols) + 2))
                     db.executemany(
                         f"INSERT OR REPLACE INTO published ({','.join(cols)}, row, load_id) "
@@ -348,24 +348,30 @@ class Store:
         return int(row[0])
 
     @staticmethod
-    def _authority_ids(
-        db: sqlite3.Connection, frames: Sequence[pd.DataFrame]
-    ) -> dict[tuple[str, str], int]:
-        """(authority as given, authority_key) → id, adding new ones."""
-        pairs: set[tuple[str, str, str | None]] = set()
-        for f in frames:
-            if len(f):
-                u = f[["authority", "authority_key", "gss_code"]].drop_duplicates()
-                for a, k, g in u.itertuples(index=False):
-                    pairs.add((a, k, g if isinstance(g, str) else None))
+    def _authority_ids(db: sqlite3.Connection, frames: Sequence[pd.DataFrame]) -> list[np.ndarray]:
+        """Each frame's authority id per row, for its (authority as given, authority_key) pair,
+        adding new pairs to ``authorities``. A key is the GSS code, or ``name:…`` for a body
+        outside the register (which has no code)."""
+        from .figures import factorize_pairs
+
+        factorized = [
+            factorize_pairs(f["authority"], f["authority_key"]) if len(f) else (None, [])
+            for f in frames
+        ]
+        pairs = sorted({p for _, uniques in factorized for p in uniques})  # type: ignore[misc]
         db.executemany(
             "INSERT OR IGNORE INTO authorities (authority, authority_key, gss_code) VALUES (?,?,?)",
-            sorted(pairs, key=lambda p: (p[0], p[1])),
+            [(a, k, None if k.startswith("name:") else k) for a, k in pairs],
         )
-        return {
+        ids = {
             (a, k): i
             for i, a, k in db.execute("SELECT id, authority, authority_key FROM authorities")
         }
+        out = []
+        for codes, uniques in factorized:
+            lookup = np.asarray([ids[p] for p in uniques], dtype=np.int64)  # type: ignore[index]
+            out.append(lookup[codes] if codes is not None else lookup)
+        return out
 
     # ----------------------------------------------------------------- reading
 
@@ -659,7 +665,7 @@ def _schemas() -> dict[str, Any]:
     }
 
 
-def _decision_table(d: pd.DataFrame, ids: dict[tuple[str, str], int], load_id: int | None) -> Any:
+def _decision_table(d: pd.DataFrame, ids: np.ndarray, load_id: int | None) -> Any:
     """Attached decisions as Arrow rows of the store, with their year."""
     import pyarrow as pa
 
@@ -667,7 +673,7 @@ def _decision_table(d: pd.DataFrame, ids: dict[tuple[str, str], int], load_id: i
     t = pa.table(
         {
             "reference": _text(d["reference"]),
-            "authority_id": _id_column(d, ids),
+            "authority_id": ids,
             "decision_date": _date(d["decision_date"]),
             "outcome": _text(d["outcome"]),
             "remedy_by_authority": d["remedy_by_authority"].astype(bool).to_numpy(),
@@ -681,7 +687,7 @@ def _decision_table(d: pd.DataFrame, ids: dict[tuple[str, str], int], load_id: i
     return t.append_column("year", _text(d["year"]))
 
 
-def _compliance_table(c: pd.DataFrame, ids: dict[tuple[str, str], int], load_id: int | None) -> Any:
+def _compliance_table(c: pd.DataFrame, ids: np.ndarray, load_id: int | None) -> Any:
     """Attached compliance outcomes as Arrow rows of the store, with their year. An outcome
     with no case reference is keyed by its file and row."""
     import pyarrow as pa
@@ -693,7 +699,7 @@ def _compliance_table(c: pd.DataFrame, ids: dict[tuple[str, str], int], load_id:
         {
             "key": _text(key),
             "reference": _text(ref),
-            "authority_id": _id_column(c, ids),
+            "authority_id": ids,
             "date_recorded": _date(c["date_recorded"]),
             "outcome": _text(c["outcome"]),
             "load_id": pa.array([load_id] * len(c), pa.int64()),
@@ -946,14 +952,6 @@ def _objects(series: pd.Series) -> list[object]:
     codes, uniq = pd.factorize(series, use_na_sentinel=True)
     lookup = np.asarray([*uniq.tolist(), None], dtype=object)
     return lookup[codes].tolist()  # type: ignore[no-any-return]
-
-
-def _id_column(frame: pd.DataFrame, ids: dict[tuple[str, str], int]) -> np.ndarray:
-    from .figures import factorize_pairs
-
-    codes, uniques = factorize_pairs(frame["authority"], frame["authority_key"])
-    lookup = np.asarray([ids[(a, k)] for a, k in uniques], dtype=np.int64)  # type: ignore[index]
-    return lookup[codes]  # type: ignore[no-any-return]
 
 
 def _plain_rows(frame: pd.DataFrame) -> list[tuple[object, ...]]:
