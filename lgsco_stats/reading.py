@@ -29,6 +29,7 @@ import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -546,6 +547,16 @@ def _codes(
 ) -> pd.Series:
     """Map each distinct value once with ``fn``; unknown values are an error listing each with
     its rows."""
+    codes, mapped = _map_distinct(values, rows, fn, fname, loc, what)
+    lookup = pd.Series([*mapped, None], dtype=object)
+    return pd.Series(lookup.take(codes).to_numpy(), index=values.index, dtype=object)
+
+
+def _map_distinct(
+    values: pd.Series, rows: pd.Series, fn: object, fname: str, loc: _Loc, what: str
+) -> tuple[Any, list[Any]]:
+    """Codes of the values (-1 for missing) and ``fn`` of each distinct value; a value ``fn``
+    gives None for is an error listing each such value with its rows."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     mapped = [fn(u) for u in uniques]  # type: ignore[operator]
     unknown = [i for i, m in enumerate(mapped) if m is None]
@@ -562,8 +573,7 @@ def _codes(
             + ", ".join(parts)
             + more
         )
-    lookup = pd.Series([*mapped, None], dtype=object)
-    return pd.Series(lookup.take(codes).to_numpy(), index=values.index, dtype=object)
+    return codes, mapped
 
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
@@ -598,18 +608,23 @@ def parse_date(text: object) -> dt.date | None:
 def _dates(
     values: pd.Series, rows: pd.Series, fname: str, loc: _Loc, today: dt.date | None, required: bool
 ) -> pd.Series:
-    """Parse a date column (each distinct value once); errors name the rows and the values."""
+    """Parse a date column (each distinct value once, range checked once); errors name the
+    rows and the values."""
+    import numpy as np
+
     if required:
         _blank_check(values, rows, fname, loc)
-    parsed = _codes(values, rows, parse_date, fname, loc, "date")
+    codes, parsed = _map_distinct(values, rows, parse_date, fname, loc, "date")
     latest = today or dt.date.today()
-    bad = parsed.map(lambda d: d is not None and (d < EARLIEST_DATE or d > latest))
-    if bad.any():
+    out_of_range = [i for i, d in enumerate(parsed) if d < EARLIEST_DATE or d > latest]
+    if out_of_range:
+        bad = np.isin(codes, out_of_range)
         r = rows[bad].tolist()
-        first = values[bad].iloc[0]
-        why = "before 2000" if parsed[bad].iloc[0] < EARLIEST_DATE else "in the future"
-        raise DataError(f"{loc.at(fname, r)}: date {first!r} is {why}")
-    return pd.to_datetime(parsed)
+        first = int(codes[bad][0])
+        why = "before 2000" if parsed[first] < EARLIEST_DATE else "in the future"
+        raise DataError(f"{loc.at(fname, r)}: date {values[bad].iloc[0]!r} is {why}")
+    lookup = np.array([*parsed, None], dtype="datetime64[s]")  # None: NaT, for code -1
+    return pd.Series(lookup[codes], index=values.index)
 
 
 def _source(loc: _Loc) -> str:
