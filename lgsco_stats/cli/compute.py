@@ -75,6 +75,28 @@ def compute(
     mapping = parse_mapping(map_ or [])
     year_label = parse_year(year) if year else None
     reg = register()
+    notes = [
+        SMALL_NOTE,
+        f"Group = the {average.value} of the group's councils' rates"
+        + (
+            " (councils with no cases left out)."
+            if average.value == "mean"
+            else " (pooled: all the group's cases together)."
+        ),
+    ]
+
+    def shown(counts: Any) -> str:
+        figures = fg.council_figures(counts, reg, average.value, pops)
+        return render.prepare(
+            records(figures),
+            fmt,
+            output,
+            columns=figure_columns(),
+            keys=FIGURE_KEYS,
+            title=f"Council figures {', '.join(years)}",
+            notes=notes,
+        )
+
     with render.Status(f"Reading {', '.join(f.name for f in files)}…") as status:
         ds = read_files(files, sheet=sheet, mapping=mapping, year=year_label)
         status.update("Matching councils…")
@@ -83,20 +105,23 @@ def compute(
         pops = read_population(population, reg) if population else None
         if store:
             status.update("Saving to the store…")
-            # The save (Arrow and SQLite, which release Python's lock) runs on a worker thread
-            # while this one computes the figures from the load alone; they are the store's
-            # figures whenever the store holds nothing else for these years, which the save
-            # reports. Otherwise the figures are computed again from the store's counts.
+            # The save (Arrow and SQLite, which mostly release Python's lock) runs on a worker
+            # thread while this one makes the output from the load alone: it is the store's
+            # whenever the store holds nothing else for these years, which the save reports.
+            # Otherwise it is made again from the store's counts. Nothing is written before
+            # the save has committed.
             from concurrent.futures import ThreadPoolExecutor
 
             with ThreadPoolExecutor(max_workers=1) as pool:
                 job = pool.submit(_save, db, data, files, years)
-                figures = fg.council_figures(data.counts(), reg, average.value, pops)
+                text = shown(data.counts())
+                bodies = data.bodies(reg)
                 where, counts = job.result()
             if counts is not None:
-                figures = fg.council_figures(counts, reg, average.value, pops)
+                text = shown(counts)
         else:
-            figures = fg.council_figures(data.counts(), reg, average.value, pops)
+            text = shown(data.counts())
+            bodies = data.bodies(reg)
     parts = []
     if len(ds.decisions):
         parts.append(f"{len(ds.decisions):,} decisions")
@@ -106,7 +131,6 @@ def compute(
         parts.append(f"{len(ds.published):,} published rows")
     said = f"Read {' and '.join(parts) or 'no rows'} for {', '.join(years) or 'no year'}"
     render.message(said + (f"; saved in {where}." if store else " (not saved)."))
-    bodies = data.bodies(reg)
     if bodies:
         names = ", ".join(n for n, _ in bodies[:8]) + (" …" if len(bodies) > 8 else "")
         render.message(
@@ -119,24 +143,7 @@ def compute(
                     f"  {name!r}: did you mean {' or '.join(repr(c) for c in close)}?",
                     style="yellow",
                 )
-    notes = [
-        SMALL_NOTE,
-        f"Group = the {average.value} of the group's councils' rates"
-        + (
-            " (councils with no cases left out)."
-            if average.value == "mean"
-            else " (pooled: all the group's cases together)."
-        ),
-    ]
-    render.emit(
-        records(figures),
-        fmt,
-        output,
-        columns=figure_columns(),
-        keys=FIGURE_KEYS,
-        title=f"Council figures {', '.join(years)}",
-        notes=notes,
-    )
+    render.write_text(text, output)
 
 
 def _save(db: Path | None, data: Any, files: list[Path], years: list[str]) -> tuple[Path, Any]:

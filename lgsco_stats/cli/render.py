@@ -317,6 +317,33 @@ def emit(
     footer: Sequence[dict[str, Any]] = (),
 ) -> None:
     """Write records in the chosen format to stdout or a file."""
+    text = prepare(
+        records,
+        fmt,
+        output,
+        columns=columns,
+        keys=keys,
+        title=title,
+        notes=notes,
+        highlight=highlight,
+        footer=footer,
+    )
+    write_text(text, output)
+
+
+def prepare(
+    records: Sequence[dict[str, Any]],
+    fmt: Format,
+    output: Path | None,
+    *,
+    columns: Sequence[Column],
+    keys: Sequence[str],
+    title: str | None = None,
+    notes: Sequence[str] = (),
+    highlight: Callable[[dict[str, Any]], bool] | None = None,
+    footer: Sequence[dict[str, Any]] = (),
+) -> str:
+    """The text :func:`emit` writes (for a terminal when ``output`` is None and stdout is one)."""
     if fmt is Format.json:
         text = to_json(records, keys)
     elif fmt is Format.csv:
@@ -333,7 +360,7 @@ def emit(
             footer=footer,
             terminal=None if output is None else False,
         )
-    write_text(text, output)
+    return text
 
 
 class Progress:
