@@ -25,7 +25,6 @@ import csv
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +33,7 @@ from typing import Any
 import pandas as pd
 
 from . import outcomes as oc
+from . import workbook
 from .errors import DataError, UsageError, rows_text, where
 from .headers import duplicate_fields, match_headers
 from .years import parse_year, years_of
@@ -60,8 +60,6 @@ RECEIVED_COLUMNS = ("authority", "year", "category", "received", "source", "row"
 HEADER_SEARCH_ROWS = 30
 # Dates outside these bounds are errors: the Ombudsman's case data starts long after 2000.
 EARLIEST_DATE = dt.date(2000, 1, 1)
-
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
 _DECISION_REQUIRED = ("reference", "authority", "decision_date", "outcome")
 _COMPLIANCE_REQUIRED = ("authority", "date_recorded")
@@ -110,78 +108,12 @@ class RawSheet:
         return where(self.file, self.sheet)
 
 
-def _sniff(path: Path) -> str:
-    """``xlsx``/``ods`` (zip), ``xls`` (compound file), ``encrypted`` or ``csv``, from the bytes."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(8)
-    except IsADirectoryError:
-        raise DataError(f"{path}: is a folder, not a spreadsheet") from None
-    except OSError as e:
-        raise DataError(f"{path}: cannot be read ({e.strerror})") from None
-    if not head:
-        raise DataError(f"{path}: the file is empty")
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(path) as z:
-                infos = z.infolist()
-        except (zipfile.BadZipFile, OSError, ValueError):
-            raise DataError(
-                f"{path}: not a readable workbook (the zip is damaged or truncated)"
-            ) from None
-        _check_expansion(path, infos)
-        names = {i.filename for i in infos}
-        if "mimetype" in names and any(n == "content.xml" for n in names):
-            return "ods"
-        if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
-            return "xlsx"
-        raise DataError(f"{path}: a zip file but not an Excel or OpenDocument workbook")
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        with open(path, "rb") as f:
-            blob = f.read(1 << 20)
-        if "EncryptedPackage".encode("utf-16-le") in blob:
-            return "encrypted"
-        return "xls"
-    if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        raise DataError(
-            f"{path}: not an Excel or OpenDocument workbook, although its name ends "
-            f"{path.suffix} (it may be another kind of file renamed)"
-        )
-    return "csv"
-
-
-# A workbook is a zip of XML. A real 1,000,000-row sheet inflates to a few hundred megabytes at
-# a ratio of 5 to 15; a "zip bomb" inflates to gigabytes at ratios near 1000. Refuse members
-# that would inflate past these limits before any reader sees them.
-MAX_MEMBER_BYTES = 4 << 30
-MAX_TOTAL_BYTES = 8 << 30
-MAX_RATIO = 200
-RATIO_CHECK_FROM = 64 << 20
-
-
-def _check_expansion(path: Path, infos: list[zipfile.ZipInfo]) -> None:
-    total = 0
-    for i in infos:
-        total += i.file_size
-        ratio = i.file_size / max(i.compress_size, 1)
-        if (
-            i.file_size > MAX_MEMBER_BYTES
-            or total > MAX_TOTAL_BYTES
-            or (i.file_size > RATIO_CHECK_FROM and ratio > MAX_RATIO)
-        ):
-            raise DataError(
-                f"{path}: refused: {i.filename} would inflate from "
-                f"{i.compress_size:,} to {i.file_size:,} bytes (a zip bomb, or not a real "
-                "workbook)"
-            )
-
-
 def read_raw(
     path: str | Path, sheet: str | None = None, mapping: Mapping[str, str] | None = None
 ) -> list[RawSheet]:
     """Every sheet of a file (or the one named) with its header row found, cells as text."""
     p = Path(path)
-    kind = _sniff(p)
+    kind = workbook.sniff(p)
     if kind == "encrypted":
         raise DataError(f"{p}: the workbook is password-protected; save an unprotected copy")
     if kind == "csv":
@@ -206,26 +138,9 @@ def _find_header(rows: list[list[object]], mapping: Mapping[str, str] | None) ->
 def _read_workbook(
     p: Path, sheet: str | None, kind: str, mapping: Mapping[str, str] | None
 ) -> list[RawSheet]:
-    import fastexcel
-
-    try:
-        reader = fastexcel.read_excel(str(p))
-        names = list(reader.sheet_names)
-    except Exception as e:  # calamine raises several types for a damaged file
-        raise DataError(f"{p}: not a readable workbook ({_short(e)})") from None
-    if sheet is not None:
-        if sheet not in names:
-            raise UsageError(f"{p}: no sheet named {sheet!r}; sheets: {', '.join(names)}")
-        names = [sheet]
-    offsets = _first_rows(p) if kind == "xlsx" else {}
+    book = workbook.parsed(p, sheet, kind)
     out: list[RawSheet] = []
-    for name in names:
-        # One parse per sheet: calamine reads the whole sheet whatever n_rows says, so the
-        # header row is found in the first rows of the full table rather than in a second read.
-        try:
-            table = reader.load_sheet(name, header_row=None, dtypes="string").to_arrow()
-        except Exception as e:
-            raise DataError(f"{where(str(p), name)}: cannot be read ({_short(e)})") from None
+    for name, table in book.tables.items():
         if table.num_rows == 0:
             continue
         top = table.slice(0, HEADER_SEARCH_ROWS)
@@ -237,73 +152,9 @@ def _read_workbook(
             continue
         frame = table.slice(h + 1).to_pandas()
         frame.columns = range(frame.shape[1])
-        first = offsets.get(name, 1)
+        first = book.first_rows.get(name, 1)
         out.append(RawSheet(str(p), name, rows[h], frame, first + h + 1))
     return out
-
-
-_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"[A-Z]+(\d+)\"[^>]*?(?<!/)>")
-
-
-def _first_rows(p: Path) -> dict[str, int]:
-    """Sheet name → row number of its first non-empty cell.
-
-    calamine's cell range starts at the first cell with a value, so a sheet whose first rows are
-    empty would otherwise be numbered from that cell; reading the start of the sheet XML restores
-    the real row numbers for messages."""
-    out: dict[str, int] = {}
-    try:
-        with zipfile.ZipFile(p) as z:
-            wb = z.read("xl/workbook.xml")
-            rels = z.read("xl/_rels/workbook.xml.rels")
-            targets = {
-                m.group(1).decode(): m.group(2).decode()
-                for m in re.finditer(
-                    rb'<Relationship[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels
-                )
-            }
-            targets.update(
-                {
-                    m.group(2).decode(): m.group(1).decode()
-                    for m in re.finditer(
-                        rb'<Relationship[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels
-                    )
-                }
-            )
-            for m in re.finditer(rb"<(?:\w+:)?sheet\b([^>]*)/?>", wb):
-                attrs = m.group(1)
-                nm = re.search(rb'\bname="([^"]*)"', attrs)
-                rid = re.search(rb'\br:id="([^"]*)"|\bid="([^"]*)"', attrs)
-                if not nm or not rid:
-                    continue
-                target = targets.get((rid.group(1) or rid.group(2)).decode())
-                if not target:
-                    continue
-                member = target.lstrip("/") if target.startswith("/") else "xl/" + target
-                name = _xml_unescape(nm.group(1).decode("utf-8"))
-                with z.open(member) as f:
-                    chunk = f.read(1 << 16)
-                c = _CELL.search(chunk)
-                if c:
-                    out[name] = int(c.group(1))
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
-        return {}
-    return out
-
-
-def _xml_unescape(s: str) -> str:
-    return (
-        s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", '"')
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-    )
-
-
-def _short(e: BaseException) -> str:
-    text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-    return text[:200]
 
 
 def _decode(p: Path) -> str:
@@ -352,7 +203,7 @@ def _read_csv(p: Path, mapping: Mapping[str, str] | None) -> RawSheet:
     except pd.errors.EmptyDataError:
         frame = pd.DataFrame(columns=range(len(rows[h])))
     except (pd.errors.ParserError, ValueError) as e:
-        raise DataError(f"{p}: not a readable CSV file ({_short(e)})") from None
+        raise DataError(f"{p}: not a readable CSV file ({workbook.short(e)})") from None
     header: list[object] = [x if x.strip() else None for x in rows[h]]
     if frame.shape[1] < len(header):
         for i in range(frame.shape[1], len(header)):

@@ -339,3 +339,24 @@ def test_opendocument_spreadsheet(tmp_path: Path) -> None:
     assert d["authority"].tolist() == ["Kent County Council", "Leeds"]
     assert d["year"].tolist() == ["2019-20", "2020-21"]
     assert d["outcome"].tolist() == ["upheld", "not_upheld"]
+
+
+def test_a_parse_started_early_gives_the_same_result_and_errors(make_xlsx, tmp_path: Path) -> None:
+    import pandas as pd
+
+    from lgsco_stats import workbook
+
+    path = make_xlsx({"D": decisions_rows([("Kent", "Upheld", 3, None)])})
+    plain = read_file(path)
+    workbook.start([path])
+    early = read_file(path)
+    pd.testing.assert_frame_equal(early.decisions, plain.decisions)
+    assert not workbook._jobs  # handed over, not kept
+    workbook.start([path], sheet="Nope")  # the worker's error is raised by the reader
+    with pytest.raises(UsageError, match="no sheet named 'Nope'"):
+        read_file(path, sheet="Nope")
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(path.read_bytes()[:300])
+    workbook.start([bad])
+    with pytest.raises(DataError, match="bad.xlsx"):
+        read_file(bad)

@@ -63,6 +63,11 @@ def compute(
     \b
     Example: lgsco-stats compute decisions.xlsx --format csv --output figures.csv
     """
+    from .. import workbook
+
+    # Parse the workbooks on a worker thread while pandas and the rest are imported.
+    workbook.start(files, sheet)
+
     from .. import figures as fg
     from ..councils import register
     from ..headers import parse_mapping
