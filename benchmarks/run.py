@@ -62,6 +62,8 @@ LETTER_FORMATS = {"markdown": 2.0, "html": 2.0, "docx": 15.0, "pdf": 15.0}
 # alone, so the second load passes if its median is within this factor of the first's.
 RELOAD_NOISE = 1.05
 MEMORY_LIMIT_KIB = 24 * 1024 * 1024  # the issue's 24 GiB machine
+# The workbook sizes the issue sets the compute ratios for.
+TARGET_SIZES = ("200k", "1m")
 
 FASTEXCEL_SCRIPT = """\
 import sys, fastexcel
@@ -245,8 +247,8 @@ def interleave(
 
 @dataclass
 class Check:
-    """One target: ``value`` compared with ``limit`` by ``op``; status PASS, FAIL, NOT RUN or
-    ERROR (no value for the last two)."""
+    """One target: ``value`` compared with ``limit`` by ``op``; status PASS, FAIL, INFO (shown,
+    not judged), NOT RUN or ERROR (no value for the last two)."""
 
     group: str
     target: str
@@ -356,10 +358,18 @@ class Bench:
         self.section(
             f"compute, {size} rows ({book.stat().st_size / 2**20:.1f} MiB workbook)", measures
         )
-        self.checks += [
+        ratios = [
             ratio_check("compute", f"{size}: compute / fastexcel read", compute, fast, "<=", 1.5),
             ratio_check("compute", f"{size}: openpyxl script / compute", slow, compute, ">=", 10),
         ]
+        if size not in TARGET_SIZES:
+            # The issue sets the ratios for 200,000 and 1,000,000 rows; smaller workbooks are
+            # shown for information (start-up is most of their time), never failed.
+            for c in ratios:
+                if c.status in ("PASS", "FAIL"):
+                    c.note = "; ".join(filter(None, [f"info: was {c.status}", c.note]))
+                    c.status = "INFO"
+        self.checks += ratios
         peak = compute.peak_kib if not compute.error else None
         self.checks.append(
             Check(
