@@ -1,16 +1,18 @@
 """Opening workbook files: what kind a file is (from its bytes), a guard against zip bombs, and
 parsing every sheet with fastexcel (calamine, in Rust) into Arrow tables of text.
 
-:func:`start` begins that parse on a worker thread, so that a command can import pandas and the
+:func:`parsing` begins that parse on a worker thread, so that a command can import pandas and the
 rest of the program meanwhile (calamine releases Python's lock while it parses); :func:`parsed`
-then hands over the result, or parses there and then. Neither imports pandas.
+then hands over the result, or parses there and then. None of this imports pandas.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import zipfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -131,17 +133,30 @@ class _Job:
 _jobs: dict[tuple[str, str | None], _Job] = {}
 
 
-def start(paths: list[Path], sheet: str | None = None) -> None:
+@contextlib.contextmanager
+def parsing(paths: Sequence[Path], sheet: str | None = None) -> Iterator[None]:
+    """Within this block, the workbooks among ``paths`` are being parsed on a worker thread for
+    the reader; a parse the reader did not take is dropped at the end (a later read of the file
+    parses it afresh)."""
+    keys = start(paths, sheet)
+    try:
+        yield
+    finally:
+        for key in keys:
+            _jobs.pop(key, None)
+
+
+def start(paths: Sequence[Path], sheet: str | None = None) -> list[tuple[str, str | None]]:
     """Begin parsing these workbooks, one after the other, on a daemon thread (a program that
-    stops early does not wait for it). CSV files and anything else are left to the reader."""
+    stops early does not wait for it); CSV files and anything else are left to the reader.
+    Returns the jobs' keys: use :func:`parsing`, which drops the jobs the reader did not take."""
     todo = []
     for p in map(Path, paths):
         key = (str(p), sheet)
-        if key not in _jobs:
-            _jobs[key] = job = _Job()
-            todo.append((p, job))
+        _jobs[key] = job = _Job()  # a newer parse replaces one not taken
+        todo.append((p, job))
     if not todo:
-        return
+        return []
 
     def run() -> None:
         for p, job in todo:
@@ -155,6 +170,7 @@ def start(paths: list[Path], sheet: str | None = None) -> None:
                 job.done.set()
 
     threading.Thread(target=run, name="lgsco-workbooks", daemon=True).start()
+    return [(str(p), sheet) for p, _ in todo]
 
 
 def parsed(p: Path, sheet: str | None, kind: str) -> Parsed:

@@ -9,7 +9,7 @@ import pytest
 
 from lgsco_stats.errors import DataError, UsageError
 from lgsco_stats.reading import parse_date, read_file, read_files
-from tests.conftest import decisions_rows
+from tests.conftest import decisions_rows, write_xlsx
 
 
 def test_title_rows_and_aliases(make_xlsx) -> None:
@@ -348,15 +348,20 @@ def test_a_parse_started_early_gives_the_same_result_and_errors(make_xlsx, tmp_p
 
     path = make_xlsx({"D": decisions_rows([("Kent", "Upheld", 3, None)])})
     plain = read_file(path)
-    workbook.start([path])
-    early = read_file(path)
+    with workbook.parsing([path]):
+        early = read_file(path)
+        assert not workbook._jobs  # handed over, not kept
     pd.testing.assert_frame_equal(early.decisions, plain.decisions)
-    assert not workbook._jobs  # handed over, not kept
-    workbook.start([path], sheet="Nope")  # the worker's error is raised by the reader
-    with pytest.raises(UsageError, match="no sheet named 'Nope'"):
-        read_file(path, sheet="Nope")
+    with workbook.parsing([path], sheet="Nope"):  # the worker's error is raised by the reader
+        with pytest.raises(UsageError, match="no sheet named 'Nope'"):
+            read_file(path, sheet="Nope")
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(path.read_bytes()[:300])
-    workbook.start([bad])
-    with pytest.raises(DataError, match="bad.xlsx"):
+    with workbook.parsing([bad]), pytest.raises(DataError, match="bad.xlsx"):
         read_file(bad)
+    # a parse nobody took is dropped: the file read later is read as it is then
+    with workbook.parsing([path]):
+        pass
+    assert not workbook._jobs
+    write_xlsx(path, {"D": decisions_rows([("Leeds", "Upheld", 1, None)])})
+    assert list(read_file(path).decisions["authority"]) == ["Leeds"]

@@ -65,21 +65,22 @@ def compute(
     """
     from .. import workbook
 
-    # Parse the workbooks on a worker thread while pandas and the rest are imported.
-    workbook.start(files, sheet)
+    # The workbooks are parsed on a worker thread while pandas and the rest are imported.
+    with workbook.parsing(files, sheet):
+        from .. import figures as fg
+        from ..councils import register
+        from ..headers import parse_mapping
+        from ..population import read_population
+        from ..reading import read_files
+        from ..years import parse_year
+        from . import render
+        from .views import FIGURE_KEYS, SMALL_NOTE, figure_columns, records
 
-    from .. import figures as fg
-    from ..councils import register
-    from ..headers import parse_mapping
-    from ..population import read_population
-    from ..reading import read_files
-    from ..years import parse_year
-    from . import render
-    from .views import FIGURE_KEYS, SMALL_NOTE, figure_columns, records
-
-    mapping = parse_mapping(map_ or [])
-    year_label = parse_year(year) if year else None
-    reg = register()
+        mapping = parse_mapping(map_ or [])
+        year_label = parse_year(year) if year else None
+        reg = register()
+        with render.Status(f"Reading {', '.join(f.name for f in files)}…"):
+            ds = read_files(files, sheet=sheet, mapping=mapping, year=year_label)
     notes = [
         SMALL_NOTE,
         f"Group = the {average.value} of the group's councils' rates"
@@ -102,9 +103,7 @@ def compute(
             notes=notes,
         )
 
-    with render.Status(f"Reading {', '.join(f.name for f in files)}…") as status:
-        ds = read_files(files, sheet=sheet, mapping=mapping, year=year_label)
-        status.update("Matching councils…")
+    with render.Status("Matching councils…") as status:
         data = fg.attach(ds, reg)
         years = ds.years
         pops = read_population(population, reg) if population else None
