@@ -27,14 +27,22 @@ def figures_for_year(db: Path | None, year: str | None) -> tuple[str, pd.DataFra
     from ..years import parse_year
 
     with Store(db, create=False) as st:
-        years = st.years()
-        if not years:
-            raise NotFound("the store is empty: load data first with 'lgsco-stats compute FILE'")
         # By default the latest year with decisions: a later year may hold only compliance
-        # outcomes recorded after its last decisions, which makes a thin comparison.
-        chosen = parse_year(year) if year else (st.decision_years() or years)[-1]
-        if chosen not in years:
-            raise NotFound(f"no data for {chosen}; years in the store: {', '.join(years)}")
+        # outcomes recorded after its last decisions, which makes a thin comparison. A year with
+        # decisions is a year of the store, so then the list of every year (another scan of the
+        # store) is not needed.
+        decided = [] if year else st.decision_years()
+        if decided:
+            chosen = decided[-1]
+        else:
+            years = st.years()
+            if not years:
+                raise NotFound(
+                    "the store is empty: load data first with 'lgsco-stats compute FILE'"
+                )
+            chosen = parse_year(year) if year else years[-1]
+            if chosen not in years:
+                raise NotFound(f"no data for {chosen}; years in the store: {', '.join(years)}")
         return chosen, st.counts([chosen])
 
 
