@@ -114,6 +114,57 @@ def figure_columns(
 
 
 def records(frame: Any) -> list[dict[str, Any]]:
-    """DataFrame rows as dicts (missing values as None)."""
-    out: list[dict[str, Any]] = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    return out
+    """DataFrame rows as dicts (missing values as None), with Python values (int, float, bool,
+    str) as ``frame.astype(object).where(frame.notna(), None).to_dict("records")`` gives them.
+
+    Numeric, boolean and text columns are converted a column at a time (``tolist``), which is
+    several times faster than pandas' row-by-row boxing; other columns go through pandas."""
+    if not frame.columns.is_unique:
+        out: list[dict[str, Any]] = (
+            frame.astype(object).where(frame.notna(), None).to_dict("records")
+        )
+        return out
+    names = frame.columns.tolist()
+    columns: list[list[Any]] = []
+    others = [n for n in names if _plain_kind(frame[n].dtype) is None]
+    boxed = (
+        frame[others].astype(object).where(frame[others].notna(), None).to_dict("list")
+        if others
+        else {}
+    )
+    for n in names:
+        if n in boxed:
+            columns.append(boxed[n])
+            continue
+        s = frame[n]
+        kind = _plain_kind(s.dtype)
+        if kind == "str":
+            values = s.to_numpy(dtype=object).tolist()
+        else:
+            values = s.to_numpy(dtype=kind, na_value=_FILL[kind]).tolist()
+        missing = s.isna().to_numpy()
+        if missing.any():
+            for i in missing.nonzero()[0].tolist():
+                values[i] = None
+        columns.append(values)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+_FILL: dict[str, Any] = {"int64": 0, "float64": float("nan"), "bool": False}
+
+
+def _plain_kind(dtype: Any) -> str | None:
+    """How a column converts to Python values by ``tolist``: ``int64``, ``float64``, ``bool``
+    (numpy or nullable), ``str`` (pandas' text dtype); None for anything else."""
+    import pandas as pd
+
+    if isinstance(dtype, pd.StringDtype):
+        return "str"
+    kind, size = getattr(dtype, "kind", None), getattr(dtype, "itemsize", 0)
+    if kind == "i" and size <= 8:
+        return "int64"
+    if kind == "f" and size == 8:
+        return "float64"
+    if kind == "b":
+        return "bool"
+    return None
