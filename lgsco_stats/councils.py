@@ -166,7 +166,8 @@ def name_key(name: str) -> str:
     s = normalise_text(name).replace("st ", "saint ").replace(" upon ", " upon ")
     s = re.sub(r"\bst\b", "saint", s)
     changed = True
-    while changed and s:
+    # (a pass over the words only when some word is there: most names have none left)
+    while changed and s and (s.startswith(_PREFIXES) or s.endswith(_SUFFIXES)):
         changed = False
         for p in _PREFIXES:
             if s.startswith(p) and len(s) > len(p):
@@ -191,22 +192,33 @@ class Register:
     def __init__(self, councils: list[Council]) -> None:
         self.councils = councils
         self.by_code: dict[str, Council] = {}
-        self._by_key: dict[str, list[Council]] = {}
-        self._by_exact: dict[str, list[Council]] = {}
         self._cache: dict[str, list[Council]] = {}
         for c in councils:
-            for n in (c.name, *c.aliases):
-                bucket = self._by_exact.setdefault(normalise_text(n), [])
-                if c not in bucket:
-                    bucket.append(c)
             self.by_code[c.gss_code] = c
             for old in c.former_gss_codes:
                 self.by_code.setdefault(old, c)
-            for n in (c.name, c.short_name, *c.aliases):
-                key = name_key(n)
-                bucket = self._by_key.setdefault(key, [])
+
+    # The name indexes are built on first use: figures need only the codes, and normalising
+    # every name and alias is most of the time it takes to read the register.
+    @functools.cached_property
+    def _by_exact(self) -> dict[str, list[Council]]:
+        index: dict[str, list[Council]] = {}
+        for c in self.councils:
+            for n in (c.name, *c.aliases):
+                bucket = index.setdefault(normalise_text(n), [])
                 if c not in bucket:
                     bucket.append(c)
+        return index
+
+    @functools.cached_property
+    def _by_key(self) -> dict[str, list[Council]]:
+        index: dict[str, list[Council]] = {}
+        for c in self.councils:
+            for n in (c.name, c.short_name, *c.aliases):
+                bucket = index.setdefault(name_key(n), [])
+                if c not in bucket:
+                    bucket.append(c)
+        return index
 
     @classmethod
     def from_csv(cls, path: str | None = None) -> Register:
