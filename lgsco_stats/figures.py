@@ -575,6 +575,14 @@ def council_figures(
     columns["average"] = [average] * n
     columns["authority_key"] = plain["authority_key"]
     f = pd.DataFrame({c: columns[c] for c in FIGURE_COLUMNS})
+    if all(isinstance(y, str) for y in years) and all(
+        isinstance(c, str) and c.isascii() for c in council
+    ):
+        # ASCII names lower-case the same in Python as in pandas: sort here, skipping pandas'
+        # string kernels (the same stable order)
+        lowered = [c.lower() for c in council]
+        order = sorted(range(n), key=lambda i: (years[i], lowered[i]))
+        return f.take(order).reset_index(drop=True)
     f = f.sort_values(
         ["year", "council"],
         key=lambda s: s.str.lower() if s.name == "council" else s,
@@ -654,12 +662,17 @@ def _benchmarks(
 
 
 def _bench_frame(columns: dict[str, list[object]]) -> pd.DataFrame:
-    frame = pd.DataFrame(columns)
-    for c in ("councils", *(f"{r.removesuffix('_rate')}_councils" for r in RATES), *_BENCH_SUMS):
-        frame[c] = frame[c].astype("int64")
-    for c in RATES:
-        frame[c] = frame[c].astype("float64")
-    return frame[list(BENCHMARK_COLUMNS)]
+    ints = {"councils", *(f"{r.removesuffix('_rate')}_councils" for r in RATES), *_BENCH_SUMS}
+    return pd.DataFrame(
+        {
+            c: np.asarray(v, dtype=np.int64)
+            if c in ints
+            else np.asarray(v, dtype=np.float64)
+            if c in RATES
+            else v
+            for c, v in columns.items()
+        }
+    )
 
 
 def group_benchmarks(figures: pd.DataFrame, average: str = "mean") -> pd.DataFrame:
