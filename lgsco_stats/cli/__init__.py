@@ -58,25 +58,6 @@ class _Group(TyperGroup):
             raise typer.Exit(1) from None
 
 
-app = typer.Typer(
-    cls=_Group,
-    name="lgsco-stats",
-    help=(
-        "Complaint statistics for English councils from Local Government and Social Care "
-        "Ombudsman decisions: uphold, compliance and satisfactory remedy rates per council and "
-        "year, benchmarked against similar councils.\n\n"
-        "Start with: lgsco-stats compute decisions.xlsx"
-    ),
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    pretty_exceptions_show_locals=False,
-    add_completion=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
-@app.callback()
 def _root(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
     version: Annotated[
@@ -95,25 +76,79 @@ def _root(
     _DEBUG["on"] = debug or bool(os.environ.get("LGSCO_STATS_DEBUG"))
 
 
-def _register() -> None:
-    from . import compare, compute, councils, db, letter, reports
+# Every command, in the order --help lists them: name → (module of lgsco_stats.cli, function);
+# ``db`` is a group of its own.
+_COMMANDS: dict[str, tuple[str, str]] = {
+    "compute": ("compute", "compute"),
+    "compare": ("compare", "compare"),
+    "councils": ("councils", "councils"),
+    "letter": ("letter", "letter"),
+    "db": ("db", "app"),
+    "trend": ("reports", "trend"),
+    "summary": ("reports", "summary"),
+    "chart": ("reports", "chart"),
+    "report": ("reports", "report"),
+}
+_ROOT_FLAGS = ("--debug", "--version")
 
-    app.command("compute")(compute.compute)
-    app.command("compare")(compare.compare)
-    app.command("councils")(councils.councils)
-    app.command("letter")(letter.letter)
-    app.add_typer(db.app, name="db")
-    for name in ("trend", "summary", "chart", "report"):
-        app.command(name)(getattr(reports, name))
+
+def _make_app(only: str | None = None) -> typer.Typer:
+    """The Typer app with every command, or with the one command ``only`` (what a run of
+    that command needs: Typer turns each registered command's signature into Click options
+    on every run, which costs about as much for nine commands as the command's own work)."""
+    from importlib import import_module
+
+    new = typer.Typer(
+        cls=_Group,
+        name="lgsco-stats",
+        help=(
+            "Complaint statistics for English councils from Local Government and Social Care "
+            "Ombudsman decisions: uphold, compliance and satisfactory remedy rates per council "
+            "and year, benchmarked against similar councils.\n\n"
+            "Start with: lgsco-stats compute decisions.xlsx"
+        ),
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        pretty_exceptions_show_locals=False,
+        add_completion=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    new.callback()(_root)
+    for name, (module, attr) in _COMMANDS.items():
+        if only is not None and name != only:
+            continue
+        target = getattr(import_module(f".{module}", __name__), attr)
+        if name == "db":
+            new.add_typer(target, name="db")
+        else:
+            new.command(name)(target)
+    return new
 
 
-_register()
+def _command_in(args: list[str]) -> str | None:
+    """The command a command line runs, if it names one after the root's flags; None for
+    anything else (--help, a mistyped command), which then sees every command."""
+    for a in args:
+        if a in _ROOT_FLAGS:
+            continue
+        return a if a in _COMMANDS else None
+    return None
+
+
+def __getattr__(name: str) -> Any:
+    # ``app``, with every command, is made on first use (tests and scripts import it); the
+    # console script makes only the command it runs.
+    if name == "app":
+        app = globals()["app"] = _make_app()
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
     """Console-script entry point."""
     try:
-        app()
+        _make_app(_command_in(sys.argv[1:]))()
     except BrokenPipeError:  # `lgsco-stats ... | head`
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
