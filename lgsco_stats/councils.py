@@ -161,10 +161,13 @@ _SUFFIXES = (
 )
 
 
+_ST = re.compile(r"\bst\b")
+
+
 def name_key(name: str) -> str:
     """The matching key of a name: normalised, council-words stripped from both ends."""
     s = normalise_text(name).replace("st ", "saint ").replace(" upon ", " upon ")
-    s = re.sub(r"\bst\b", "saint", s)
+    s = _ST.sub("saint", s)
     changed = True
     # (a pass over the words only when some word is there: most names have none left)
     while changed and s and (s.startswith(_PREFIXES) or s.endswith(_SUFFIXES)):

@@ -79,10 +79,13 @@ CATEGORIES: tuple[str, ...] = (
 )
 
 
+_NOT_WORD = re.compile(r"[^\w']+|_")
+
+
 def normalise_text(value: object) -> str:
     """Lower case, ``&`` as ``and``, punctuation as spaces, spaces collapsed."""
     s = str(value).strip().lower().replace("&", " and ").replace("’", "'")
-    s = re.sub(r"[^\w']+|_", " ", s)
+    s = _NOT_WORD.sub(" ", s)
     s = s.replace("'", "")
     return " ".join(s.split())
 

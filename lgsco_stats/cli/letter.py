@@ -313,11 +313,14 @@ class _Letters:
             cats = st.category_counts([self.year])
             got = st.received_counts([self.year])
         self.received: dict[str, dict[str, int]] = {}
-        for key, cat, n in zip(got["authority_key"], got["category"], got["received"], strict=True):
+        # (columns as lists: iterating a pandas text column calls back into Arrow per value)
+        for key, cat, n in zip(
+            *(got[c].tolist() for c in ("authority_key", "category", "received")), strict=True
+        ):
             self.received.setdefault(str(key), {})[str(cat)] = int(n)
         self.categories: dict[str, dict[str, int]] = {}
         for key, cat, n in zip(
-            cats["authority_key"], cats["category"], cats["decisions"], strict=True
+            *(cats[c].tolist() for c in ("authority_key", "category", "decisions")), strict=True
         ):
             self.categories.setdefault(str(key), {})[str(cat)] = int(n)
         bodies = {_key(r): str(r["council"]) for r in self.rows if not r.get("gss_code")}
