@@ -114,57 +114,69 @@ def figure_columns(
 
 
 def records(frame: Any) -> list[dict[str, Any]]:
-    """DataFrame rows as dicts (missing values as None), with Python values (int, float, bool,
-    str) as ``frame.astype(object).where(frame.notna(), None).to_dict("records")`` gives them.
+    """DataFrame rows as dicts (missing values as None), with the Python values (int, float,
+    bool, str) that ``frame.astype(object).where(frame.notna(), None).to_dict("records")``
+    gives.
 
-    Numeric, boolean and text columns are converted a column at a time (``tolist``), which is
-    several times faster than pandas' row-by-row boxing; other columns go through pandas."""
+    Numeric, boolean and text columns are converted a column at a time (``tolist``), several
+    times faster than pandas' boxing of every value; columns of any other kind (or holding
+    anything but text in an object column) still go through pandas."""
     if not frame.columns.is_unique:
         out: list[dict[str, Any]] = (
             frame.astype(object).where(frame.notna(), None).to_dict("records")
         )
         return out
     names = frame.columns.tolist()
-    columns: list[list[Any]] = []
-    others = [n for n in names if _plain_kind(frame[n].dtype) is None]
-    boxed = (
-        frame[others].astype(object).where(frame[others].notna(), None).to_dict("list")
-        if others
-        else {}
-    )
-    for n in names:
-        if n in boxed:
-            columns.append(boxed[n])
-            continue
-        s = frame[n]
-        kind = _plain_kind(s.dtype)
-        if kind == "str":
-            values = s.to_numpy(dtype=object).tolist()
-        else:
-            values = s.to_numpy(dtype=kind, na_value=_FILL[kind]).tolist()
-        missing = s.isna().to_numpy()
+    columns: list[list[Any] | None] = []
+    others: list[int] = []
+    for i, (_, s) in enumerate(frame.items()):
+        values = _plain_values(s)
+        columns.append(values)
+        if values is None:
+            others.append(i)
+    if others:
+        rest = frame.iloc[:, others]
+        boxed = rest.astype(object).where(rest.notna(), None).to_dict("list")
+        for i in others:
+            columns[i] = boxed[names[i]]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]  # type: ignore[arg-type]
+
+
+def _plain_values(s: Any) -> list[Any] | None:
+    """A column's values as Python int, float, bool or str (None where missing), or None when
+    the column holds anything else."""
+    import numpy as np
+    import pandas as pd
+
+    dtype = s.dtype
+    if isinstance(dtype, np.dtype):
+        if dtype.kind in "ib" or (dtype.kind == "f" and dtype.itemsize == 8):
+            arr = s.to_numpy()
+            values = arr.tolist()
+            if dtype.kind == "f" and np.isnan(arr).any():
+                return [None if v != v else v for v in values]
+            return values  # type: ignore[no-any-return]
+        if dtype.kind == "O":
+            out = []
+            for v in s.tolist():
+                if type(v) is str:
+                    out.append(v)
+                elif v is None or (type(v) is float and v != v):
+                    out.append(None)
+                else:
+                    return None
+            return out
+        return None
+    if isinstance(dtype, pd.StringDtype):
+        return [v if type(v) is str else None for v in s.tolist()]
+    if isinstance(dtype, (pd.Int64Dtype, pd.Int32Dtype, pd.Float64Dtype, pd.BooleanDtype)):
+        arr = s.array
+        kind = {"i": "int64", "f": "float64", "b": "bool"}[dtype.kind]
+        fill = {"int64": 0, "float64": 0.0, "bool": False}[kind]
+        values = arr.to_numpy(dtype=kind, na_value=fill).tolist()
+        missing = np.asarray(arr.isna())
         if missing.any():
             for i in missing.nonzero()[0].tolist():
                 values[i] = None
-        columns.append(values)
-    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
-
-
-_FILL: dict[str, Any] = {"int64": 0, "float64": float("nan"), "bool": False}
-
-
-def _plain_kind(dtype: Any) -> str | None:
-    """How a column converts to Python values by ``tolist``: ``int64``, ``float64``, ``bool``
-    (numpy or nullable), ``str`` (pandas' text dtype); None for anything else."""
-    import pandas as pd
-
-    if isinstance(dtype, pd.StringDtype):
-        return "str"
-    kind, size = getattr(dtype, "kind", None), getattr(dtype, "itemsize", 0)
-    if kind == "i" and size <= 8:
-        return "int64"
-    if kind == "f" and size == 8:
-        return "float64"
-    if kind == "b":
-        return "bool"
+        return values  # type: ignore[no-any-return]
     return None
