@@ -248,3 +248,37 @@ def test_template_sandboxed():
     t = LetterTemplate("{{ council.__class__.__mro__ }}", "evil.md.j2")
     with pytest.raises(TemplateProblem):
         t.render(_fields())
+
+
+def test_precompiled_default_template_is_current():
+    # The default template ships compiled (templates/letter.md.j2.compiled) to spare Jinja2's
+    # compile at start-up. Out of date after a change to the template: remake it with
+    #   python -c "import lgsco_stats.letter_render as r; r.write_precompiled()"
+    import jinja2
+
+    from lgsco_stats import letter_render as lr
+
+    shipped = lr._resource(lr.PRECOMPILED)
+    if shipped.startswith(f"# jinja2 {jinja2.__version__}\n"):
+        assert shipped == lr.precompiled_text(), "letter.md.j2.compiled is out of date"
+    else:  # made by another Jinja2: not used, the template is compiled as any other
+        assert lr._precompiled_code(lr._resource(lr.DEFAULT_TEMPLATE)) is None
+
+
+def test_precompiled_code_used_only_for_its_own_template():
+    from lgsco_stats import letter_render as lr
+
+    source = lr._resource(lr.DEFAULT_TEMPLATE)
+    assert lr._precompiled_code(source + "\nanother line\n") is None
+    fields = lt.Fields("", {"council": {"name": "Kent County Council"}})
+    code = lr.precompiled_text().split("\n", 2)[2]
+    from_code = LetterTemplate("ignored", "letter.md.j2", code=code)
+    compiled = LetterTemplate(source, "letter.md.j2")
+    # the same template either way: the same first missing field, on the same line
+    problems = []
+    for t in (from_code, compiled):
+        with pytest.raises(TemplateProblem) as e:
+            t.render(fields)
+        problems.append(str(e.value))
+    assert problems[0] == problems[1]
+    assert "line " in problems[0] and "line None" not in problems[0]
