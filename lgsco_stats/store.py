@@ -624,10 +624,10 @@ def _holds_only(
     return bool(n_published == len(published))
 
 
-def _years_clause(years: Sequence[str] | None, prefix: str = "") -> tuple[str, tuple[str, ...]]:
+def _years_clause(years: Sequence[str] | None) -> tuple[str, tuple[str, ...]]:
     if years is None:
         return "", ()
-    return f"WHERE {prefix}year IN ({','.join('?' * len(years))})", tuple(years)
+    return f"WHERE year IN ({','.join('?' * len(years))})", tuple(years)
 
 
 # --------------------------------------------------------------------------- case rows
@@ -897,22 +897,12 @@ def _create_or_migrate(db: sqlite3.Connection, tables: set[str]) -> None:
     for statement in _SCHEMA.split(";"):
         if statement.strip():
             db.execute(statement)
-    if "decisions" in tables:
-        old = pd.read_sql_query(
-            "SELECT reference, authority_id, year, decision_date, outcome, remedy_by_authority, "
-            "category, received_date, load_id, row FROM decisions",
-            db,
-        )
-        _merge_old_rows(db, "decisions", old)
-        db.execute("DROP TABLE decisions")
-    if "compliance" in tables:
-        old = pd.read_sql_query(
-            "SELECT key, reference, authority_id, year, date_recorded, outcome, load_id, row "
-            "FROM compliance",
-            db,
-        )
-        _merge_old_rows(db, "compliance", old)
-        db.execute("DROP TABLE compliance")
+    for kind in KINDS:
+        if kind in tables:  # the version 1 and 2 table of one SQLite row per case row
+            names = ", ".join(_schemas()[kind].names)
+            old = pd.read_sql_query(f"SELECT {names}, year FROM {kind}", db)
+            _merge_old_rows(db, kind, old)
+            db.execute(f"DROP TABLE {kind}")
     db.execute(f"INSERT OR REPLACE INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}')")
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 

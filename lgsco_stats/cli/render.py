@@ -305,30 +305,11 @@ def plain_table(
 
 
 def emit(
-    records: Sequence[dict[str, Any]],
-    fmt: Format,
-    output: Path | None,
-    *,
-    columns: Sequence[Column],
-    keys: Sequence[str],
-    title: str | None = None,
-    notes: Sequence[str] = (),
-    highlight: Callable[[dict[str, Any]], bool] | None = None,
-    footer: Sequence[dict[str, Any]] = (),
+    records: Sequence[dict[str, Any]], fmt: Format, output: Path | None, **options: Any
 ) -> None:
-    """Write records in the chosen format to stdout or a file."""
-    text = prepare(
-        records,
-        fmt,
-        output,
-        columns=columns,
-        keys=keys,
-        title=title,
-        notes=notes,
-        highlight=highlight,
-        footer=footer,
-    )
-    write_text(text, output)
+    """Write records in the chosen format to stdout or a file (``options`` as for
+    :func:`prepare`)."""
+    write_text(prepare(records, fmt, output, **options), output)
 
 
 def prepare(
