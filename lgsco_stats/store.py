@@ -4,8 +4,9 @@ the spreadsheets.
 Tables (open it in Datasette or the sqlite3 shell):
 
 ``case_rows``          the case-level rows of one kind (``decisions`` or ``compliance``) and year,
-                       as one compressed Arrow IPC file per kind and year (``data``), ordered by
-                       case reference; a reference loaded again replaces its row;
+                       as one compressed Arrow IPC file per kind and year (``data``), in the
+                       order loaded, with a digest of its rows; a reference loaded again
+                       replaces its row;
 ``decision_counts``    outcome counts per authority and year, kept with ``case_rows``;
 ``compliance_counts``  compliance outcome counts per authority and year, likewise;
 ``published``          one row per authority and year from published tables (replaced as a whole);
@@ -23,7 +24,9 @@ Why case rows are not one SQLite row each: inserting 200,000 rows into SQLite to
 4.7 MB for 200,000 decisions). One compressed Arrow file per year is written in a few
 hundredths of a second and read back as fast. Each row keeps its key (the case reference), so
 the replacement rule is the same: a load looks up the stored keys, drops the rows it replaces
-and rewrites only the years whose rows changed.
+and rewrites only the years whose rows changed. A year whose digest is that of the load's rows
+for it is known unchanged without being read back, so loading a file again costs less than
+loading it the first time.
 
 A load is one transaction (``BEGIN IMMEDIATE``): it either lands whole or leaves the store exactly
 as it was; a second process loading at the same time waits for the first.
@@ -49,7 +52,7 @@ from . import outcomes as oc
 from .errors import StoreError
 from .reading import COUNT_COLUMNS
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 ENV_VAR = "LGSCO_STATS_DB"
 APP_NAME = "lgsco-stats"
 
@@ -99,6 +102,7 @@ CREATE TABLE IF NOT EXISTS case_rows (
     kind TEXT NOT NULL CHECK (kind IN ('decisions', 'compliance')),
     year TEXT NOT NULL,
     rows INTEGER NOT NULL,
+    digest TEXT NOT NULL,
     data BLOB NOT NULL,
     UNIQUE (kind, year)
 );
@@ -464,7 +468,7 @@ class Store:
 
     def case_rows(self, kind: str, years: Sequence[str] | None = None) -> Any:
         """The stored rows of one kind (``decisions`` or ``compliance``) as an Arrow table with
-        a ``year`` column, by year and then key."""
+        a ``year`` column, by year, each year's rows in the order they were loaded."""
         import pyarrow as pa
 
         where, params = _years_clause(years)
@@ -546,17 +550,18 @@ class Store:
 
     def check(self) -> list[str]:
         """Problems found by SQLite's integrity check and by reading every stored year back:
-        each decodes, has its stated number of rows, known outcomes, authorities and loads,
-        references in order and in one year only, and counts that match its rows (empty if no
-        problem)."""
+        each decodes, has its stated number of rows and digest, known outcomes, authorities and
+        loads, each reference once and in one year only, and counts that match its rows (empty
+        if no problem)."""
         problems = [r[0] for r in self.db.execute("PRAGMA integrity_check") if r[0] != "ok"]
         problems += [f"foreign key: {r}" for r in self.db.execute("PRAGMA foreign_key_check")]
         authorities = {r[0] for r in self.db.execute("SELECT id FROM authorities")}
         loads = {r[0] for r in self.db.execute("SELECT id FROM loads")}
         for kind in KINDS:
             seen: set[str] = set()
-            for year, rows, data in self.db.execute(
-                "SELECT year, rows, data FROM case_rows WHERE kind = ? ORDER BY year", (kind,)
+            for year, rows, digest, data in self.db.execute(
+                "SELECT year, rows, digest, data FROM case_rows WHERE kind = ? ORDER BY year",
+                (kind,),
             ).fetchall():
                 name = f"{kind} {year}"
                 try:
@@ -569,10 +574,12 @@ class Store:
                     continue
                 if t.num_rows != rows:
                     problems.append(f"{name}: {t.num_rows} rows stored, {rows} recorded")
+                if _digest(t) != digest:
+                    problems.append(f"{name}: its digest does not match its rows")
                 frame = t.to_pandas()
                 keys = frame[_KEY[kind]]
-                if not keys.is_monotonic_increasing or keys.duplicated().any():
-                    problems.append(f"{name}: keys not unique and in order")
+                if keys.duplicated().any():
+                    problems.append(f"{name}: a key stored twice")
                 if seen.intersection(keys):
                     problems.append(f"{name}: keys also stored in another year")
                 seen.update(keys)
@@ -715,35 +722,41 @@ def _merge_rows(db: sqlite3.Connection, kind: str, new: Any) -> None:
     """Put a load's rows of one kind (an Arrow table with a ``year`` column) into the store.
 
     Stored rows with a key of the load are dropped, wherever their year; each year whose rows
-    change is written again whole, with its counts; a year left as it was is not touched."""
+    change is written again whole, with its counts; a year left as it was is not touched.
+
+    A year whose stored rows are exactly the load's rows for it (same digest) is left alone
+    without being read: none of the load's other rows can be stored in it, as they would be in
+    the load twice, and none of its keys can be stored in another year, as a key is stored
+    once. Loading a file again therefore reads nothing back. Other years are read back and
+    their keys looked up in the load's."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     _check_rows(kind, new)
     key = _KEY[kind]
-    # One sort by year and key (one gather of the rows), then a slice per year, each in key
-    # order. A key twice in one year would be two neighbours. (Reading refuses a reference
-    # given twice in a load whatever the years; `check` would find one stored in two years.)
-    ordered = new.take(pc.sort_indices(new, sort_keys=[("year", "ascending"), (key, "ascending")]))
-    keys = ordered.column(key).combine_chunks()
-    year_col = ordered.column("year").combine_chunks()
-    if len(keys) > 1:
-        same = pc.and_(
-            pc.equal(keys.slice(1), keys.slice(0, len(keys) - 1)),
-            pc.equal(year_col.slice(1), year_col.slice(0, len(keys) - 1)),
-        )
-        if pc.any(same).as_py():
-            raise _BadRows(f"{kind}: a {key} appears twice in one load")
-    grouped = ordered.drop_columns(["year"])
-    incoming: dict[str, Any] = {}
-    start = 0
-    for item in pc.value_counts(year_col).to_pylist():
-        incoming[item["values"]] = grouped.slice(start, item["counts"]).combine_chunks()
-        start += item["counts"]
+    keys = new.column(key).combine_chunks()
+    if len(pc.unique(keys)) != len(keys):
+        raise _BadRows(f"{kind}: a {key} appears twice in one load")
+    incoming = _by_year(new)
+    digests = {year: _digest(rows) for year, rows in incoming.items()}
+    same = {
+        year
+        for year, digest in db.execute("SELECT year, digest FROM case_rows WHERE kind = ?", (kind,))
+        if digests.get(year) == digest
+    }
+    for year in same:
+        del incoming[year]
+    if not incoming:
+        return
+    if same:
+        keys = pa.concat_arrays([rows.column(key) for rows in incoming.values()])
+    skip = sorted(same)
     stored = [
         (year, _decode(data))
         for year, data in db.execute(
-            "SELECT year, data FROM case_rows WHERE kind = ? ORDER BY year", (kind,)
+            f"SELECT year, data FROM case_rows WHERE kind = ? "
+            f"AND year NOT IN ({','.join('?' * len(skip))}) ORDER BY year",
+            (kind, *skip),
         )
     ]
     # Which stored rows this load replaces: one lookup in the load's keys for all years.
@@ -763,14 +776,49 @@ def _merge_rows(db: sqlite3.Connection, kind: str, new: Any) -> None:
         kept = old.filter(pc.invert(hit)) if replaced else old
         if year in incoming:
             rows = incoming.pop(year)
-            rows = _in_key_order(pa.concat_tables([kept, rows]), key) if kept.num_rows else rows
+            if kept.num_rows:
+                rows = pa.concat_tables([kept, rows]).combine_chunks()
         else:
             rows = kept
         if not rows.equals(old):
             changed[year] = rows
-    changed.update(incoming)
     for year in sorted(changed):
         _put_rows(db, kind, year, changed[year])
+    for year in sorted(incoming):  # years not stored before
+        _put_rows(db, kind, year, incoming[year], digests[year])
+
+
+def _by_year(rows: Any) -> dict[str, Any]:
+    """A table's rows per value of its ``year`` column (dropped), each in the table's order."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    years = pc.dictionary_encode(rows.column("year")).combine_chunks()
+    codes = years.indices.to_numpy(zero_copy_only=False)
+    rows = rows.drop_columns(["year"])
+    if len(codes) > 1 and (codes[1:] < codes[:-1]).any():
+        order = np.argsort(codes, kind="stable")
+        rows = rows.take(pa.array(order))
+    counts = np.bincount(codes, minlength=len(years.dictionary)).tolist()
+    out: dict[str, Any] = {}
+    start = 0
+    for year, n in zip(years.dictionary.to_pylist(), counts, strict=True):
+        out[year] = rows.slice(start, n).combine_chunks()
+        start += n
+    return out
+
+
+def _digest(rows: Any) -> str:
+    """SHA-256 of one year's rows written as an uncompressed Arrow IPC stream. Equal digests
+    mean equal rows; rows built another way may write differently, which only costs a
+    rewrite."""
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
+    sink = pa.BufferOutputStream()
+    with ipc.new_stream(sink, rows.schema) as w:
+        w.write_table(rows)
+    return hashlib.sha256(sink.getvalue()).hexdigest()
 
 
 class _BadRows(Exception):
@@ -791,15 +839,18 @@ def _check_rows(kind: str, rows: Any) -> None:
         raise _BadRows(f"{unknown} {kind} rows have an unknown outcome")
 
 
-def _put_rows(db: sqlite3.Connection, kind: str, year: str, rows: Any) -> None:
-    """Replace one kind and year's rows and counts (an empty table removes the year)."""
+def _put_rows(
+    db: sqlite3.Connection, kind: str, year: str, rows: Any, digest: str | None = None
+) -> None:
+    """Replace one kind and year's rows and counts (an empty table removes the year);
+    ``digest`` is the rows' :func:`_digest` when the caller has it."""
     db.execute("DELETE FROM case_rows WHERE kind = ? AND year = ?", (kind, year))
     db.execute(f"DELETE FROM {_COUNTS_TABLE[kind]} WHERE year = ?", (year,))
     if rows.num_rows == 0:
         return
     db.execute(
-        "INSERT INTO case_rows (kind, year, rows, data) VALUES (?,?,?,?)",
-        (kind, year, rows.num_rows, _encode(rows)),
+        "INSERT INTO case_rows (kind, year, rows, digest, data) VALUES (?,?,?,?,?)",
+        (kind, year, rows.num_rows, digest or _digest(rows), _encode(rows)),
     )
     tallies = _tallies(kind, year, rows)
     marks = ",".join("?" * len(tallies[0]))
@@ -836,12 +887,6 @@ def _tallies(kind: str, year: str, rows: Any) -> list[tuple[object, ...]]:
         for i, a in enumerate(uniq.tolist()):
             out.append((a, year, *table[i].tolist()))
     return out
-
-
-def _in_key_order(rows: Any, key: str) -> Any:
-    import pyarrow.compute as pc
-
-    return rows.take(pc.sort_indices(rows.column(key))).combine_chunks()
 
 
 def _codec() -> str | None:
@@ -887,9 +932,10 @@ def _date(series: pd.Series) -> Any:
 
 
 def _create_or_migrate(db: sqlite3.Connection, tables: set[str]) -> None:
-    """Create the schema, or bring a version 1 or 2 store to this version, inside the caller's
+    """Create the schema, or bring an older store to this version, inside the caller's
     transaction. Versions 1 and 2 kept one SQLite row per case row; those rows move to
-    ``case_rows`` unchanged (version 1 also lacked ``received``, which is created)."""
+    ``case_rows`` unchanged (version 1 also lacked ``received``, which is created). Version 3
+    had no digest of each year's rows: each year is read once to make it."""
     views = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'view'")]
     for view in set(views) & {"decisions_readable", "compliance_readable", "decision_counts",
                               "compliance_counts"}:  # fmt: skip
@@ -897,6 +943,14 @@ def _create_or_migrate(db: sqlite3.Connection, tables: set[str]) -> None:
     for statement in _SCHEMA.split(";"):
         if statement.strip():
             db.execute(statement)
+    columns = {r[1] for r in db.execute("PRAGMA table_info(case_rows)")}
+    if "digest" not in columns:  # version 3
+        db.execute("ALTER TABLE case_rows ADD COLUMN digest TEXT NOT NULL DEFAULT ''")
+        for kind, year, data in db.execute("SELECT kind, year, data FROM case_rows").fetchall():
+            db.execute(
+                "UPDATE case_rows SET digest = ? WHERE kind = ? AND year = ?",
+                (_digest(_decode(data)), kind, year),
+            )
     for kind in KINDS:
         if kind in tables:  # the version 1 and 2 table of one SQLite row per case row
             names = ", ".join(_schemas()[kind].names)

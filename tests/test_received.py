@@ -71,14 +71,16 @@ def test_stored_and_written_in_the_letter(cli, make_xlsx, db_path: Path) -> None
         assert len(st.received_counts()) == 6
 
 
-@pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.parametrize("version", [1, 2, 3])
 def test_older_store_is_migrated(db_path: Path, version: int) -> None:
     # tests/data/store-v2.sql: a store written by lgsco-stats with schema 2 (one SQLite row per
     # case row): Kent 2019-20 3 upheld (all remedied) and 2 not upheld, Leeds 2019-20 2 upheld,
     # Transport for London 1 upheld, Leeds 2020-21 2 not upheld; Kent complied 2019-20, Leeds
-    # did not comply 2020-21. Schema 1 is the same without the `received` table.
+    # did not comply 2020-21. Schema 1 is the same without the `received` table; store-v3.sql
+    # is the same store as schema 3 wrote it (Arrow files without a digest).
     con = sqlite3.connect(db_path)
-    con.executescript((Path(__file__).parent / "data" / "store-v2.sql").read_text())
+    dump = "store-v3.sql" if version == 3 else "store-v2.sql"
+    con.executescript((Path(__file__).parent / "data" / dump).read_text())
     if version == 1:
         con.execute("DROP TABLE received")
     con.execute(f"PRAGMA user_version = {version}")
@@ -99,7 +101,10 @@ def test_older_store_is_migrated(db_path: Path, version: int) -> None:
     assert f.loc[("E08000035", "2020-21"), "not_complied"] == 1
     assert f.loc[("name:transport for london", "2019-20"), "upheld"] == 1
     con = sqlite3.connect(db_path)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    # decisions and compliance of two years, each with its digest (check() recomputed them)
+    digests = con.execute("SELECT count(*) FROM case_rows WHERE length(digest) = 64")
+    assert digests.fetchone() == (4,)
     names = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
     assert "decisions" not in names and "decisions_readable" not in names
 

@@ -50,6 +50,35 @@ def test_loading_twice_changes_nothing(make_xlsx, db_path: Path) -> None:
     assert db_path.stat().st_size == size
 
 
+def test_loading_again_reads_no_stored_year_back(
+    make_xlsx, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each year's digest says its stored rows are the load's rows: nothing is decoded, nothing
+    # written. A year that differs is still read back and merged.
+    import lgsco_stats.store as store
+
+    path = make_xlsx({"D": decisions_rows([("Kent", "Upheld", 3, None)])})
+    with Store(db_path) as st:
+        save(st, path)
+    before = snapshot(db_path)
+
+    def refuse(data: bytes) -> object:
+        raise AssertionError("a stored year was read back")
+
+    with monkeypatch.context() as m:
+        m.setattr(store, "_decode", refuse)
+        with Store(db_path) as st:
+            save(st, path)
+    assert snapshot(db_path) == before
+    rows = decisions_rows([("Kent", "Upheld", 3, None)])
+    rows[1] = (*rows[1][:3], "Not upheld", *rows[1][4:])
+    with Store(db_path) as st:
+        save(st, make_xlsx({"D": rows}, name="b.xlsx"))
+        assert st.check() == []
+        kent = council_figures(st.counts()).iloc[0]
+    assert (kent["upheld"], kent["not_upheld"]) == (2, 1)
+
+
 def test_a_reference_seen_again_replaces_its_row(make_xlsx, db_path: Path) -> None:
     first = make_xlsx({"D": decisions_rows([("Kent", "Not upheld", 2, None)])}, name="a.xlsx")
     fixed = decisions_rows([("Kent", "Upheld", 1, None)])  # same reference as a.xlsx's first row
@@ -216,6 +245,12 @@ def test_check_finds_counts_that_do_not_match_the_rows(cli, make_xlsx, db_path: 
     r = cli("db", "check")
     assert r.exit_code == 1
     assert "decisions 2019-20: its counts do not match its rows" in r.stderr
+    con.execute("UPDATE decision_counts SET upheld = 3")
+    con.execute("UPDATE case_rows SET digest = 'x'")
+    con.commit()
+    r = cli("db", "check")
+    assert r.exit_code == 1
+    assert r.stderr.count("digest does not match its rows") == 1, r.stderr
     con.execute("UPDATE case_rows SET data = substr(data, 1, 100)")
     con.commit()
     r = cli("db", "check")
@@ -227,9 +262,14 @@ def test_store_refuses_rows_it_must_not_hold(make_xlsx, db_path: Path) -> None:
     ds = read_file(make_xlsx({"D": decisions_rows([("Kent", "Upheld", 3, None)])}))
     dec = attach_councils(ds.decisions)
     twice = pd.concat([dec, dec.iloc[:1]], ignore_index=True)
+    other_year = pd.concat([dec, dec.iloc[:1].assign(year="2020-21")], ignore_index=True)
     unknown = dec.assign(outcome=["upheld", "maybe", "upheld"])
     with Store(db_path) as st:
-        for bad, message in ((twice, "appears twice"), (unknown, "unknown outcome")):
+        for bad, message in (
+            (twice, "appears twice"),
+            (other_year, "appears twice"),
+            (unknown, "unknown outcome"),
+        ):
             with pytest.raises(StoreError, match=message):
                 st.save(bad, dec.iloc[0:0], dec.iloc[0:0])
         assert st.row_counts()["decisions"] == 0
