@@ -154,9 +154,20 @@ def attach_councils(frame: pd.DataFrame, reg: Register | None = None) -> pd.Data
         g if g is not None else "name:" + normalise_text(a)
         for g, (a, _) in zip(gss, uniques, strict=True)
     ]
-    out["gss_code"] = np.asarray(gss, dtype=object)[which]
-    out["authority_key"] = np.asarray(keys, dtype=object)[which]
+    out["gss_code"] = _per_row(gss, which, out.index)
+    out["authority_key"] = _per_row(keys, which, out.index)
     return out
+
+
+def _per_row(values: list[str | None], which: np.ndarray, index: pd.Index) -> pd.Series:
+    """``values[which]`` as a text column: expanded in Arrow from the distinct values, not
+    converted from a Python object per row."""
+    import pyarrow as pa
+
+    expanded = pa.DictionaryArray.from_arrays(
+        pa.array(which, pa.int32()), pa.array(values, pa.string())
+    ).dictionary_decode()
+    return pd.Series(expanded.to_pandas(), index=index)
 
 
 @dataclass(frozen=True)
@@ -178,7 +189,8 @@ class Attached:
     def bodies(self, reg: Register | None = None) -> list[tuple[str, list[str]]]:
         """Names outside the register, each with its "did you mean" suggestions."""
         frames = [
-            f[["authority", "gss_code"]] for f in (self.decisions, self.compliance, self.published)
+            f.loc[f["gss_code"].isna(), ["authority", "gss_code"]]
+            for f in (self.decisions, self.compliance, self.published)
         ]
         return unmatched(pd.concat(frames), reg)
 
