@@ -160,9 +160,6 @@ class LoadSummary:
     published: int
     years: tuple[str, ...]
     load_id: int | None = None
-    # True when, for every year of the load, the store holds this load's rows and nothing else:
-    # the store's counts for those years are then the load's own.
-    alone: bool = False
 
 
 def file_hash(paths: Sequence[str | Path]) -> str:
@@ -316,13 +313,12 @@ class Store:
                         [(*r, load_id) for r in _plain_rows(frame[[*cols, "row"]])],
                     )
                     years.update(published["year"].unique())
-                alone = _holds_only(db, years, decisions, compliance, published)
         except (sqlite3.DatabaseError, _BadRows) as e:
             raise StoreError(
                 f"{self.path}: the load was not saved ({e}); the store is unchanged"
             ) from None
         return LoadSummary(
-            len(decisions), len(compliance), len(published), tuple(sorted(years)), load_id, alone
+            len(decisions), len(compliance), len(published), tuple(sorted(years)), load_id
         )
 
     @staticmethod
@@ -415,55 +411,40 @@ class Store:
     def count_parts(
         self, years: Sequence[str] | None = None
     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-        """Decision, compliance and published counts per authority key and year, separately.
+        """Decision, compliance and published counts per authority key and year, separately,
+        in key order.
 
-        Read from the count tables (by authority id), then summed by authority key in pandas:
-        several spellings of one council's name are one council."""
-        where, params = _years_clause(years)
-        auth = pd.read_sql_query(
-            "SELECT id AS authority_id, authority, gss_code, authority_key FROM authorities",
-            self.db,
-        )
-        dec_cols = [*oc.OUTCOMES, "remedy_by_authority"]
-        dec = pd.read_sql_query(
-            f"SELECT authority_id, year, {', '.join(dec_cols)} FROM decision_counts {where}",
-            self.db,
-            params=params,
-        )
-        comp = pd.read_sql_query(
-            f"SELECT authority_id, year, {', '.join(oc.COMPLIANCE_OUTCOMES)} "
-            f"FROM compliance_counts {where}",
-            self.db,
-            params=params,
-        )
-        pub = pd.read_sql_query(
-            f"SELECT authority_id, year, {', '.join(COUNT_COLUMNS)} FROM published {where}",
-            self.db,
-            params=params,
-        )
+        The count tables are by authority id; SQLite sums them by authority key (several
+        spellings of one council's name are one council), naming each key by its least
+        spelling, as the count of loaded rows does."""
+        where, params = _years_clause(years, "c.")
         parts = []
-        for frame, cols in (
-            (dec, dec_cols),
-            (comp, list(oc.COMPLIANCE_OUTCOMES)),
-            (pub, list(COUNT_COLUMNS)),
+        for table, cols in (
+            ("decision_counts", [*oc.OUTCOMES, "remedy_by_authority"]),
+            ("compliance_counts", list(oc.COMPLIANCE_OUTCOMES)),
+            ("published", list(COUNT_COLUMNS)),
         ):
-            f = frame.merge(auth, on="authority_id", how="left")
+            # A key's gss_code is the key itself or, for a body outside the register, missing
+            # for every spelling: min() is the one value. A published row is one per key.
+            sums = ", ".join(f"{'sum' if table != 'published' else ''}(c.{c}) AS {c}" for c in cols)
+            rows = self.db.execute(
+                f"SELECT a.authority_key, c.year, min(a.authority), min(a.gss_code), {sums} "
+                f"FROM {table} c JOIN authorities a ON a.id = c.authority_id {where} "
+                "GROUP BY a.authority_key, c.year ORDER BY a.authority_key, c.year",
+                params,
+            ).fetchall()
+            names = ["authority_key", "year", "authority", "gss_code", *cols]
+            columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+            frame = pd.DataFrame(
+                {
+                    n: pd.array(list(v), dtype="str" if i < 4 else "Int64")
+                    for i, (n, v) in enumerate(zip(names, columns, strict=True))
+                }
+            )
             for c in COUNT_COLUMNS:
-                f[c] = (
-                    f[c].astype("Int64")
-                    if c in f
-                    else pd.Series(pd.NA, index=f.index, dtype="Int64")
-                )
-            if frame is not pub and len(f):
-                labels = f.groupby(["authority_key", "year"]).agg(
-                    authority=("authority", "min"), gss_code=("gss_code", "first")
-                )
-                sums = f.groupby(["authority_key", "year"])[cols].sum(min_count=1)
-                f = labels.join(sums).reset_index()
-                for c in COUNT_COLUMNS:
-                    if c not in cols:
-                        f[c] = pd.Series(pd.NA, index=f.index, dtype="Int64")
-            parts.append(f[["authority_key", "year", "authority", "gss_code", *COUNT_COLUMNS]])
+                if c not in cols:
+                    frame[c] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+            parts.append(frame[["authority_key", "year", "authority", "gss_code", *COUNT_COLUMNS]])
         return parts[0], parts[1], parts[2]
 
     def case_rows(self, kind: str, years: Sequence[str] | None = None) -> Any:
@@ -599,42 +580,10 @@ class Store:
         return problems
 
 
-def _holds_only(
-    db: sqlite3.Connection,
-    years: set[str],
-    decisions: pd.DataFrame,
-    compliance: pd.DataFrame,
-    published: pd.DataFrame,
-) -> bool:
-    """Whether the store, just after saving these frames, holds for their years exactly their
-    rows: as many rows of each kind and year as the load has (all of the load's rows are in it
-    after the save, so equal numbers mean no others)."""
-    if not years:
-        return False
-    marks = ",".join("?" * len(years))
-    stored = {
-        (kind, year): rows
-        for kind, year, rows in db.execute(
-            f"SELECT kind, year, rows FROM case_rows WHERE year IN ({marks})", tuple(years)
-        )
-    }
-    mine: dict[tuple[str, str], int] = {}
-    for kind, frame in zip(KINDS, (decisions, compliance), strict=True):
-        if len(frame):
-            for year, n in frame["year"].value_counts().items():
-                mine[(kind, str(year))] = int(n)
-    if stored != mine:
-        return False
-    n_published = db.execute(
-        f"SELECT count(*) FROM published WHERE year IN ({marks})", tuple(years)
-    ).fetchone()[0]
-    return bool(n_published == len(published))
-
-
-def _years_clause(years: Sequence[str] | None) -> tuple[str, tuple[str, ...]]:
+def _years_clause(years: Sequence[str] | None, prefix: str = "") -> tuple[str, tuple[str, ...]]:
     if years is None:
         return "", ()
-    return f"WHERE year IN ({','.join('?' * len(years))})", tuple(years)
+    return f"WHERE {prefix}year IN ({','.join('?' * len(years))})", tuple(years)
 
 
 # --------------------------------------------------------------------------- case rows

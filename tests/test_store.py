@@ -195,6 +195,44 @@ def test_counts_roundtrip_equals_in_memory(make_xlsx, db_path: Path) -> None:
     pd.testing.assert_frame_equal(stored, direct, check_dtype=False)
 
 
+def test_counts_sum_every_spelling_of_a_council(make_xlsx, db_path: Path) -> None:
+    # "Kent" (2 upheld, 1 remedied; 1 not upheld) and "Kent County Council" (1 upheld, 2 not
+    # upheld) are one council: 3 upheld, 3 not upheld, 1 remedy, named by the least spelling.
+    # Leeds (1 upheld) stays its own row; published Hull 2019-20 is read as it is.
+    rows = decisions_rows(
+        [
+            ("Kent", "Upheld", 1, "Yes"),
+            ("Kent", "Upheld", 1, None),
+            ("Kent", "Not upheld", 1, None),
+            ("Kent County Council", "Upheld", 1, None),
+            ("Kent County Council", "Not upheld", 2, None),
+            ("Leeds", "Upheld", 1, None),
+        ]
+    )
+    published = [
+        ("Authority", "Year", "Upheld", "Not upheld"),
+        ("Hull", "2019-20", 4, 6),
+    ]
+    with Store(db_path) as st:
+        save(st, make_xlsx({"D": rows, "P": published}))
+        dec, comp, pub = st.count_parts()
+        both = st.counts(["2019-20"])
+    assert list(dec["authority_key"]) == ["E08000035", "E10000016"]  # key order: Leeds, Kent
+    kent = dec.set_index("authority_key").loc["E10000016"]
+    assert kent["authority"] == "Kent"
+    assert (kent["upheld"], kent["not_upheld"], kent["remedy_by_authority"]) == (3, 3, 1)
+    assert pd.isna(kent["complied"]) and comp.empty
+    hull = pub.iloc[0]
+    assert (hull["authority"], hull["gss_code"], hull["upheld"], hull["not_upheld"]) == (
+        "Hull",
+        "E06000010",
+        4,
+        6,
+    )
+    assert pd.isna(hull["remedy_by_authority"])
+    assert list(both["authority_key"]) == ["E06000010", "E08000035", "E10000016"]
+
+
 def test_a_redated_decision_moves_to_its_new_year(make_xlsx, db_path: Path) -> None:
     import datetime as dt
 
@@ -273,27 +311,6 @@ def test_store_refuses_rows_it_must_not_hold(make_xlsx, db_path: Path) -> None:
             with pytest.raises(StoreError, match=message):
                 st.save(bad, dec.iloc[0:0], dec.iloc[0:0])
         assert st.row_counts()["decisions"] == 0
-
-
-def test_save_says_whether_the_store_holds_only_the_load(make_xlsx, db_path: Path) -> None:
-    kent = make_xlsx({"D": decisions_rows([("Kent", "Upheld", 2, None)])}, name="k.xlsx")
-    rows = decisions_rows([("Leeds", "Upheld", 2, None)])
-    leeds = make_xlsx({"D": [rows[0]] + [("L" + r[0], *r[1:]) for r in rows[1:]]}, name="l.xlsx")
-
-    def alone(path: Path) -> bool:
-        ds = read_file(path)
-        with Store(db_path) as st:
-            return st.save(
-                attach_councils(ds.decisions),
-                attach_councils(ds.compliance),
-                attach_councils(ds.published),
-                files=[path],
-            ).alone
-
-    assert alone(kent)  # an empty store
-    assert alone(kent)  # the same file again: still only its rows
-    assert not alone(leeds)  # Kent's 2019-20 rows are there too
-    assert not alone(kent)
 
 
 def test_compute_shows_the_stores_figures_for_the_years_it_loads(cli, make_xlsx) -> None:

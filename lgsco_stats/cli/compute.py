@@ -109,23 +109,14 @@ def compute(
         pops = read_population(population, reg) if population else None
         if store:
             status.update("Saving to the store…")
-            # The save (Arrow and SQLite, which mostly release Python's lock) runs on a worker
-            # thread while this one makes the output from the load alone: it is the store's
-            # whenever the store holds nothing else for these years, which the save reports.
-            # Otherwise it is made again from the store's counts. Nothing is written before
-            # the save has committed.
-            from concurrent.futures import ThreadPoolExecutor
-
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                job = pool.submit(_save, db, data, files, years)
-                text = shown(data.counts())
-                bodies = data.bodies(reg)
-                where, counts = job.result()
-            if counts is not None:
-                text = shown(counts)
+            # The figures shown are the store's for these years once the load is in it (the
+            # same as the load's alone unless the store holds more for them), read from the
+            # count tables the save has just written. Nothing is written before the commit.
+            where, counts = _save(db, data, files, years)
         else:
-            text = shown(data.counts())
-            bodies = data.bodies(reg)
+            counts = data.counts()
+        text = shown(counts)
+        bodies = data.bodies(reg)
     parts = []
     if len(ds.decisions):
         parts.append(f"{len(ds.decisions):,} decisions")
@@ -151,12 +142,11 @@ def compute(
 
 
 def _save(db: Path | None, data: Any, files: list[Path], years: list[str]) -> tuple[Path, Any]:
-    """Save a load (on a worker thread, with its own connection); the store's counts for its
-    years, or None when the store holds only this load's rows for them."""
+    """Save a load; the store's path and its counts for the load's years."""
     from ..store import Store
 
     with Store(db) as st:
-        saved = st.save(
+        st.save(
             data.decisions, data.compliance, data.published, files=files, received=data.received
         )
-        return st.path, None if saved.alone else st.counts(years)
+        return st.path, st.counts(years)
