@@ -70,7 +70,6 @@ STEPS: tuple[tuple[str, str, str], ...] = (
     ("lgsco_stats.figures", "unmatched", "bodies outside the register"),
     ("lgsco_stats.cli.views", "records", "figures frame → records"),
     ("lgsco_stats.cli.render", "prepare", "output text (JSON)"),
-    ("concurrent.futures", "Future.result", "waiting for the save thread to finish"),
 )
 
 
@@ -87,8 +86,8 @@ class Timing:
 class Timers:
     def __init__(self) -> None:
         self.table: dict[str, Timing] = {}
-        # [child wall, child cpu] per open step, per thread: compute saves on a worker thread
-        # while the main thread makes the output, so steps of the two overlap in wall time.
+        # [child wall, child cpu] per open step, per thread: a step run on a worker thread
+        # overlaps the main thread's steps in wall time.
         self._local = threading.local()
 
     @property
@@ -184,7 +183,7 @@ def profile(book: Path, repeat: int = 1) -> list[list[tuple[str, str, int, float
         main_steps = [t for t in timers.table.values() if t.calls and not t.worker]
         rows += [(t.label, t.what, t.calls, t.wall, t.cpu) for t in main_steps]
         rows += [
-            (t.label, "[save thread] " + t.what, t.calls, t.wall, t.cpu)
+            (t.label, "[worker thread] " + t.what, t.calls, t.wall, t.cpu)
             for t in timers.table.values()
             if t.calls and t.worker
         ]
@@ -233,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"lgsco-stats compute {book.name}: {wall:.2f} s wall, {cpu:.2f} s CPU (medians over "
         f"{len(runs)} runs; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores). "
-        "Steps marked [save thread] overlap the main thread's."
+        "Steps marked [worker thread] overlap the main thread's."
     )
     print(f"  {'step':<28} {'what':<66} {'calls':>5} {'wall':>8} {'CPU':>8} {'share':>6}")
     for label, what, calls, w, c in rows:

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from . import outcomes as oc
+from .columns import text_column
 from .councils import GROUPS, Register, register
 from .errors import DataError, UsageError
 from .outcomes import normalise_text
@@ -154,20 +155,9 @@ def attach_councils(frame: pd.DataFrame, reg: Register | None = None) -> pd.Data
         g if g is not None else "name:" + normalise_text(a)
         for g, (a, _) in zip(gss, uniques, strict=True)
     ]
-    out["gss_code"] = _per_row(gss, which, out.index)
-    out["authority_key"] = _per_row(keys, which, out.index)
+    out["gss_code"] = text_column(gss, which, out.index)
+    out["authority_key"] = text_column(keys, which, out.index)
     return out
-
-
-def _per_row(values: list[str | None], which: np.ndarray, index: pd.Index) -> pd.Series:
-    """``values[which]`` as a text column: expanded in Arrow from the distinct values, not
-    converted from a Python object per row."""
-    import pyarrow as pa
-
-    expanded = pa.DictionaryArray.from_arrays(
-        pa.array(which, pa.int32()), pa.array(values, pa.string())
-    ).dictionary_decode()
-    return pd.Series(expanded.to_pandas(), index=index)
 
 
 @dataclass(frozen=True)

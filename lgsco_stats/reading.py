@@ -34,6 +34,7 @@ import pandas as pd
 
 from . import outcomes as oc
 from . import workbook
+from .columns import text_column
 from .errors import DataError, UsageError, rows_text, where
 from .headers import duplicate_fields, match_headers
 from .years import parse_year, years_of
@@ -399,6 +400,8 @@ def _codes(
     """Map each distinct value once with ``fn``; unknown values are an error listing each with
     its rows."""
     codes, mapped = _map_distinct(values, rows, fn, fname, loc, what)
+    if mapped and all(isinstance(m, str) for m in mapped):
+        return text_column(mapped, codes, values.index)
     lookup = pd.Series([*mapped, None], dtype=object)
     return pd.Series(lookup.take(codes).to_numpy(), index=values.index, dtype=object)
 

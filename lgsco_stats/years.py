@@ -35,13 +35,13 @@ def year_of(date: dt.date) -> str:
 
 def years_of(dates: pd.Series) -> pd.Series:
     """Vectorised :func:`year_of` for a datetime Series; missing dates give missing years."""
-    import numpy as np
     import pandas as pd
+
+    from .columns import text_column
 
     # Each distinct date once (ten years of decisions have about 3,650).
     codes, uniques = pd.factorize(pd.to_datetime(dates), use_na_sentinel=True)
-    labels = np.asarray([*(year_of(d) for d in uniques), None], dtype=object)
-    return pd.Series(labels[codes], index=dates.index, dtype=object)
+    return text_column([year_of(d) for d in uniques], codes, dates.index)
 
 
 def year_bounds(label: str) -> tuple[dt.date, dt.date]:

@@ -219,3 +219,24 @@ def test_council_figures_from_counts_directly() -> None:
         counts[c] = counts[c].astype("Int64")
     f = council_figures(counts)
     assert format_percent(f.loc[0, "compliance_rate"]) == "92%"  # 11 / 12
+
+
+def test_attach_councils_keeps_each_rows_council_whatever_the_index() -> None:
+    from lgsco_stats.figures import attach_councils
+
+    frame = pd.DataFrame(
+        {
+            "authority": ["Kent", "Transport for London", "Leeds", "Kent"],
+            "year": ["2019-20", "2019-20", "2020-21", "2020-21"],
+        },
+        index=[7, 3, 42, 5],
+    )
+    got = attach_councils(frame)
+    assert list(got.index) == [7, 3, 42, 5]
+    assert got["gss_code"].isna().tolist() == [False, True, False, False]
+    assert got["authority_key"].tolist() == [
+        "E10000016",
+        "name:transport for london",
+        "E08000035",
+        "E10000016",
+    ]

@@ -46,6 +46,25 @@ def test_title_rows_and_aliases(make_xlsx) -> None:
     assert d["year"].tolist() == ["2019-20", "2019-20"]
 
 
+def test_blank_rows_between_decisions_keep_each_row_its_own_values(make_xlsx) -> None:
+    # Blank rows are dropped; every value computed per distinct value (year, outcome) must
+    # land on its own row, not be lined up by position across the gap.
+    header = ("Reference", "Authority", "Decision date", "Outcome")
+    rows = [
+        header,
+        ("A1", "Kent", dt.datetime(2019, 5, 1), "Upheld"),
+        (),
+        (),
+        ("A2", "Leeds", dt.datetime(2021, 3, 1), "Not upheld"),
+        (),
+        ("A3", "Kent", dt.datetime(2022, 4, 1), "Upheld"),
+    ]
+    d = read_file(make_xlsx({"D": rows})).decisions
+    assert d["row"].tolist() == [2, 5, 7]
+    assert d["year"].tolist() == ["2019-20", "2020-21", "2022-23"]
+    assert d["outcome"].tolist() == ["upheld", "not_upheld", "upheld"]
+
+
 def test_rows_numbered_from_the_sheet_when_first_rows_are_empty(tmp_path: Path) -> None:
     import openpyxl
 

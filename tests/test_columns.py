@@ -1,0 +1,22 @@
+"""Per-row text columns spread from distinct values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from lgsco_stats.columns import text_column
+
+
+def test_text_column_spreads_values_over_rows() -> None:
+    index = pd.Index([10, 11, 12, 13, 14])
+    got = text_column(["upheld", None, "not_upheld"], np.array([0, 2, -1, 1, 0]), index)
+    assert list(got.index) == [10, 11, 12, 13, 14]
+    assert got.isna().tolist() == [False, False, True, True, False]
+    assert got.dropna().tolist() == ["upheld", "not_upheld", "upheld"]
+    assert got.dtype == pd.Series(["x"]).dtype  # pandas' own text dtype, as read columns have
+
+
+def test_text_column_of_no_rows() -> None:
+    got = text_column([], np.array([], dtype=np.int64), pd.RangeIndex(0))
+    assert len(got) == 0 and got.dtype == pd.Series(["x"]).dtype
