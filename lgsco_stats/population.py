@@ -14,7 +14,7 @@ import pandas as pd
 from .councils import Register, register
 from .errors import DataError, rows_text, where
 from .headers import match_headers
-from .reading import read_raw
+from .reading import read_raw, without_blank_rows
 from .years import parse_year
 
 
@@ -25,7 +25,7 @@ def read_population(path: str | Path, reg: Register | None = None) -> pd.DataFra
         fields = match_headers(raw.header)
         if "population" not in fields or not ({"authority", "gss_code"} & set(fields)):
             continue
-        frame = raw.frame.dropna(how="all")
+        frame = without_blank_rows(raw.frame)
         rows = frame.index + raw.first_row
         name_col = fields.get("gss_code", fields.get("authority"))
         out = []

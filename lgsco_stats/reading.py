@@ -273,7 +273,7 @@ def read_file(
                     f"{raw.label}: columns {names} both mean {fname!r}; rename one or use "
                     f"--map {fname}=HEADER"
                 )
-        frame = raw.frame.dropna(how="all")
+        frame = without_blank_rows(raw.frame)
         rows = pd.Series(frame.index + raw.first_row, index=frame.index)
         loc = _Loc(raw, fields)
         if kind == "decisions":
@@ -383,6 +383,14 @@ def _require(
             f"{loc.raw.label}: looks like {kind} but has no column for {names}",
             hint="name it with --map FIELD=HEADER",
         )
+
+
+def without_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows with at least one value (a column with no blank cell means every row has one,
+    which is found without looking at the rows)."""
+    if any(not frame[c].hasnans for c in frame.columns):
+        return frame
+    return frame.dropna(how="all")
 
 
 def _blank_check(values: pd.Series, rows: pd.Series, fname: str, loc: _Loc) -> None:

@@ -814,7 +814,12 @@ def _tallies(kind: str, year: str, rows: Any) -> list[tuple[object, ...]]:
 
     values = _OUTCOMES[kind]
     ids = rows.column("authority_id").to_numpy()
-    uniq, which = np.unique(ids, return_inverse=True)
+    # Authority ids are small numbers: their positions by one bincount, not a sort.
+    present = np.bincount(ids) if len(ids) else np.zeros(0, np.int64)
+    uniq = np.flatnonzero(present)
+    position = np.zeros(len(present), np.int64)
+    position[uniq] = np.arange(len(uniq))
+    which = position[ids]
     code = pc.index_in(rows.column("outcome"), value_set=pa.array(values)).to_numpy(
         zero_copy_only=False
     )
