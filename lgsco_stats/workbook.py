@@ -1,5 +1,6 @@
 """Opening workbook files: what kind a file is (from its bytes), a guard against zip bombs, and
-parsing every sheet with fastexcel (calamine, in Rust) into Arrow tables of text.
+parsing every sheet with fastexcel (calamine, in Rust) into Arrow tables of text, the sheets side
+by side.
 
 :func:`parsing` begins that parse on a worker thread, so that a command can import pandas and the
 rest of the program meanwhile (calamine releases Python's lock while it parses); :func:`parsed`
@@ -99,6 +100,9 @@ class Parsed:
 
 def parse(p: Path, sheet: str | None, kind: str) -> Parsed:
     """Every sheet of a workbook (or the one named), every cell as text."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
     import fastexcel
 
     try:
@@ -111,13 +115,24 @@ def parse(p: Path, sheet: str | None, kind: str) -> Parsed:
             raise UsageError(f"{p}: no sheet named {sheet!r}; sheets: {', '.join(names)}")
         names = [sheet]
     out = Parsed(first_rows=first_rows(p) if kind == "xlsx" else {})
-    for name in names:
+
+    def load(name: str) -> Any:
         # One parse per sheet: calamine reads the whole sheet whatever n_rows says, so the
         # header row is found in the first rows of the full table rather than in a second read.
-        try:
-            out.tables[name] = reader.load_sheet(name, header_row=None, dtypes="string").to_arrow()
-        except Exception as e:
-            raise DataError(f"{where(str(p), name)}: cannot be read ({short(e)})") from None
+        # Each sheet has its own reader: sheets are parsed side by side (calamine lets go of
+        # Python's lock), so a workbook takes about as long as its largest sheet.
+        sheet_reader = reader if len(names) == 1 else fastexcel.read_excel(str(p))
+        return sheet_reader.load_sheet(name, header_row=None, dtypes="string").to_arrow()
+
+    with ThreadPoolExecutor(max_workers=max(1, min(len(names), os.cpu_count() or 1))) as pool:
+        jobs = [(name, pool.submit(load, name)) for name in names]
+        for name, job in jobs:  # in workbook order: the first sheet that fails is the error
+            try:
+                out.tables[name] = job.result()
+            except Exception as e:
+                for _, other in jobs:
+                    other.cancel()
+                raise DataError(f"{where(str(p), name)}: cannot be read ({short(e)})") from None
     return out
 
 
