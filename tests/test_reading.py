@@ -164,6 +164,14 @@ def test_same_reference_twice(make_xlsx) -> None:
         read_file(make_xlsx({"D": rows}, name="dup.xlsx"))
 
 
+def test_same_reference_in_two_years(make_xlsx) -> None:
+    # The store refuses a reference twice within a year; across years, reading refuses it.
+    rows = decisions_rows([("Kent", "Upheld", 1, None)])
+    rows.append((rows[1][0], "Kent", dt.datetime(2021, 6, 1), "Upheld", None, "Housing"))
+    with pytest.raises(DataError, match=r"'19 001 001' appears twice.*row 2 and .*row 3"):
+        read_file(make_xlsx({"D": rows}))
+
+
 def test_same_reference_in_two_files(make_xlsx) -> None:
     a = make_xlsx({"D": decisions_rows([("Kent", "Upheld", 1, None)])}, name="a.xlsx")
     b = make_xlsx({"D": decisions_rows([("Kent", "Not upheld", 1, None)])}, name="b.xlsx")
