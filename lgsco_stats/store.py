@@ -470,7 +470,10 @@ class Store:
         return self._readable("decisions", years)
 
     def _readable(self, kind: str, years: Sequence[str] | None = None) -> pd.DataFrame:
+        """One kind's stored rows with names and file names, by year and key (case reference):
+        the same order however the rows came to be loaded."""
         rows = self.case_rows(kind, years).to_pandas()
+        rows = rows.sort_values(["year", _KEY[kind]], kind="stable", ignore_index=True)
         auth = pd.read_sql_query(
             "SELECT id AS authority_id, authority, gss_code, authority_key FROM authorities",
             self.db,

@@ -233,6 +233,26 @@ def test_counts_sum_every_spelling_of_a_council(make_xlsx, db_path: Path) -> Non
     assert list(both["authority_key"]) == ["E06000010", "E08000035", "E10000016"]
 
 
+def test_stored_rows_read_back_by_year_and_reference(make_xlsx, db_path: Path) -> None:
+    # Rows are kept in the order loaded; read back (and exported) by year and reference,
+    # whatever that order was.
+    import datetime as dt
+
+    rows = decisions_rows([("Kent", "Upheld", 3, None)])
+    rows = [rows[0], *reversed(rows[1:])]
+    rows.append(("18 999 999", "Kent", dt.datetime(2018, 6, 1), "Upheld", None, "Housing"))
+    with Store(db_path) as st:
+        save(st, make_xlsx({"D": rows}))
+        got = st.decisions()
+    assert list(zip(got["year"], got["reference"], strict=True)) == [
+        ("2018-19", "18 999 999"),
+        ("2019-20", "19 001 001"),
+        ("2019-20", "19 002 002"),
+        ("2019-20", "19 003 003"),
+    ]
+    assert got["row"].tolist() == [5, 4, 3, 2]
+
+
 def test_a_redated_decision_moves_to_its_new_year(make_xlsx, db_path: Path) -> None:
     import datetime as dt
 
