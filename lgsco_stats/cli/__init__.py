@@ -6,6 +6,7 @@ everything built on it) inside its function, so that ``--help`` stays fast.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from typing import Annotated, Any
@@ -56,6 +57,10 @@ class _Group(TyperGroup):
                 "this is a bug in lgsco-stats; run again with --debug to see the traceback",
             )
             raise typer.Exit(1) from None
+        finally:
+            # A command may freeze what its imports made (compute does, mid-load); whatever it
+            # froze goes back to the collector once it returns, should the process go on.
+            gc.unfreeze()
 
 
 def _root(
@@ -148,7 +153,6 @@ def __getattr__(name: str) -> Any:
 def main() -> None:
     """Console-script entry point."""
     import atexit
-    import gc
 
     # The process ends when the command does: spare the garbage collector's passes over every
     # object at exit (pandas and pyarrow alone make ~50 ms of them); the memory goes back
