@@ -1,14 +1,16 @@
-"""Per-row text columns made from their distinct values.
+"""Whole-column work done in Arrow, shared by reading, matching and the store.
 
 Reading and matching work on each distinct value once (an outcome, a date, an authority and
-year) and then spread the results back over the rows. Spread as Python objects, a million rows
-cost a conversion per row whenever pandas or Arrow takes the column; spread here, in Arrow, the
-column is pandas' text dtype from the start.
+year) and then spread the results back over the rows (:func:`text_column`). Spread as Python
+objects, a million rows cost a conversion per row whenever pandas or Arrow takes the column;
+spread here, in Arrow, the column is pandas' text dtype from the start. Keys that must be
+unique (case references) are checked by one hash pass (:func:`all_distinct`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -26,3 +28,13 @@ def text_column(values: Sequence[str | None], codes: np.ndarray, index: pd.Index
     column = spread.to_pandas()
     column.index = index  # set, not aligned: to_pandas() numbers the rows from 0
     return column
+
+
+def all_distinct(values: Any) -> bool:
+    """Whether no value occurs twice in a pandas Series or an Arrow array (a missing value
+    counts as a value)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(values, from_pandas=True) if isinstance(values, pd.Series) else values
+    return len(pc.unique(array)) == len(array)

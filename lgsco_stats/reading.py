@@ -34,7 +34,7 @@ import pandas as pd
 
 from . import outcomes as oc
 from . import workbook
-from .columns import text_column
+from .columns import all_distinct, text_column
 from .errors import DataError, UsageError, rows_text, where
 from .headers import duplicate_fields, match_headers
 from .years import parse_year, years_of
@@ -725,7 +725,7 @@ def check_duplicates(ds: Dataset) -> None:
 
 
 def _dedupe(frame: pd.DataFrame, key: list[str], content: list[str], what: str) -> pd.DataFrame:
-    if len(key) == 1 and _all_distinct(frame[key[0]]):
+    if len(key) == 1 and all_distinct(frame[key[0]]):
         return frame  # the usual case, found by one hash pass in Arrow
     dup = frame.duplicated(key, keep=False)
     if not dup.any():
@@ -741,12 +741,3 @@ def _dedupe(frame: pd.DataFrame, key: list[str], content: list[str], what: str) 
         )
         raise DataError(f"{what} {ref!r} appears twice with different contents: {places}")
     return frame.drop_duplicates(key, keep="first").reset_index(drop=True)
-
-
-def _all_distinct(values: pd.Series) -> bool:
-    """Whether no value occurs twice (a missing value counts as a value)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    array = pa.array(values, from_pandas=True)
-    return len(pc.unique(array)) == len(array)

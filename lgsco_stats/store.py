@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from . import outcomes as oc
+from .columns import all_distinct
 from .errors import StoreError
 from .reading import COUNT_COLUMNS
 
@@ -693,7 +694,7 @@ def _merge_rows(db: sqlite3.Connection, kind: str, new: Any) -> None:
     # refused by reading, which knows the rows; were it given, both rows would be kept, by
     # this path and by the one that reads every year back alike, and `check` would say so.
     for year, rows in incoming.items():
-        if len(pc.unique(rows.column(key))) != rows.num_rows:
+        if not all_distinct(rows.column(key)):
             raise _BadRows(f"{kind}: a {key} appears twice in {year} in one load")
     digests = {year: _digest(rows) for year, rows in incoming.items()}
     same = {

@@ -20,3 +20,16 @@ def test_text_column_spreads_values_over_rows() -> None:
 def test_text_column_of_no_rows() -> None:
     got = text_column([], np.array([], dtype=np.int64), pd.RangeIndex(0))
     assert len(got) == 0 and got.dtype == pd.Series(["x"]).dtype
+
+
+def test_all_distinct() -> None:
+    import pyarrow as pa
+
+    from lgsco_stats.columns import all_distinct
+
+    assert all_distinct(pd.Series(["19 001 001", "19 002 002", "20 001 001"]))
+    assert not all_distinct(pd.Series(["19 001 001", "19 002 002", "19 001 001"]))
+    assert all_distinct(pd.Series(["a", None]))  # one missing value is one value
+    assert not all_distinct(pd.Series(["a", None, None]))
+    assert all_distinct(pa.array(["a", "b"])) and not all_distinct(pa.array(["b", "b"]))
+    assert all_distinct(pd.Series([], dtype="str"))
