@@ -427,7 +427,8 @@ class Store:
         ):
             # A key's gss_code is the key itself or, for a body outside the register, missing
             # for every spelling: min() is the one value. A published row is one per key.
-            sums = ", ".join(f"{'sum' if table != 'published' else ''}(c.{c}) AS {c}" for c in cols)
+            total = "sum" if table != "published" else ""  # published: one row, as it is
+            sums = ", ".join(f"{total}(c.{c}) AS {c}" for c in cols)
             rows = self.db.execute(
                 f"SELECT a.authority_key, c.year, min(a.authority), min(a.gss_code), {sums} "
                 f"FROM {table} c JOIN authorities a ON a.id = c.authority_id {where} "
@@ -687,7 +688,6 @@ def _merge_rows(db: sqlite3.Connection, kind: str, new: Any) -> None:
 
     _check_rows(kind, new)
     key = _KEY[kind]
-    keys = new.column(key).combine_chunks()
     incoming = _by_year(new)
     # A key twice in one year is refused here (one hash pass per year: a year's keys fit the
     # processor's caches, a million keys at once do not). A key in two years of one load is
@@ -706,8 +706,8 @@ def _merge_rows(db: sqlite3.Connection, kind: str, new: Any) -> None:
         del incoming[year]
     if not incoming:
         return
-    if same:
-        keys = pa.concat_arrays([rows.column(key) for rows in incoming.values()])
+    # the keys of the years still to merge, the only ones that can replace stored rows
+    keys = pa.concat_arrays([a for rows in incoming.values() for a in rows.column(key).chunks])
     skip = sorted(same)
     stored = [
         (year, _decode(data))

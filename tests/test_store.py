@@ -12,7 +12,7 @@ from lgsco_stats.errors import StoreError
 from lgsco_stats.figures import attach_councils, council_figures
 from lgsco_stats.reading import read_file
 from lgsco_stats.store import SCHEMA_VERSION, Store
-from tests.conftest import decisions_rows
+from tests.conftest import DECISION_HEADER, decisions_rows
 
 
 def save(store: Store, path: Path) -> None:
@@ -77,6 +77,38 @@ def test_loading_again_reads_no_stored_year_back(
         assert st.check() == []
         kent = council_figures(st.counts()).iloc[0]
     assert (kent["upheld"], kent["not_upheld"]) == (2, 1)
+
+
+def test_loading_a_file_again_after_a_correction_to_one_of_its_years(
+    make_xlsx, db_path: Path
+) -> None:
+    # a.xlsx holds 2019-20 and 2020-21; b.xlsx corrects one 2020-21 decision; a.xlsx again puts
+    # it back. On that third load 2019-20 is as a.xlsx left it (same digest: not read back) and
+    # 2020-21 alone is merged. By hand: 2019-20 Kent 2 upheld throughout; 2020-21 Kent 2
+    # upheld, then 1 upheld and 1 not upheld, then 2 upheld again.
+    import datetime as dt
+
+    def rows(second: str, first_year: bool = True) -> list[tuple[object, ...]]:
+        r = decisions_rows([("Kent", "Upheld", 2, None)]) if first_year else [DECISION_HEADER]
+        r.append(("20 001 001", "Kent", dt.datetime(2020, 6, 1), "Upheld", None, "Housing"))
+        r.append(("20 002 002", "Kent", dt.datetime(2020, 6, 1), second, None, "Housing"))
+        return r
+
+    a = make_xlsx({"D": rows("Upheld")}, name="a.xlsx")
+    b = make_xlsx({"D": rows("Not upheld", first_year=False)}, name="b.xlsx")
+    seen = []
+    with Store(db_path) as st:
+        for path in (a, b, a):
+            save(st, path)
+            assert st.check() == []
+            f = council_figures(st.counts()).set_index("year")
+            seen.append(
+                (
+                    (f.loc["2019-20", "upheld"], f.loc["2019-20", "not_upheld"]),
+                    (f.loc["2020-21", "upheld"], f.loc["2020-21", "not_upheld"]),
+                )
+            )
+    assert seen == [((2, 0), (2, 0)), ((2, 0), (1, 1)), ((2, 0), (2, 0))]
 
 
 def test_a_reference_seen_again_replaces_its_row(make_xlsx, db_path: Path) -> None:
