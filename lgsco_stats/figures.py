@@ -600,6 +600,8 @@ _BENCH_SUMS = (
     "compliance_outcomes",
     "complied_total",
 )
+# every count column a benchmark reads: the sums it reports and each rate's two counts
+_BENCH_COUNTS = frozenset({*_BENCH_SUMS, *(c for pair in RATES.values() for c in pair)})
 
 
 def _benchmarks(
@@ -619,10 +621,7 @@ def _benchmarks(
     keys = sorted(groups, key=lambda k: (k[1], order.get(k[0], len(order))))  # type: ignore[arg-type]
     out: dict[str, list[object]] = {c: [] for c in BENCHMARK_COLUMNS}
     rate_lists = {r: rates[r].tolist() for r in RATES}
-    count_lists = {
-        c: (counts[c][0].tolist(), counts[c][1].tolist())
-        for c in {*_BENCH_SUMS, *(c for pair in RATES.values() for c in pair)}
-    }
+    count_lists = {c: (counts[c][0].tolist(), counts[c][1].tolist()) for c in _BENCH_COUNTS}
     means: dict[str, dict[int, float]] = {}
     if average == "mean":
         for rate in RATES:
@@ -689,14 +688,13 @@ def group_benchmarks(figures: pd.DataFrame, average: str = "mean") -> pd.DataFra
     member = figures["in_group"].astype(bool).to_numpy()
     if not member.any():
         return pd.DataFrame(columns=list(BENCHMARK_COLUMNS))
-    needed = {*_BENCH_SUMS, *(c for pair in RATES.values() for c in pair)}
     return _bench_frame(
         _benchmarks(
             figures["type"].tolist(),
             figures["year"].tolist(),
             member,
             {r: figures[r].to_numpy(dtype=np.float64, na_value=np.nan) for r in RATES},
-            {c: _masked(figures, c) for c in needed},
+            {c: _masked(figures, c) for c in _BENCH_COUNTS},
             average,
         )
     )
