@@ -129,3 +129,31 @@ def test_a_million_rows(cli, tmp_path: Path, db_path: Path) -> None:
     assert {x["year"] for x in rows.values()} == {"2019-20"}
     n = stored_decisions(db_path)
     assert n == 1_000_000
+
+
+@pytest.mark.parametrize(
+    ("damaged", "named"),
+    [(("sheet2.xml",), "sheet 'C'"), (("sheet1.xml", "sheet2.xml"), "sheet 'D'")],
+)
+def test_a_damaged_sheet_among_others(
+    cli, make_xlsx, baseline: bytes, db_path: Path, damaged: tuple[str, ...], named: str
+) -> None:
+    # Sheets are parsed side by side; the error is one line naming the first damaged sheet
+    # in workbook order, and nothing is stored.
+    import zipfile
+
+    comp = [("Reference", "Authority", "Date recorded", "Compliance outcome")]
+    comp.append(("19 001 001", "Kent", "2019-09-01", "Complied"))
+    good = make_xlsx({"D": decisions_rows([("Kent", "Upheld", 2, None)]), "C": comp})
+    bad = good.with_name("damaged.xlsx")
+    with zipfile.ZipFile(good) as z, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in z.infolist():
+            data = z.read(info.filename)
+            if info.filename.endswith(damaged):
+                data = data[: len(data) // 2]  # cut off mid-element
+            out.writestr(info, data)
+    r = cli("compute", bad)
+    assert r.exit_code == 1, r.stderr
+    assert f"damaged.xlsx, {named}: cannot be read" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+    assert db_path.read_bytes() == baseline

@@ -271,18 +271,26 @@ def test_stored_rows_read_back_by_year_and_reference(make_xlsx, db_path: Path) -
     import datetime as dt
 
     rows = decisions_rows([("Kent", "Upheld", 3, None)])
-    rows = [rows[0], *reversed(rows[1:])]
-    rows.append(("18 999 999", "Kent", dt.datetime(2018, 6, 1), "Upheld", None, "Housing"))
+    rows = [rows[0], *reversed(rows[1:])]  # 19 003 003 (sheet row 2), 002 (4), 001 (5)
+    rows.insert(2, ("18 999 999", "Kent", dt.datetime(2018, 6, 1), "Upheld", None, "Housing"))
     with Store(db_path) as st:
         save(st, make_xlsx({"D": rows}))
         got = st.decisions()
+        stored = st.case_rows("decisions")
     assert list(zip(got["year"], got["reference"], strict=True)) == [
         ("2018-19", "18 999 999"),
         ("2019-20", "19 001 001"),
         ("2019-20", "19 002 002"),
         ("2019-20", "19 003 003"),
     ]
-    assert got["row"].tolist() == [5, 4, 3, 2]
+    assert got["row"].tolist() == [3, 5, 4, 2]
+    # as stored: by year, each year's rows in the order of the sheet
+    assert stored.column("reference").to_pylist() == [
+        "18 999 999",
+        "19 003 003",
+        "19 002 002",
+        "19 001 001",
+    ]
 
 
 def test_a_redated_decision_moves_to_its_new_year(make_xlsx, db_path: Path) -> None:
