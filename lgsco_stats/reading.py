@@ -30,11 +30,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import outcomes as oc
 from . import workbook
-from .columns import all_distinct, text_column
+from .columns import Distinct, all_distinct, distinct_text, text_column
 from .errors import DataError, UsageError, rows_text, where
 from .headers import duplicate_fields, match_headers
 from .years import parse_year, years_of
@@ -369,6 +370,14 @@ def _text(frame: pd.DataFrame, fields: Mapping[str, int], fname: str) -> pd.Seri
     return s.where(s != "")
 
 
+def _distinct(frame: pd.DataFrame, fields: Mapping[str, int], fname: str) -> Distinct:
+    """A column of few distinct values (an authority, an outcome, a date) as those values,
+    stripped, and a code per row: the same text as :func:`_text`, stripped once per value."""
+    if fname not in fields:
+        return Distinct(np.full(len(frame), -1, dtype=np.int64), [])
+    return distinct_text(frame[fields[fname]])
+
+
 def _require(
     frame: pd.DataFrame, fields: Mapping[str, int], need: Sequence[str], loc: _Loc, kind: str
 ) -> None:
@@ -393,8 +402,9 @@ def without_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.dropna(how="all")
 
 
-def _blank_check(values: pd.Series, rows: pd.Series, fname: str, loc: _Loc) -> None:
-    blank = values.isna()
+def _blank_check(blank: Any, rows: pd.Series, fname: str, loc: _Loc) -> None:
+    """``blank``: which rows have no value (a boolean Series or array on ``rows``' rows)."""
+    blank = np.asarray(blank)
     if blank.any():
         bad = rows[blank].tolist()
         if blank.all():
@@ -403,39 +413,36 @@ def _blank_check(values: pd.Series, rows: pd.Series, fname: str, loc: _Loc) -> N
 
 
 def _codes(
-    values: pd.Series, rows: pd.Series, fn: object, fname: str, loc: _Loc, what: str
+    values: Distinct, rows: pd.Series, fn: object, fname: str, loc: _Loc, what: str
 ) -> pd.Series:
     """Map each distinct value once with ``fn``; unknown values are an error listing each with
     its rows."""
-    codes, mapped = _map_distinct(values, rows, fn, fname, loc, what)
+    mapped = _map_distinct(values, rows, fn, fname, loc, what)
     if mapped and all(isinstance(m, str) for m in mapped):
-        return text_column(mapped, codes, values.index)
+        return text_column(mapped, values.codes, rows.index)
     lookup = pd.Series([*mapped, None], dtype=object)
-    return pd.Series(lookup.take(codes).to_numpy(), index=values.index, dtype=object)
+    return pd.Series(lookup.take(values.codes).to_numpy(), index=rows.index, dtype=object)
 
 
 def _map_distinct(
-    values: pd.Series, rows: pd.Series, fn: object, fname: str, loc: _Loc, what: str
-) -> tuple[Any, list[Any]]:
-    """Codes of the values (-1 for missing) and ``fn`` of each distinct value; a value ``fn``
-    gives None for is an error listing each such value with its rows."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    mapped = [fn(u) for u in uniques]  # type: ignore[operator]
+    values: Distinct, rows: pd.Series, fn: object, fname: str, loc: _Loc, what: str
+) -> list[Any]:
+    """``fn`` of each distinct value; a value ``fn`` gives None for is an error listing each
+    such value with its rows."""
+    mapped = [fn(u) for u in values.values]  # type: ignore[operator]
     unknown = [i for i, m in enumerate(mapped) if m is None]
     if unknown:
-        import numpy as np
-
         parts = []
         for i in unknown[:5]:
-            r = rows[np.asarray(codes == i)].tolist()
-            parts.append(f"{str(uniques[i])!r} ({rows_text(r, 3)})")
+            r = rows[values.codes == i].tolist()
+            parts.append(f"{values.values[i]!r} ({rows_text(r, 3)})")
         more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
         raise DataError(
             f"{where(loc.raw.file, loc.raw.sheet)}, column {loc.col(fname)!r}: unknown {what} "
             + ", ".join(parts)
             + more
         )
-    return codes, mapped
+    return mapped
 
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
@@ -468,25 +475,24 @@ def parse_date(text: object) -> dt.date | None:
 
 
 def _dates(
-    values: pd.Series, rows: pd.Series, fname: str, loc: _Loc, today: dt.date | None, required: bool
+    values: Distinct, rows: pd.Series, fname: str, loc: _Loc, today: dt.date | None, required: bool
 ) -> pd.Series:
     """Parse a date column (each distinct value once, range checked once); errors name the
     rows and the values."""
-    import numpy as np
-
     if required:
-        _blank_check(values, rows, fname, loc)
-    codes, parsed = _map_distinct(values, rows, parse_date, fname, loc, "date")
+        _blank_check(values.blank, rows, fname, loc)
+    parsed = _map_distinct(values, rows, parse_date, fname, loc, "date")
     latest = today or dt.date.today()
     out_of_range = [i for i, d in enumerate(parsed) if d < EARLIEST_DATE or d > latest]
+    codes = values.codes
     if out_of_range:
         bad = np.isin(codes, out_of_range)
         r = rows[bad].tolist()
         first = int(codes[bad][0])
         why = "before 2000" if parsed[first] < EARLIEST_DATE else "in the future"
-        raise DataError(f"{loc.at(fname, r)}: date {values[bad].iloc[0]!r} is {why}")
+        raise DataError(f"{loc.at(fname, r)}: date {values.values[first]!r} is {why}")
     lookup = np.array([*parsed, None], dtype="datetime64[s]")  # None: NaT, for code -1
-    return pd.Series(lookup[codes], index=values.index)
+    return pd.Series(lookup[codes], index=rows.index)
 
 
 def _source(loc: _Loc) -> str:
@@ -502,19 +508,21 @@ def _decisions(
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     _require(frame, fields, _DECISION_REQUIRED, loc, "one row per decision")
     out = pd.DataFrame(index=frame.index)
-    for f in ("reference", "authority"):
-        out[f] = _text(frame, fields, f)
-        _blank_check(out[f], rows, f, loc)
+    out["reference"] = _text(frame, fields, "reference")
+    _blank_check(out["reference"].isna(), rows, "reference", loc)
+    authority = _distinct(frame, fields, "authority")
+    _blank_check(authority.blank, rows, "authority", loc)
+    out["authority"] = text_column(authority.values, authority.codes, frame.index)
     out["decision_date"] = _dates(
-        _text(frame, fields, "decision_date"), rows, "decision_date", loc, today, True
+        _distinct(frame, fields, "decision_date"), rows, "decision_date", loc, today, True
     )
     out["year"] = years_of(out["decision_date"])
-    outcome = _text(frame, fields, "outcome")
-    _blank_check(outcome, rows, "outcome", loc)
+    outcome = _distinct(frame, fields, "outcome")
+    _blank_check(outcome.blank, rows, "outcome", loc)
     out["outcome"] = _codes(outcome, rows, oc.outcome_code, "outcome", loc, "outcome")
     if "remedy_by_authority" in fields:
         remedy = _codes(
-            _text(frame, fields, "remedy_by_authority"),
+            _distinct(frame, fields, "remedy_by_authority"),
             rows,
             oc.flag_value,
             "remedy_by_authority",
@@ -531,10 +539,14 @@ def _decisions(
         out["remedy_by_authority"] = remedy
     else:
         out["remedy_by_authority"] = False
-    out["category"] = _text(frame, fields, "category")
+    if "category" in fields:
+        category = _distinct(frame, fields, "category")
+        out["category"] = text_column(category.values, category.codes, frame.index)
+    else:
+        out["category"] = _text(frame, fields, "category")
     if "received_date" in fields:
         out["received_date"] = _dates(
-            _text(frame, fields, "received_date"), rows, "received_date", loc, today, False
+            _distinct(frame, fields, "received_date"), rows, "received_date", loc, today, False
         )
     else:
         out["received_date"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us]")
@@ -543,7 +555,7 @@ def _decisions(
     compliance = None
     comp_field = "compliance_outcome" if "compliance_outcome" in fields else None
     if comp_field:
-        has = _text(frame, fields, comp_field).notna()
+        has = ~_distinct(frame, fields, comp_field).blank
         if has.any():
             sub = frame[has]
             if "date_recorded" not in fields:
@@ -573,14 +585,15 @@ def _compliance_rows(
 ) -> pd.DataFrame:
     out = pd.DataFrame(index=frame.index)
     out["reference"] = _text(frame, fields, "reference")
-    out["authority"] = _text(frame, fields, "authority")
-    _blank_check(out["authority"], rows, "authority", loc)
+    authority = _distinct(frame, fields, "authority")
+    _blank_check(authority.blank, rows, "authority", loc)
+    out["authority"] = text_column(authority.values, authority.codes, frame.index)
     out["date_recorded"] = _dates(
-        _text(frame, fields, "date_recorded"), rows, "date_recorded", loc, today, True
+        _distinct(frame, fields, "date_recorded"), rows, "date_recorded", loc, today, True
     )
     out["year"] = years_of(out["date_recorded"])
-    value = _text(frame, fields, comp_field)
-    _blank_check(value, rows, comp_field, loc)
+    value = _distinct(frame, fields, comp_field)
+    _blank_check(value.blank, rows, comp_field, loc)
     out["outcome"] = _codes(value, rows, oc.compliance_code, comp_field, loc, "compliance outcome")
     out["source"] = _source(loc)
     out["row"] = rows
@@ -614,7 +627,7 @@ def _published(
 ) -> pd.DataFrame:
     out = pd.DataFrame(index=frame.index)
     out["authority"] = _text(frame, fields, "authority")
-    _blank_check(out["authority"], rows, "authority", loc)
+    _blank_check(out["authority"].isna(), rows, "authority", loc)
     if "year" in fields:
 
         def _year(v: object) -> str | None:
@@ -623,8 +636,8 @@ def _published(
             except UsageError:
                 return None
 
-        y = _text(frame, fields, "year")
-        _blank_check(y, rows, "year", loc)
+        y = _distinct(frame, fields, "year")
+        _blank_check(y.blank, rows, "year", loc)
         out["year"] = _codes(y, rows, _year, "year", loc, "year (write it like 2019-20)")
     elif year is not None:
         out["year"] = parse_year(year)

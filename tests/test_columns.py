@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lgsco_stats.columns import text_column
+from lgsco_stats.columns import distinct_text, text_column
 
 
 def test_text_column_spreads_values_over_rows() -> None:
@@ -33,3 +33,23 @@ def test_all_distinct() -> None:
     assert not all_distinct(pd.Series(["a", None, None]))
     assert all_distinct(pa.array(["a", "b"])) and not all_distinct(pa.array(["b", "b"]))
     assert all_distinct(pd.Series([], dtype="str"))
+
+
+def test_distinct_text_strips_each_value_once_in_first_seen_order() -> None:
+    got = distinct_text(pd.Series([" b", "a", None, "b  ", "", "   ", "a", "c"], dtype="str"))
+    # worked by hand: "b" first (row 0), then "a" (row 1), then "c" (row 7); blanks are -1
+    assert got.values == ["b", "a", "c"]
+    assert got.codes.tolist() == [0, 1, -1, 0, -1, -1, 1, 2]
+    assert got.blank.tolist() == [False, False, True, False, True, True, False, False]
+
+
+def test_distinct_text_of_columns_pandas_may_hold() -> None:
+    # an object column with NaN (older pandas), a column of several Arrow chunks (a concat),
+    # and an empty one
+    got = distinct_text(pd.Series(["x", float("nan"), " x"], dtype=object))
+    assert (got.values, got.codes.tolist()) == (["x"], [0, -1, 0])
+    parts = pd.concat([pd.Series(["p", "q"], dtype="str"), pd.Series(["q ", "r"], dtype="str")])
+    got = distinct_text(parts.reset_index(drop=True))
+    assert (got.values, got.codes.tolist()) == (["p", "q", "r"], [0, 1, 1, 2])
+    got = distinct_text(pd.Series([], dtype="str"))
+    assert (got.values, got.codes.tolist()) == ([], [])

@@ -128,6 +128,27 @@ def test_unknown_outcomes_listed_with_rows(make_xlsx) -> None:
     assert "'Withdrawn' (rows 4, 5)" in msg and "'Fault found' (row 6)" in msg
 
 
+def test_values_that_differ_only_in_spaces_are_one_value(make_xlsx) -> None:
+    # Each distinct cell is stripped once: "Kent", " Kent" and "Kent  " are one authority, a
+    # cell of spaces is blank, and an unknown outcome written three ways is listed once with
+    # all its rows.
+    rows = decisions_rows([("Kent", "Upheld", 3, None)])
+    rows[2] = (rows[2][0], " Kent", rows[2][2], "  Upheld")
+    rows[3] = (rows[3][0], "Kent  ", rows[3][2], "Upheld ")
+    ds = read_file(make_xlsx({"D": rows}))
+    assert ds.decisions["authority"].tolist() == ["Kent"] * 3
+    assert ds.decisions["outcome"].tolist() == ["upheld"] * 3
+    rows[1] = (rows[1][0], rows[1][1], rows[1][2], "Maybe")
+    rows[2] = (rows[2][0], rows[2][1], rows[2][2], " Maybe ")
+    rows[3] = (rows[3][0], "   ", rows[3][2], rows[3][3])
+    with pytest.raises(DataError, match=r"row 4, column 'Authority': blank authority"):
+        read_file(make_xlsx({"D": rows}, name="spaces.xlsx"))
+    rows[3] = (rows[3][0], "Kent", rows[3][2], "Maybe  ")
+    with pytest.raises(DataError) as e:
+        read_file(make_xlsx({"D": rows}, name="maybe.xlsx"))
+    assert "unknown outcome 'Maybe' (rows 2, 3, 4)" in str(e.value)
+
+
 def test_future_and_ancient_dates(make_xlsx) -> None:
     rows = decisions_rows([("Kent", "Upheld", 1, None)], start=dt.date(2031, 1, 1))
     with pytest.raises(DataError, match="in the future"):
