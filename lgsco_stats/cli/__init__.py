@@ -15,6 +15,7 @@ import typer
 from typer.core import TyperGroup
 from typer.exceptions import Abort, Exit, TyperException
 
+from .. import allocator
 from ..errors import LgscoError
 
 _DEBUG = {"on": bool(os.environ.get("LGSCO_STATS_DEBUG"))}
@@ -59,8 +60,10 @@ class _Group(TyperGroup):
             raise typer.Exit(1) from None
         finally:
             # A command may freeze what its imports made (compute does, mid-load); whatever it
-            # froze goes back to the collector once it returns, should the process go on.
+            # froze goes back to the collector once it returns, should the process go on; so
+            # does Arrow's memory pool, which compute changes.
             gc.unfreeze()
+            allocator.restore()
 
 
 def _root(

@@ -70,6 +70,7 @@ def compute(
     # The workbooks are parsed on a worker thread while pandas and the rest are imported.
     with workbook.parsing(files, sheet):
         from .. import figures as fg
+        from ..allocator import use_system_malloc
         from ..councils import register
         from ..headers import parse_mapping
         from ..population import read_population
@@ -81,6 +82,7 @@ def compute(
         # What the imports made lives as long as the process: the collector need not look at
         # it again (a full pass over pandas' and pyarrow's objects took 40 ms mid-load).
         gc.freeze()
+        use_system_malloc()  # undone, with the freeze, when the command returns
         mapping = parse_mapping(map_ or [])
         year_label = parse_year(year) if year else None
         reg = register()
