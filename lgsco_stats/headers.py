@@ -7,9 +7,14 @@ Headers are compared case-, space- and punctuation-insensitively (``"Case Ref."`
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from .errors import UsageError
+
+# How many rows at the top of a sheet may hold titles before the header row.
+HEADER_SEARCH_ROWS = 30
+# The fields whose cells are dates.
+DATE_FIELDS = ("decision_date", "received_date", "date_recorded")
 
 # Field → the header spellings met in real files. Each spelling belongs to one field only.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -173,3 +178,30 @@ def duplicate_fields(
         if field:
             seen.setdefault(field, []).append(i)
     return {f: cols for f, cols in seen.items() if len(cols) > 1}
+
+
+def find_header_row(
+    rows: Sequence[Sequence[object]], mapping: Mapping[str, str] | None
+) -> int | None:
+    """Index of the first row with at least two recognised headers (the most, if several),
+    among the first :data:`HEADER_SEARCH_ROWS`."""
+    best, best_score = None, 1
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        score = len(match_headers(list(row), mapping))
+        if score > best_score:
+            best, best_score = i, score
+            if score >= 4:
+                break
+    return best
+
+
+def date_columns(
+    rows: Sequence[Sequence[object]], mapping: Mapping[str, str] | None
+) -> tuple[int, list[int]] | None:
+    """The header row's index among a sheet's first rows and the positions of its date
+    columns, or None if no header row is found."""
+    h = find_header_row(rows, mapping)
+    if h is None:
+        return None
+    fields = match_headers(list(rows[h]), mapping)
+    return h, sorted(fields[f] for f in DATE_FIELDS if f in fields)

@@ -37,7 +37,7 @@ from . import outcomes as oc
 from . import workbook
 from .columns import Distinct, all_distinct, distinct_text, text_column
 from .errors import DataError, UsageError, rows_text, where
-from .headers import duplicate_fields, match_headers
+from .headers import HEADER_SEARCH_ROWS, duplicate_fields, find_header_row, match_headers
 from .years import parse_year, years_of
 
 DECISION_COLUMNS = (
@@ -58,8 +58,6 @@ PUBLISHED_COLUMNS = ("authority", "year", *COUNT_COLUMNS, "source", "row")
 # Complaints received by category, from published tables' category columns (long form).
 RECEIVED_COLUMNS = ("authority", "year", "category", "received", "source", "row")
 
-# How many rows at the top of a sheet may hold titles before the header row.
-HEADER_SEARCH_ROWS = 30
 # Dates outside these bounds are errors: the Ombudsman's case data starts long after 2000.
 EARLIEST_DATE = dt.date(2000, 1, 1)
 
@@ -125,38 +123,62 @@ def read_raw(
     return _read_workbook(p, sheet, kind, mapping)
 
 
-def _find_header(rows: list[list[object]], mapping: Mapping[str, str] | None) -> int | None:
-    """Index of the first row with at least two recognised headers (the most, if several)."""
-    best, best_score = None, 1
-    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        score = len(match_headers(list(row), mapping))
-        if score > best_score:
-            best, best_score = i, score
-            if score >= 4:
-                break
-    return best
-
-
 def _read_workbook(
     p: Path, sheet: str | None, kind: str, mapping: Mapping[str, str] | None
 ) -> list[RawSheet]:
-    book = workbook.parsed(p, sheet, kind)
+    book = workbook.parsed(p, sheet, kind, mapping)
     out: list[RawSheet] = []
     for name, table in book.tables.items():
+        first = book.first_rows.get(name, 1)
+        head = book.heads.get(name)
+        if head is not None:
+            typed = _typed_frame(table, head)
+            if typed is not None:
+                header = head.rows[head.header]
+                out.append(RawSheet(str(p), name, header, typed, first + head.header + 1))
+                continue
+            table = workbook.parse_text(p, name)  # not as expected: read it again, as text
         if table.num_rows == 0:
             continue
         top = table.slice(0, HEADER_SEARCH_ROWS)
         cols = [top.column(i).to_pylist() for i in range(top.num_columns)]
         rows = [list(r) for r in zip(*cols, strict=True)]
-        h = _find_header(rows, mapping)
+        h = find_header_row(rows, mapping)
         if h is None:
             out.append(RawSheet(str(p), name, [], pd.DataFrame(), 1))
             continue
         frame = table.slice(h + 1).to_pandas()
         frame.columns = range(frame.shape[1])
-        first = book.first_rows.get(name, 1)
         out.append(RawSheet(str(p), name, rows[h], frame, first + h + 1))
     return out
+
+
+def _typed_frame(table: Any, head: workbook.Head) -> pd.DataFrame | None:
+    """The rows below the header of a sheet parsed with typed dates, as a frame; None unless its
+    first rows hold, cell by cell, what the sheet's first rows as text hold below the header (a
+    date as the same day), with at least one value among them."""
+    frame = table.to_pandas()
+    frame.columns = range(frame.shape[1])
+    below = head.rows[head.header + 1 :]
+    width = len(head.rows[0]) if head.rows else 0
+    if frame.shape[1] < width:
+        return None
+    dates = {j for j in range(frame.shape[1]) if pd.api.types.is_datetime64_any_dtype(frame[j])}
+    seen = False
+    for i in range(min(len(below), len(frame))):
+        for j in range(frame.shape[1]):
+            text = below[i][j] if j < len(below[i]) else None
+            value = frame.iat[i, j]
+            if text is None:
+                same = bool(pd.isna(value))
+            elif j in dates:
+                same = not pd.isna(value) and parse_date(text) == value.date()
+            else:
+                same = text == value
+            if not same:
+                return None
+            seen = seen or text is not None
+    return frame if seen else None
 
 
 def _decode(p: Path) -> str:
@@ -181,13 +203,13 @@ def _read_csv(p: Path, mapping: Mapping[str, str] | None) -> RawSheet:
     best = 0
     for d in (",", ";", "\t", "|"):
         rows = list(csv.reader(io.StringIO(sample), delimiter=d))
-        h = _find_header([list(r) for r in rows], mapping)
+        h = find_header_row([list(r) for r in rows], mapping)
         if h is not None:
             n = len(match_headers(list(rows[h]), mapping))
             if n > best:
                 best, delimiter = n, d
     rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
-    h = _find_header([list(r) for r in rows], mapping)
+    h = find_header_row([list(r) for r in rows], mapping)
     if h is None:
         return RawSheet(str(p), None, [], pd.DataFrame(), 1)
     try:
@@ -495,6 +517,35 @@ def _dates(
     return pd.Series(lookup[codes], index=rows.index)
 
 
+def _date_column(
+    frame: pd.DataFrame,
+    fields: Mapping[str, int],
+    fname: str,
+    rows: pd.Series,
+    loc: _Loc,
+    today: dt.date | None,
+    required: bool,
+) -> pd.Series:
+    """A date field's column: cells read as dates (a large sheet's date columns, see
+    :mod:`.workbook`) are taken as they are, text is parsed by :func:`_dates`."""
+    column = frame[fields[fname]]
+    if not pd.api.types.is_datetime64_any_dtype(column):
+        return _dates(_distinct(frame, fields, fname), rows, fname, loc, today, required)
+    days = column.to_numpy().astype("datetime64[D]")
+    blank = np.isnat(days)
+    if required:
+        _blank_check(blank, rows, fname, loc)
+    latest = np.datetime64(today or dt.date.today(), "D")
+    early = days < np.datetime64(EARLIEST_DATE, "D")
+    bad = early | (days > latest)
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        text = pd.Timestamp(column.iloc[first]).strftime("%Y-%m-%d %H:%M:%S")
+        why = "before 2000" if early[first] else "in the future"
+        raise DataError(f"{loc.at(fname, rows[bad].tolist())}: date {text!r} is {why}")
+    return pd.Series(days.astype("datetime64[s]"), index=rows.index)
+
+
 def _source(loc: _Loc) -> str:
     return where(Path(loc.raw.file).name, loc.raw.sheet)
 
@@ -513,9 +564,7 @@ def _decisions(
     authority = _distinct(frame, fields, "authority")
     _blank_check(authority.blank, rows, "authority", loc)
     out["authority"] = text_column(authority.values, authority.codes, frame.index)
-    out["decision_date"] = _dates(
-        _distinct(frame, fields, "decision_date"), rows, "decision_date", loc, today, True
-    )
+    out["decision_date"] = _date_column(frame, fields, "decision_date", rows, loc, today, True)
     out["year"] = years_of(out["decision_date"])
     outcome = _distinct(frame, fields, "outcome")
     _blank_check(outcome.blank, rows, "outcome", loc)
@@ -545,9 +594,7 @@ def _decisions(
     else:
         out["category"] = _text(frame, fields, "category")
     if "received_date" in fields:
-        out["received_date"] = _dates(
-            _distinct(frame, fields, "received_date"), rows, "received_date", loc, today, False
-        )
+        out["received_date"] = _date_column(frame, fields, "received_date", rows, loc, today, False)
     else:
         out["received_date"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us]")
     out["source"] = _source(loc)
@@ -588,9 +635,7 @@ def _compliance_rows(
     authority = _distinct(frame, fields, "authority")
     _blank_check(authority.blank, rows, "authority", loc)
     out["authority"] = text_column(authority.values, authority.codes, frame.index)
-    out["date_recorded"] = _dates(
-        _distinct(frame, fields, "date_recorded"), rows, "date_recorded", loc, today, True
-    )
+    out["date_recorded"] = _date_column(frame, fields, "date_recorded", rows, loc, today, True)
     out["year"] = years_of(out["date_recorded"])
     value = _distinct(frame, fields, comp_field)
     _blank_check(value.blank, rows, comp_field, loc)

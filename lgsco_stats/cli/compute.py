@@ -66,13 +66,14 @@ def compute(
     import gc
 
     from .. import workbook
+    from ..headers import parse_mapping
 
+    mapping = parse_mapping(map_ or [])
     # The workbooks are parsed on a worker thread while pandas and the rest are imported.
-    with workbook.parsing(files, sheet):
+    with workbook.parsing(files, sheet, mapping):
         from .. import figures as fg
         from ..allocator import use_system_malloc
         from ..councils import register
-        from ..headers import parse_mapping
         from ..population import read_population
         from ..reading import read_files
         from ..years import parse_year
@@ -83,7 +84,6 @@ def compute(
         # it again (a full pass over pandas' and pyarrow's objects took 40 ms mid-load).
         gc.freeze()
         use_system_malloc()  # undone, with the freeze, when the command returns
-        mapping = parse_mapping(map_ or [])
         year_label = parse_year(year) if year else None
         reg = register()
         with render.Status(f"Reading {', '.join(f.name for f in files)}…"):
