@@ -43,9 +43,12 @@ from workbooks import ROOT, SIZES, ensure_workbook  # noqa: E402
 # (module, attribute, what the step does). A class method is written "Class.method".
 STEPS: tuple[tuple[str, str, str], ...] = (
     ("lgsco_stats.reading", "read_raw", "open the workbook, find headers, fastexcel → pandas"),
-    ("lgsco_stats.reading", "_text", "cells → stripped text (every text column)"),
+    ("lgsco_stats.reading", "_typed_frame", "typed rows → pandas, checked against first rows"),
+    ("lgsco_stats.reading", "_text", "cells → stripped text (the reference column)"),
+    ("lgsco_stats.reading", "_distinct", "distinct values of a column, stripped, codes"),
     ("lgsco_stats.reading", "_blank_check", "check required cells are not blank"),
-    ("lgsco_stats.reading", "_dates", "parse date columns, check range"),
+    ("lgsco_stats.reading", "_date_column", "typed date columns → days, check range"),
+    ("lgsco_stats.reading", "_dates", "parse text date columns, check range"),
     ("lgsco_stats.reading", "years_of", "date → financial year"),
     ("lgsco_stats.reading", "_codes", "map each distinct value (outcomes, flags, dates)"),
     ("lgsco_stats.reading", "check_duplicates", "duplicate case references"),

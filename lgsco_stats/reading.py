@@ -2,7 +2,9 @@
 
 Excel (``.xlsx``, ``.xlsm``, ``.xls``) and OpenDocument (``.ods``) workbooks are read with
 fastexcel (calamine, in Rust, straight into Arrow), every cell as text, so that this module decides
-what a value means and can name the row of any value it cannot read. CSV files are read with
+what a value means and can name the row of any value it cannot read; only the date columns of a
+large ``.xlsx`` sheet are read as dates (:mod:`.workbook`), and checked against the text of the
+sheet's first rows. CSV files are read with
 pandas' C parser (UTF-8, falling back to cp1252; ``,``, ``;`` or tab separated).
 
 Each sheet is recognised by its headers, never by its name, as one of three kinds:
