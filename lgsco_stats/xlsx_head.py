@@ -21,9 +21,10 @@ _ITEM = re.compile(rb"<(?:\w+:)?si[\s/>]")
 _SHARED = re.compile(rb"<(?:\w+:)?c\b[^>]*?\bt=\"s\"[^>]*>\s*<(?:\w+:)?v>\s*(\d+)\s*<")
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*/>")
 _CHUNK = 1 << 16
-# A member that none of a sheet's cells can need (pictures and the like) is left out of the
-# small workbook once it is this large.
+# A part of the workbook that its cells do not need (pictures, pivot caches, …) is left out of
+# the small copy once it is this large.
 _SKIP_FROM = 1 << 20
+_NEEDED = ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels")
 
 
 def _relationships(rels: bytes) -> dict[str, tuple[str, str]]:
@@ -126,6 +127,7 @@ def head_workbook(path: str, name: str, rows: int) -> bytes | None:
             shared = next(
                 (_member(t) for k, t in rels.values() if k.endswith("/sharedStrings")), None
             )
+            styles = {_member(t) for k, t in rels.values() if k.endswith("/styles")}
             needed = max((int(m.group(1)) for m in _SHARED.finditer(sheet)), default=-1)
             others = set(members.values()) - {target}
             out = io.BytesIO()
@@ -144,7 +146,7 @@ def head_workbook(path: str, name: str, rows: int) -> bytes | None:
                             prefix = (close.group(1) or b"") if close else b""
                             items += b"</" + prefix + b"sst>"
                         small.writestr(n, items)
-                    elif info.file_size < _SKIP_FROM or n.endswith((".xml", ".rels")):
+                    elif info.file_size < _SKIP_FROM or n in _NEEDED or n in styles:
                         small.writestr(n, z.read(n))
             return out.getvalue()
     except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):

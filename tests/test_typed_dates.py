@@ -281,5 +281,14 @@ def test_the_first_rows_of_a_sheet_as_the_whole_sheet_gives_them(tmp_path: Path)
         shared = len(z.read("xl/sharedStrings.xml"))
     with zipfile.ZipFile(io.BytesIO(small)) as z:
         assert len(z.read("xl/sharedStrings.xml")) < shared / 10
+    # a large part the cells do not need (a pivot cache, a picture) is left out
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr("xl/pivotCache/pivotCacheRecords1.xml", "<r/>" * 600_000)
+    small = head_workbook(str(path), "D", 12)
+    assert small is not None
+    with zipfile.ZipFile(io.BytesIO(small)) as z:
+        assert "xl/pivotCache/pivotCacheRecords1.xml" not in z.namelist()
+    head = fastexcel.read_excel(small).load_sheet("D", header_row=None, dtypes="string")
+    assert head.to_arrow().to_pylist() == top.to_pylist()
     assert head_workbook(str(path), "D", 10_000) is None  # no more rows than that
     assert head_workbook(str(path), "nope", 12) is None
