@@ -44,6 +44,10 @@ class Distinct:
     def blank(self) -> np.ndarray:
         return self.codes < 0
 
+    def column(self, index: pd.Index) -> pd.Series:
+        """The values spread over the rows, as a text column on ``index``."""
+        return text_column(self.values, self.codes, index)
+
 
 def distinct_text(column: pd.Series) -> Distinct:
     """A column's values stripped of surrounding white space, a cell that is then empty being
@@ -56,11 +60,9 @@ def distinct_text(column: pd.Series) -> Distinct:
     import pyarrow.compute as pc
 
     text = pa.array(column, pa.string(), from_pandas=True)  # a pandas text column: no copy
+    if isinstance(text, pa.ChunkedArray):  # a column made by concatenating: 1-6 ms a million
+        text = text.combine_chunks()
     encoded = pc.dictionary_encode(text)
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks() if encoded.num_chunks else pa.array([], text.type)
-        if not isinstance(encoded, pa.DictionaryArray):
-            encoded = pc.dictionary_encode(encoded)
     stripped = pc.utf8_trim_whitespace(encoded.dictionary).to_pylist()
     values: dict[str, int] = {}
     remap = [-1 if not s else values.setdefault(s, len(values)) for s in stripped]

@@ -565,7 +565,7 @@ def _decisions(
     _blank_check(out["reference"].isna(), rows, "reference", loc)
     authority = _distinct(frame, fields, "authority")
     _blank_check(authority.blank, rows, "authority", loc)
-    out["authority"] = text_column(authority.values, authority.codes, frame.index)
+    out["authority"] = authority.column(frame.index)
     out["decision_date"] = _date_column(frame, fields, "decision_date", rows, loc, today, True)
     out["year"] = years_of(out["decision_date"])
     outcome = _distinct(frame, fields, "outcome")
@@ -592,7 +592,7 @@ def _decisions(
         out["remedy_by_authority"] = False
     if "category" in fields:
         category = _distinct(frame, fields, "category")
-        out["category"] = text_column(category.values, category.codes, frame.index)
+        out["category"] = category.column(frame.index)
     else:
         out["category"] = _text(frame, fields, "category")
     if "received_date" in fields:
@@ -636,7 +636,7 @@ def _compliance_rows(
     out["reference"] = _text(frame, fields, "reference")
     authority = _distinct(frame, fields, "authority")
     _blank_check(authority.blank, rows, "authority", loc)
-    out["authority"] = text_column(authority.values, authority.codes, frame.index)
+    out["authority"] = authority.column(frame.index)
     out["date_recorded"] = _date_column(frame, fields, "date_recorded", rows, loc, today, True)
     out["year"] = years_of(out["date_recorded"])
     value = _distinct(frame, fields, comp_field)

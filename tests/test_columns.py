@@ -53,3 +53,11 @@ def test_distinct_text_of_columns_pandas_may_hold() -> None:
     assert (got.values, got.codes.tolist()) == (["p", "q", "r"], [0, 1, 1, 2])
     got = distinct_text(pd.Series([], dtype="str"))
     assert (got.values, got.codes.tolist()) == ([], [])
+
+
+def test_distinct_values_spread_back_over_their_rows() -> None:
+    got = distinct_text(pd.Series(["b ", None, " a", "b"], dtype="str")).column(
+        pd.Index([7, 8, 9, 10])
+    )
+    assert got.index.tolist() == [7, 8, 9, 10]
+    assert got.tolist()[0] == "b" and pd.isna(got.iloc[1]) and got.tolist()[2:] == ["a", "b"]
