@@ -122,18 +122,23 @@ class Parsed:
     heads: dict[str, Head] = field(default_factory=dict)
 
 
+def _as_text(reader: Any, name: str) -> Any:
+    """A sheet of a fastexcel reader's workbook, every cell as text, no header row taken."""
+    return reader.load_sheet(name, header_row=None, dtypes="string").to_arrow()
+
+
+def _unreadable(p: Path, name: str, e: BaseException) -> DataError:
+    return DataError(f"{where(str(p), name)}: cannot be read ({short(e)})")
+
+
 def parse_text(p: Path, name: str) -> Any:
     """One sheet, every cell as text (an Arrow record batch)."""
     import fastexcel
 
     try:
-        return (
-            fastexcel.read_excel(str(p))
-            .load_sheet(name, header_row=None, dtypes="string")
-            .to_arrow()
-        )
+        return _as_text(fastexcel.read_excel(str(p)), name)
     except Exception as e:
-        raise DataError(f"{where(str(p), name)}: cannot be read ({short(e)})") from None
+        raise _unreadable(p, name, e) from None
 
 
 def _typed_sheets(p: Path, names: Sequence[str]) -> set[str]:
@@ -168,7 +173,7 @@ def _parse_typed(
     small = head_workbook(str(p), name, HEAD_ROWS)
     if small is None:
         return None
-    top = fastexcel.read_excel(small).load_sheet(name, header_row=None, dtypes="string").to_arrow()
+    top = _as_text(fastexcel.read_excel(small), name)
     rows = [list(r) for r in zip(*(c.to_pylist() for c in top.columns), strict=True)]
     plan = date_columns(rows, mapping)
     if plan is None or not plan[1] or plan[0] + 1 >= len(rows):
@@ -227,7 +232,7 @@ def parse(
                 got = None
             if got is not None:
                 return got
-        return sheet_reader.load_sheet(name, header_row=None, dtypes="string").to_arrow(), None
+        return _as_text(sheet_reader, name), None
 
     with ThreadPoolExecutor(max_workers=max(1, min(len(names), os.cpu_count() or 1))) as pool:
         jobs = [(name, pool.submit(load, name)) for name in names]
@@ -239,7 +244,7 @@ def parse(
             except Exception as e:
                 for _, other in jobs:
                     other.cancel()
-                raise DataError(f"{where(str(p), name)}: cannot be read ({short(e)})") from None
+                raise _unreadable(p, name, e) from None
     return out
 
 
