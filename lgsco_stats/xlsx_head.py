@@ -9,6 +9,7 @@ give them from the whole file, for a fraction of the time. None of this imports 
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
@@ -47,16 +48,6 @@ def _member(target: str) -> str:
     return target.lstrip("/") if target.startswith("/") else "xl/" + target
 
 
-def _unescape(s: str) -> str:
-    return (
-        s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", '"')
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-    )
-
-
 def sheet_members(z: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → the zip member holding its XML, in workbook order."""
     wb = z.read("xl/workbook.xml")
@@ -70,7 +61,8 @@ def sheet_members(z: zipfile.ZipFile) -> dict[str, str]:
             continue
         rel = rels.get((rid.group(1) or rid.group(2)).decode())
         if rel:
-            out[_unescape(name.group(1).decode("utf-8"))] = _member(rel[1])
+            # XML's escapes (&amp;, &#39;, …) are HTML's too
+            out[html.unescape(name.group(1).decode("utf-8"))] = _member(rel[1])
     return out
 
 

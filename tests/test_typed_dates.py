@@ -20,7 +20,7 @@ import pytest
 from lgsco_stats import workbook
 from lgsco_stats.errors import DataError
 from lgsco_stats.reading import Dataset, read_file
-from lgsco_stats.xlsx_head import head_workbook
+from lgsco_stats.xlsx_head import head_workbook, sheet_members
 from tests.conftest import decisions_rows
 
 DAY = dt.datetime(2019, 6, 1)
@@ -292,3 +292,28 @@ def test_the_first_rows_of_a_sheet_as_the_whole_sheet_gives_them(tmp_path: Path)
     assert head.to_arrow().to_pylist() == top.to_pylist()
     assert head_workbook(str(path), "D", 10_000) is None  # no more rows than that
     assert head_workbook(str(path), "nope", 12) is None
+
+
+def test_sheet_members_unescape_names_whatever_the_attribute_order() -> None:
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    book = io.BytesIO()
+    with zipfile.ZipFile(book, "w") as z:
+        z.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+            '<sheet name="Q&amp;A &#39;24&#x27; &lt;1&gt;" sheetId="1" r:id="rId1"/>'
+            '<sheet r:id="rId2" sheetId="2" name="Plain"/></sheets></workbook>',
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            "<Relationships>"
+            f'<Relationship Target="worksheets/sheet1.xml" Type="{rel}/worksheet" Id="rId1"/>'
+            f'<Relationship Id="rId2" Type="{rel}/worksheet" Target="/xl/worksheets/b.xml"/>'
+            "</Relationships>",
+        )
+    with zipfile.ZipFile(book) as z:
+        assert sheet_members(z) == {
+            "Q&A '24' <1>": "xl/worksheets/sheet1.xml",
+            "Plain": "xl/worksheets/b.xml",
+        }
