@@ -79,9 +79,9 @@ def main() -> int:
             )
 
         # in-process: one trend chart (SVG), as the site draws it
-        from lgsco_stats import charts, trends
         from lgsco_stats.councils import register
         from lgsco_stats.figures import council_figures
+        from lgsco_stats.report import charts, trends
         from lgsco_stats.store import Store
 
         reg = register()
@@ -93,7 +93,7 @@ def main() -> int:
             10, lambda: _timed(lambda: charts.trend_chart(t, "Kent", "svg"))
         )
 
-        from lgsco_stats.site import build_site
+        from lgsco_stats.report.site import build_site
 
         for workers in (1, os.cpu_count() or 1):
 

@@ -42,36 +42,36 @@ from workbooks import ROOT, SIZES, ensure_workbook  # noqa: E402
 
 # (module, attribute, what the step does). A class method is written "Class.method".
 STEPS: tuple[tuple[str, str, str], ...] = (
-    ("lgsco_stats.reading", "read_raw", "open the workbook, find headers, fastexcel → pandas"),
-    ("lgsco_stats.reading", "_typed_frame", "typed rows → pandas, checked against first rows"),
-    ("lgsco_stats.reading", "_text", "cells → stripped text (the reference column)"),
-    ("lgsco_stats.reading", "_distinct", "distinct values of a column, stripped, codes"),
-    ("lgsco_stats.reading", "_blank_check", "check required cells are not blank"),
-    ("lgsco_stats.reading", "_date_column", "typed date columns → days, check range"),
-    ("lgsco_stats.reading", "_dates", "parse text date columns, check range"),
-    ("lgsco_stats.reading", "years_of", "date → financial year"),
-    ("lgsco_stats.reading", "_codes", "map each distinct value (outcomes, flags, dates)"),
-    ("lgsco_stats.reading", "check_duplicates", "duplicate case references"),
-    ("lgsco_stats.reading", "read_file", "rest of reading (frames, concat, checks)"),
+    ("lgsco_stats.read.files", "read_raw", "open the workbook, find headers, fastexcel → pandas"),
+    ("lgsco_stats.read.sheets", "_typed_frame", "typed rows → pandas, checked against first rows"),
+    ("lgsco_stats.read.cells", "text", "cells → stripped text (the reference column)"),
+    ("lgsco_stats.read.cells", "distinct", "distinct values of a column, stripped, codes"),
+    ("lgsco_stats.read.cells", "blank_check", "check required cells are not blank"),
+    ("lgsco_stats.read.dates", "date_column", "typed date columns → days, check range"),
+    ("lgsco_stats.read.dates", "parse_column", "parse text date columns, check range"),
+    ("lgsco_stats.read.decisions", "years_of", "date → financial year"),
+    ("lgsco_stats.read.cells", "codes", "map each distinct value (outcomes, flags, dates)"),
+    ("lgsco_stats.read.files", "check_duplicates", "duplicate case references"),
+    ("lgsco_stats.read.files", "read_file", "rest of reading (frames, concat, checks)"),
     ("lgsco_stats.councils", "register", "load the register of councils"),
     ("lgsco_stats.councils", "Register.resolve", "resolve each distinct (authority, year)"),
-    ("lgsco_stats.figures", "attach_councils", "rest of attach_councils (keys per row)"),
-    ("lgsco_stats.store", "_decision_table", "decisions → Arrow rows of the store"),
-    ("lgsco_stats.store", "_compliance_table", "compliance → Arrow rows of the store"),
-    ("lgsco_stats.store", "_check_rows", "store's own checks of the rows"),
-    ("lgsco_stats.store", "_decode", "read stored years back (Arrow IPC)"),
-    ("lgsco_stats.store", "_by_year", "split the load's rows by year"),
-    ("lgsco_stats.store", "_digest", "digest of a year's rows (is it stored already?)"),
-    ("lgsco_stats.store", "_encode", "year's rows → compressed Arrow IPC"),
-    ("lgsco_stats.store", "_tallies", "counts per authority of a year's rows"),
-    ("lgsco_stats.store", "_merge_rows", "rest of merging rows into stored years"),
-    ("lgsco_stats.store", "file_hash", "SHA-256 of the workbook"),
-    ("lgsco_stats.store", "Store.save", "rest of the save + SQLite commit"),
-    ("lgsco_stats.store", "Store.count_parts", "count tables → frames"),
-    ("lgsco_stats.figures", "combine_counts", "combine decision/compliance/published counts"),
+    ("lgsco_stats.counts", "attach_councils", "rest of attach_councils (keys per row)"),
+    ("lgsco_stats.store.blobs", "decision_table", "decisions → Arrow rows of the store"),
+    ("lgsco_stats.store.blobs", "compliance_table", "compliance → Arrow rows of the store"),
+    ("lgsco_stats.store.blobs", "check_rows", "store's own checks of the rows"),
+    ("lgsco_stats.store.blobs", "decode", "read stored years back (Arrow IPC)"),
+    ("lgsco_stats.store.blobs", "by_year", "split the load's rows by year"),
+    ("lgsco_stats.store.blobs", "rows_digest", "digest of a year's rows (is it stored already?)"),
+    ("lgsco_stats.store.blobs", "encode", "year's rows → compressed Arrow IPC"),
+    ("lgsco_stats.store.blobs", "count_rows", "counts per authority of a year's rows"),
+    ("lgsco_stats.store.blobs", "merge_rows", "rest of merging rows into stored years"),
+    ("lgsco_stats.store.database", "file_hash", "SHA-256 of the workbook"),
+    ("lgsco_stats.store.database", "Store.save", "rest of the save + SQLite commit"),
+    ("lgsco_stats.store.database", "Store.count_parts", "count tables → frames"),
+    ("lgsco_stats.counts", "combine_counts", "combine decision/compliance/published counts"),
     ("lgsco_stats.figures", "council_figures", "rates, group benchmarks, differences"),
-    ("lgsco_stats.figures", "unmatched", "bodies outside the register"),
-    ("lgsco_stats.cli.views", "records", "figures frame → records"),
+    ("lgsco_stats.counts", "unmatched", "bodies outside the register"),
+    ("lgsco_stats.tables", "records", "figures frame → records"),
     ("lgsco_stats.cli.render", "prepare", "output text (JSON)"),
 )
 
@@ -159,7 +159,7 @@ def profile(book: Path, repeat: int = 1) -> list[list[tuple[str, str, int, float
     import pandas  # noqa: F401  (what every command pays first)
 
     import lgsco_stats.figures  # noqa: F401
-    import lgsco_stats.reading  # noqa: F401
+    import lgsco_stats.read.files  # noqa: F401
     import lgsco_stats.store  # noqa: F401
     from lgsco_stats.cli import app
 

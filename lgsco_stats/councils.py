@@ -63,6 +63,12 @@ _TYPE_WORDS = {
 }
 
 
+def lower_label(label: str) -> str:
+    """A group label inside a sentence: ``"County councils"`` → ``"county councils"``, but
+    ``"London boroughs"`` keeps its capital."""
+    return label if label.startswith("London") else label.lower()
+
+
 def parse_group(text: str) -> str:
     """A group as users write it (``unitary``, ``London borough``, ``met``) → its code."""
     key = normalise_text(text.replace("_", " "))

@@ -8,12 +8,13 @@ carriage return) is written with a leading apostrophe, so a council or category 
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+from .output import atomic_target
 
 if TYPE_CHECKING:
     from .store import Store
@@ -37,24 +38,9 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def usual_mode(path: str | Path, *, folder: bool = False) -> None:
-    """Give a file or folder made by ``tempfile`` (private: 0600/0700) the permissions a newly
-    created one would have under the user's umask, before it is renamed into place."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, (0o777 if folder else 0o666) & ~umask)
-
-
-def _atomic_target(path: Path) -> tuple[int, str]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    usual_mode(tmp)
-    return fd, tmp
-
-
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     """Write a frame as UTF-8 CSV, atomically, with formula-like text neutralised."""
-    fd, tmp = _atomic_target(path)
+    fd, tmp = atomic_target(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             safe_frame(frame).to_csv(f, index=False, lineterminator="\n")
@@ -74,7 +60,7 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
-    fd, tmp = _atomic_target(path)
+    fd, tmp = atomic_target(path)
     os.close(fd)
     try:
         wb = Workbook(write_only=True)

@@ -65,6 +65,10 @@ COMPLIANCE_LABELS: dict[str, str] = {
     NOT_COMPLIED: "Not complied",
 }
 
+# The counts kept per authority and year: each decision outcome, remedies by the authority, and
+# each compliance outcome.
+COUNT_COLUMNS: tuple[str, ...] = (*OUTCOMES, "remedy_by_authority", *COMPLIANCE_OUTCOMES)
+
 # The published categories (service areas).
 CATEGORIES: tuple[str, ...] = (
     "Adult care services",

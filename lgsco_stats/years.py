@@ -37,7 +37,7 @@ def years_of(dates: pd.Series) -> pd.Series:
     """Vectorised :func:`year_of` for a datetime Series; missing dates give missing years."""
     import pandas as pd
 
-    from .columns import text_column
+    from .read.columns import text_column
 
     # Each distinct date once (ten years of decisions have about 3,650).
     codes, uniques = pd.factorize(pd.to_datetime(dates), use_na_sentinel=True)

@@ -314,7 +314,7 @@ def test_compute_allocates_with_malloc_and_gives_the_pool_back(cli, make_xlsx, m
     # puts the pool it found back when it returns; ARROW_DEFAULT_MEMORY_POOL is obeyed.
     import pyarrow as pa
 
-    from lgsco_stats import allocator
+    from lgsco_stats.read import allocator
     from tests.conftest import decisions_rows
 
     path = make_xlsx({"D": decisions_rows([("Kent", "Upheld", 2, None)])})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lgsco_stats.columns import distinct_text, text_column
+from lgsco_stats.read.columns import distinct_text, text_column
 
 
 def test_text_column_spreads_values_over_rows() -> None:
@@ -25,7 +25,7 @@ def test_text_column_of_no_rows() -> None:
 def test_all_distinct() -> None:
     import pyarrow as pa
 
-    from lgsco_stats.columns import all_distinct
+    from lgsco_stats.read.columns import all_distinct
 
     assert all_distinct(pd.Series(["19 001 001", "19 002 002", "20 001 001"]))
     assert not all_distinct(pd.Series(["19 001 001", "19 002 002", "19 001 001"]))

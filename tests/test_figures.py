@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from lgsco_stats.figures import council_figures, figures_of, group_benchmarks
-from lgsco_stats.reading import read_file
+from lgsco_stats.read.files import read_file
 from lgsco_stats.rounding import format_number, format_percent
 from tests.conftest import decisions_rows
 
@@ -222,7 +222,7 @@ def test_council_figures_from_counts_directly() -> None:
 
 
 def test_attach_councils_keeps_each_rows_council_whatever_the_index() -> None:
-    from lgsco_stats.figures import attach_councils
+    from lgsco_stats.counts import attach_councils
 
     frame = pd.DataFrame(
         {

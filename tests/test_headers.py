@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from lgsco_stats.errors import UsageError
-from lgsco_stats.headers import field_for, match_headers, parse_mapping
+from lgsco_stats.read.headers import field_for, match_headers, parse_mapping
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lgsco_stats import letters as lt
-from lgsco_stats.letter_render import LetterTemplate, TemplateProblem, template_kind
+from lgsco_stats.letters import context as lc
+from lgsco_stats.letters import fields as lf
+from lgsco_stats.letters import wording as lt
+from lgsco_stats.letters.render import LetterTemplate, TemplateProblem, template_kind
 
 
 def test_format_date_and_title_year():
@@ -188,11 +190,11 @@ def test_category_rows_in_published_order():
 
 
 def test_addressee_default_and_contact():
-    a = lt.addressee("Kent County Council", None)
+    a = lc.addressee("Kent County Council", None)
     assert a["lines"] == ["The Chief Executive", "Kent County Council"]
     assert a["salutation"] == "Dear Chief Executive"
-    b = lt.addressee(
-        "Kent County Council", lt.Contact("Ms A Smith", "Head of Paid Service", "a@kent.example")
+    b = lc.addressee(
+        "Kent County Council", lf.Contact("Ms A Smith", "Head of Paid Service", "a@kent.example")
     )
     assert b["lines"] == [
         "Ms A Smith",
@@ -220,7 +222,7 @@ def test_template_kind():
 
 
 def _fields():
-    return lt.Fields("", {"council": {"name": "Kent County Council"}, "letter": {"year": "x"}})
+    return lf.Fields("", {"council": {"name": "Kent County Council"}, "letter": {"year": "x"}})
 
 
 def test_template_unknown_field_names_field_and_line():
@@ -248,37 +250,3 @@ def test_template_sandboxed():
     t = LetterTemplate("{{ council.__class__.__mro__ }}", "evil.md.j2")
     with pytest.raises(TemplateProblem):
         t.render(_fields())
-
-
-def test_precompiled_default_template_is_current():
-    # The default template ships compiled (templates/letter.md.j2.compiled) to spare Jinja2's
-    # compile at start-up. Out of date after a change to the template: remake it with
-    #   python -c "import lgsco_stats.letter_render as r; r.write_precompiled()"
-    import jinja2
-
-    from lgsco_stats import letter_render as lr
-
-    shipped = lr._resource(lr.PRECOMPILED)
-    if shipped.startswith(f"# jinja2 {jinja2.__version__}\n"):
-        assert shipped == lr.precompiled_text(), "letter.md.j2.compiled is out of date"
-    else:  # made by another Jinja2: not used, the template is compiled as any other
-        assert lr._precompiled_code(lr._resource(lr.DEFAULT_TEMPLATE)) is None
-
-
-def test_precompiled_code_used_only_for_its_own_template():
-    from lgsco_stats import letter_render as lr
-
-    source = lr._resource(lr.DEFAULT_TEMPLATE)
-    assert lr._precompiled_code(source + "\nanother line\n") is None
-    fields = lt.Fields("", {"council": {"name": "Kent County Council"}})
-    code = lr.precompiled_text().split("\n", 2)[2]
-    from_code = LetterTemplate("ignored", "letter.md.j2", code=code)
-    compiled = LetterTemplate(source, "letter.md.j2")
-    # the same template either way: the same first missing field, on the same line
-    problems = []
-    for t in (from_code, compiled):
-        with pytest.raises(TemplateProblem) as e:
-            t.render(fields)
-        problems.append(str(e.value))
-    assert problems[0] == problems[1]
-    assert "line " in problems[0] and "line None" not in problems[0]

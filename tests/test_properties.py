@@ -11,9 +11,10 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lgsco_stats.figures import attach, council_figures, counts_of
+from lgsco_stats.counts import attach, counts_of
+from lgsco_stats.figures import council_figures
 from lgsco_stats.outcomes import OUTCOMES, UPHELD
-from lgsco_stats.reading import DECISION_COLUMNS, Dataset
+from lgsco_stats.read.dataset import DECISION_COLUMNS, Dataset
 from lgsco_stats.store import Store
 
 COUNCILS = ["Kent", "Leeds", "Southampton", "Portsmouth", "Hull", "Transport for London"]

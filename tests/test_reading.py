@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from lgsco_stats.errors import DataError, UsageError
-from lgsco_stats.reading import parse_date, read_file, read_files
+from lgsco_stats.read.dates import parse_date
+from lgsco_stats.read.files import read_file, read_files
 from tests.conftest import decisions_rows, write_xlsx
 
 
@@ -392,7 +393,7 @@ def test_opendocument_spreadsheet(tmp_path: Path) -> None:
 def test_a_parse_started_early_gives_the_same_result_and_errors(make_xlsx, tmp_path: Path) -> None:
     import pandas as pd
 
-    from lgsco_stats import workbook
+    from lgsco_stats.read import workbook
 
     path = make_xlsx({"D": decisions_rows([("Kent", "Upheld", 3, None)])})
     plain = read_file(path)

@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 
 from lgsco_stats.errors import DataError
-from lgsco_stats.reading import read_file, read_raw
+from lgsco_stats.read.files import read_file
+from lgsco_stats.read.sheets import read_raw
 
 HEADER = ["Reference", "Authority", "Decision date", "Outcome"]
 DAY = dt.datetime(2019, 6, 3)

@@ -9,7 +9,7 @@ import pytest
 
 from lgsco_stats.errors import DataError
 from lgsco_stats.figures import council_figures
-from lgsco_stats.reading import read_file
+from lgsco_stats.read.files import read_file
 from lgsco_stats.store import SCHEMA_VERSION, Store
 
 TABLE = [

@@ -13,8 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lgsco_stats import trends
 from lgsco_stats.councils import register
+from lgsco_stats.outcomes import canonical_category
+from lgsco_stats.report import summary, trends
 from tests.reports_data import workbook
 
 
@@ -205,7 +206,7 @@ def _figures(rows: list[dict[str, object]]) -> pd.DataFrame:
 
 def test_extremes_never_list_a_council_at_both_ends():
     f = _figures([{"council": f"C{i}", "upheld": 10, "not_upheld": 0} for i in range(3)])
-    ext = trends.extremes(f, top=5)
+    ext = summary.extremes(f, top=5)
     up = ext[ext["rate"] == "uphold"]
     # 3 eligible councils, 5 asked for: one at each end, never the same one
     assert len(up) == 2
@@ -218,7 +219,7 @@ def test_pooled_rate_lies_between_the_members_rates(counts):
     f = _figures(
         [{"council": f"C{i}", "upheld": u, "not_upheld": n} for i, (u, n) in enumerate(counts)]
     )
-    totals = trends.pooled_totals(f)
+    totals = summary.pooled_totals(f)
     rates = [100.0 * u / (u + n) for u, n in counts if u + n]
     if not rates:
         assert math.isnan(totals["uphold_rate"])  # type: ignore[arg-type]
@@ -231,7 +232,7 @@ def test_pooled_totals_keep_not_reported_apart_from_zero():
     f = _figures([{"council": "A", "upheld": 1, "not_upheld": 1}])
     f["complied_total"] = pd.array([pd.NA], dtype="Int64")
     f["compliance_outcomes"] = pd.array([pd.NA], dtype="Int64")
-    totals = trends.pooled_totals(f)
+    totals = summary.pooled_totals(f)
     assert totals["compliance_outcomes"] is None and math.isnan(totals["compliance_rate"])
 
 
@@ -246,7 +247,7 @@ def test_pooled_totals_keep_not_reported_apart_from_zero():
     ],
 )
 def test_categories_as_written_meet_the_published_ones(written, category):
-    assert trends.canonical_category(written) == category
+    assert canonical_category(written) == category
 
 
 # --------------------------------------------------------------------------- chart

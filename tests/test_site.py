@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from lgsco_stats.site import place_in_group
+from lgsco_stats.report.site import place_in_group
 from tests.conftest import decisions_rows
 from tests.reports_data import workbook
 
@@ -262,7 +262,7 @@ def test_charts_drawn_in_worker_processes_match_those_drawn_in_one(cli, make_xls
     """Enough councils for the process pool (8 or more charts); the same bytes either way."""
     from lgsco_stats.councils import register
     from lgsco_stats.figures import council_figures
-    from lgsco_stats.site import build_site
+    from lgsco_stats.report.site import build_site
     from lgsco_stats.store import Store
 
     names = [

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from lgsco_stats.reading import read_file
+from lgsco_stats.read.files import read_file
 from tests.conftest import decisions_rows
 
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from lgsco_stats.counts import attach_councils
 from lgsco_stats.errors import StoreError
-from lgsco_stats.figures import attach_councils, council_figures
-from lgsco_stats.reading import read_file
+from lgsco_stats.figures import council_figures
+from lgsco_stats.read.files import read_file
 from lgsco_stats.store import SCHEMA_VERSION, Store
 from tests.conftest import DECISION_HEADER, decisions_rows
 
@@ -55,7 +56,7 @@ def test_loading_again_reads_no_stored_year_back(
 ) -> None:
     # Each year's digest says its stored rows are the load's rows: nothing is decoded, nothing
     # written. A year that differs is still read back and merged.
-    import lgsco_stats.store as store
+    import lgsco_stats.store.blobs as store
 
     path = make_xlsx({"D": decisions_rows([("Kent", "Upheld", 3, None)])})
     with Store(db_path) as st:
@@ -66,7 +67,7 @@ def test_loading_again_reads_no_stored_year_back(
         raise AssertionError("a stored year was read back")
 
     with monkeypatch.context() as m:
-        m.setattr(store, "_decode", refuse)
+        m.setattr(store, "decode", refuse)
         with Store(db_path) as st:
             save(st, path)
     assert snapshot(db_path) == before
@@ -207,7 +208,7 @@ def test_readable_views(make_xlsx, db_path: Path) -> None:
 
 
 def test_counts_roundtrip_equals_in_memory(make_xlsx, db_path: Path) -> None:
-    from lgsco_stats.figures import counts_of
+    from lgsco_stats.counts import counts_of
 
     path = make_xlsx(
         {

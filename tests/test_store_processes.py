@@ -18,10 +18,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SLOW_LOAD = textwrap.dedent(
     """
     import sys, time
-    from lgsco_stats import store
+    from lgsco_stats.store import blobs as store
     from lgsco_stats.cli import main
 
-    original = store._put_rows
+    original = store.put_rows
     flag = sys.argv[1]
 
     def slow(*args, **kwargs):
@@ -30,7 +30,7 @@ SLOW_LOAD = textwrap.dedent(
         open(flag, "w").close()
         time.sleep(120)
 
-    store._put_rows = slow
+    store.put_rows = slow
     sys.argv = ["lgsco-stats", "compute", sys.argv[2], "--db", sys.argv[3], "-f", "json"]
     main()
     """

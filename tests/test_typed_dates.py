@@ -17,10 +17,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from lgsco_stats import workbook
 from lgsco_stats.errors import DataError
-from lgsco_stats.reading import Dataset, read_file
-from lgsco_stats.xlsx_head import head_workbook, sheet_members
+from lgsco_stats.read import workbook
+from lgsco_stats.read.dataset import Dataset
+from lgsco_stats.read.files import read_file
+from lgsco_stats.read.xlsx_head import head_workbook, sheet_members
 from tests.conftest import decisions_rows
 
 DAY = dt.datetime(2019, 6, 1)

@@ -15,8 +15,8 @@ import typer
 from typer.core import TyperGroup
 from typer.exceptions import Abort, Exit, TyperException
 
-from .. import allocator
 from ..errors import LgscoError
+from ..read import allocator
 
 _DEBUG = {"on": bool(os.environ.get("LGSCO_STATS_DEBUG"))}
 
@@ -92,10 +92,10 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "councils": ("councils", "councils"),
     "letter": ("letter", "letter"),
     "db": ("db", "app"),
-    "trend": ("reports", "trend"),
-    "summary": ("reports", "summary"),
-    "chart": ("reports", "chart"),
-    "report": ("reports", "report"),
+    "trend": ("trend", "trend"),
+    "summary": ("summary", "summary"),
+    "chart": ("chart", "chart"),
+    "report": ("report", "report"),
 }
 _ROOT_FLAGS = ("--debug", "--version")
 

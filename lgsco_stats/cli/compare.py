@@ -63,10 +63,11 @@ def compare(
     from ..councils import GROUP_LABELS, register
     from ..errors import UsageError
     from ..figures import RATES, council_figures, group_benchmarks
-    from ..population import read_population
+    from ..read.population import read_population
+    from ..tables import records
     from . import render
     from .data import figures_for_year
-    from .views import FIGURE_KEYS, SMALL_NOTE, figure_columns, records
+    from .views import FIGURE_KEYS, SMALL_NOTE, figure_columns
 
     reg = register()
     chosen_year, counts = figures_for_year(db, year)

@@ -71,20 +71,22 @@ def compute(
     import gc
     import importlib
 
-    from .. import workbook
-    from ..headers import parse_mapping
+    from ..read import workbook
+    from ..read.headers import parse_mapping
 
     mapping = parse_mapping(map_ or [])
     # The workbooks are parsed on a worker thread while pandas and the rest are imported.
     with workbook.parsing(files, sheet, mapping):
-        from .. import figures as fg
-        from ..allocator import use_system_malloc
         from ..councils import register
-        from ..population import read_population
-        from ..reading import read_files
+        from ..counts import attach
+        from ..figures import council_figures
+        from ..read.allocator import use_system_malloc
+        from ..read.files import read_files
+        from ..read.population import read_population
+        from ..tables import records
         from ..years import parse_year
         from . import render
-        from .views import FIGURE_KEYS, SMALL_NOTE, figure_columns, records
+        from .views import FIGURE_KEYS, SMALL_NOTE, figure_columns
 
         for module in _USED_AFTER_THE_PARSE:
             importlib.import_module(module)
@@ -108,7 +110,7 @@ def compute(
     ]
 
     def shown(counts: Any) -> str:
-        figures = fg.council_figures(counts, reg, average.value, pops)
+        figures = council_figures(counts, reg, average.value, pops)
         return render.prepare(
             records(figures),
             fmt,
@@ -120,7 +122,7 @@ def compute(
         )
 
     with render.Status("Matching councils…") as status:
-        data = fg.attach(ds, reg)
+        data = attach(ds, reg)
         years = ds.years
         pops = read_population(population, reg) if population else None
         if store:

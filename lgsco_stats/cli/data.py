@@ -56,3 +56,18 @@ def default_year(db: Path | None) -> str:
     if not years:
         raise NotFound("the store is empty: load data first with 'lgsco-stats compute FILE'")
     return years[-1]
+
+
+def all_figures(db: Path | None, average: str) -> tuple[list[str], pd.DataFrame]:
+    """Every year in the store and the figures of all of them."""
+    from ..councils import register
+    from ..errors import NotFound
+    from ..figures import council_figures
+    from ..store import Store
+
+    with Store(db, create=False) as st:
+        years = st.years()
+        if not years:
+            raise NotFound("the store is empty: load data first with 'lgsco-stats compute FILE'")
+        counts = st.counts()
+    return years, council_figures(counts, register(), average)

@@ -7,19 +7,17 @@ rates); ``markdown`` and tables show whole percents rounded half up.
 
 from __future__ import annotations
 
-import csv
 import io
-import json
-import math
 import os
 import shutil
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from ..output import write_atomic
+from ..tables import Column, plain_table, to_csv, to_json, to_markdown
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -58,47 +56,6 @@ def error(text: str, hint: str | None = None) -> None:
 # --------------------------------------------------------------------------- cells
 
 
-def is_missing(v: object) -> bool:
-    if v is None:
-        return True
-    if isinstance(v, float) and math.isnan(v):
-        return True
-    return str(v) in ("<NA>", "NaT", "nan")
-
-
-def plain(v: object) -> Any:
-    """A cell as a JSON/CSV value: numpy scalars to Python, missing to None."""
-    if is_missing(v):
-        return None
-    if hasattr(v, "item") and not isinstance(v, str | bytes):
-        v = v.item()  # type: ignore[union-attr]
-    return v
-
-
-def safe_cell(v: object) -> object:
-    """Neutralise text a spreadsheet would run as a formula (see :mod:`lgsco_stats.export`)."""
-    from ..export import neutralise
-
-    return neutralise(v)
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column for display: its heading and how to show it from a whole record (by default the
-    value under ``key``)."""
-
-    key: str
-    heading: str
-    show: Callable[[dict[str, Any]], str] | None = None
-    numeric: bool = False
-
-    def text(self, record: dict[str, Any]) -> str:
-        if self.show is not None:
-            return self.show(record)
-        v = record.get(self.key)
-        return "" if is_missing(v) else str(v)
-
-
 # --------------------------------------------------------------------------- writing
 
 
@@ -109,98 +66,6 @@ def write_text(text: str, output: Path | None) -> None:
         sys.stdout.flush()
         return
     write_atomic(output, text.encode("utf-8"))
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file whole or not at all: a temp file in the same folder, then a rename."""
-    path = Path(path)
-    try:
-        _write_atomic(path, data)
-    except OSError as e:
-        from ..errors import OutputError
-
-        raise OutputError(f"cannot write {path}: {e.strerror or e}") from None
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    from ..export import usual_mode
-
-    usual_mode(tmp)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with _suppress():
-            os.unlink(tmp)
-        raise
-
-
-class _suppress:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> bool:
-        return True
-
-
-def to_csv(records: Sequence[dict[str, Any]], keys: Sequence[str]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(keys)
-    for r in records:
-        w.writerow(["" if plain(r.get(k)) is None else safe_cell(plain(r.get(k))) for k in keys])
-    return buf.getvalue()
-
-
-def to_json(records: Sequence[dict[str, Any]], keys: Sequence[str]) -> str:
-    """A JSON array with one object per line: readable, and written by json's C encoder
-    (``indent`` would switch it to the pure-Python one, ten times slower)."""
-    if not records:
-        return "[]\n"
-    lines = []
-    for r in records:
-        row = {k: r.get(k) for k in keys}
-        try:
-            # Most cells are already Python values: the encoder asks _json_value only for the
-            # others (numpy scalars, pandas' NA), instead of a Python call for every cell.
-            lines.append(json.dumps(row, ensure_ascii=False, allow_nan=False, default=_json_value))
-        except ValueError:  # a float NaN, which plain() makes null
-            row = {k: plain(v) for k, v in row.items()}
-            lines.append(json.dumps(row, ensure_ascii=False, allow_nan=False))
-    return "[\n" + ",\n".join(lines) + "\n]\n"
-
-
-def _json_value(v: object) -> Any:
-    out = plain(v)
-    if out is v:
-        raise TypeError(f"{type(v).__name__} is not JSON")
-    return out
-
-
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def to_markdown(
-    records: Sequence[dict[str, Any]],
-    columns: Sequence[Column],
-    title: str | None = None,
-    notes: Sequence[str] = (),
-) -> str:
-    lines = []
-    if title:
-        lines += [f"## {_md_escape(title)}", ""]
-    lines.append("| " + " | ".join(_md_escape(c.heading) for c in columns) + " |")
-    lines.append("|" + "|".join("---:" if c.numeric else "---" for c in columns) + "|")
-    for r in records:
-        lines.append("| " + " | ".join(_md_escape(c.text(r)) for c in columns) + " |")
-    if notes:
-        lines.append("")
-        lines += [f"{_md_escape(n)}  " for n in notes]
-    return "\n".join(lines) + "\n"
 
 
 def to_table_text(
@@ -265,43 +130,6 @@ def to_table_text(
         console.print(n, markup=False, style="dim" if on_terminal else None)
     out = console.file.getvalue()  # type: ignore[attr-defined]
     return "\n".join(line.rstrip() for line in out.splitlines()) + "\n"
-
-
-def plain_table(
-    records: Sequence[dict[str, Any]],
-    columns: Sequence[Column],
-    *,
-    title: str | None = None,
-    notes: Sequence[str] = (),
-    highlight: Callable[[dict[str, Any]], bool] | None = None,
-    footer: Sequence[dict[str, Any]] = (),
-) -> str:
-    """Aligned plain text for pipes and files: a header, a rule, the rows (``>`` marks a
-    highlighted one), a rule and the footer rows, then the notes. No colour, no wrapping."""
-    rows = []
-    for r in records:
-        cells = [c.text(r) for c in columns]
-        if highlight and highlight(r):
-            cells[0] = "> " + cells[0]
-        rows.append(cells)
-    foot = [[c.text(r) for c in columns] for r in footer]
-    heads = [c.heading for c in columns]
-    widths = [max(len(x[i]) for x in [heads, *rows, *foot]) for i in range(len(columns))]
-
-    def line(cells: Sequence[str]) -> str:
-        parts = [
-            cell.rjust(w) if c.numeric else cell.ljust(w)
-            for cell, w, c in zip(cells, widths, columns, strict=True)
-        ]
-        return " " + "   ".join(parts).rstrip()
-
-    rule = " " + "   ".join("-" * w for w in widths)
-    out = [title] if title else []
-    out += [line(heads), rule, *(line(x) for x in rows)]
-    if foot:
-        out += [rule, *(line(x) for x in foot)]
-    out += list(notes)
-    return "\n".join(out) + "\n"
 
 
 def emit(

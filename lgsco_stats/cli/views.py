@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..councils import GROUP_LABELS
 from ..figures import FIGURE_COLUMNS, SMALL_NUMBER
 from ..rounding import NA, format_difference, format_number, format_percent
-from .render import Column, is_missing
+from ..tables import Column, count, group_name, is_missing
 
 # Keys written by --format csv/json for council figures (raw numbers, unrounded rates): every
 # figure column but the internal ones.
@@ -17,14 +16,6 @@ FIGURE_KEYS: tuple[str, ...] = tuple(
 )
 
 SMALL_NOTE = f"* based on fewer than {SMALL_NUMBER} cases: read with care."
-
-
-def count(v: Any) -> str:
-    return "" if v == "" else NA if is_missing(v) else f"{int(v):,}"
-
-
-def group_name(v: Any) -> str:
-    return "none" if is_missing(v) else GROUP_LABELS.get(str(v), str(v))
 
 
 def rate_text(r: dict[str, Any], rate_key: str, num_key: str, den_key: str) -> str:
@@ -111,72 +102,3 @@ def figure_columns(
         )
     )
     return cols
-
-
-def records(frame: Any) -> list[dict[str, Any]]:
-    """DataFrame rows as dicts (missing values as None), with the Python values (int, float,
-    bool, str) that ``frame.astype(object).where(frame.notna(), None).to_dict("records")``
-    gives.
-
-    Numeric, boolean and text columns are converted a column at a time (``tolist``), several
-    times faster than pandas' boxing of every value; columns of any other kind (or holding
-    anything but text in an object column) still go through pandas."""
-    if not frame.columns.is_unique:
-        out: list[dict[str, Any]] = (
-            frame.astype(object).where(frame.notna(), None).to_dict("records")
-        )
-        return out
-    names = frame.columns.tolist()
-    columns: list[list[Any] | None] = []
-    others: list[int] = []
-    for i, (_, s) in enumerate(frame.items()):
-        values = _plain_values(s)
-        columns.append(values)
-        if values is None:
-            others.append(i)
-    if others:
-        rest = frame.iloc[:, others]
-        boxed = rest.astype(object).where(rest.notna(), None).to_dict("list")
-        for i in others:
-            columns[i] = boxed[names[i]]
-    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]  # type: ignore[arg-type]
-
-
-def _plain_values(s: Any) -> list[Any] | None:
-    """A column's values as Python int, float, bool or str (None where missing), or None when
-    the column holds anything else."""
-    import numpy as np
-    import pandas as pd
-
-    dtype = s.dtype
-    if isinstance(dtype, np.dtype):
-        if dtype.kind in "ib" or (dtype.kind == "f" and dtype.itemsize == 8):
-            arr = s.to_numpy()
-            values = arr.tolist()
-            if dtype.kind == "f" and np.isnan(arr).any():
-                return [None if v != v else v for v in values]
-            return values  # type: ignore[no-any-return]
-        if dtype.kind == "O":
-            out = []
-            for v in s.tolist():
-                if type(v) is str:
-                    out.append(v)
-                elif v is None or (type(v) is float and v != v):
-                    out.append(None)
-                else:
-                    return None
-            return out
-        return None
-    if isinstance(dtype, pd.StringDtype):
-        return [v if type(v) is str else None for v in s.tolist()]
-    if isinstance(dtype, (pd.Int64Dtype, pd.Int32Dtype, pd.Float64Dtype, pd.BooleanDtype)):
-        arr = s.array
-        kind = {"i": "int64", "f": "float64", "b": "bool"}[dtype.kind]
-        fill = {"int64": 0, "float64": 0.0, "bool": False}[kind]
-        values = arr.to_numpy(dtype=kind, na_value=fill).tolist()
-        missing = np.asarray(arr.isna())
-        if missing.any():
-            for i in missing.nonzero()[0].tolist():
-                values[i] = None
-        return values  # type: ignore[no-any-return]
-    return None

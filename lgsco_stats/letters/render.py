@@ -23,8 +23,8 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from .errors import DataError, UsageError
-from .letters import Fields, flatten
+from ..errors import DataError, UsageError
+from .fields import Fields, flatten
 
 DEFAULT_TEMPLATE = "letter.md.j2"
 MARKDOWN, HTML = "markdown", "html"
@@ -88,25 +88,14 @@ def _line_of(tb: TracebackType | None, name: str) -> int | None:
 
 
 class LetterTemplate:
-    """A compiled letter template (compile once, render for every council).
+    """A compiled letter template (compile once, render for every council)."""
 
-    ``code`` is the Python that Jinja2 compiles ``source`` to, when it is known already (the
-    default template's, compiled ahead of time: see :func:`precompiled_module`)."""
-
-    def __init__(
-        self, source: str, name: str, kind: str | None = None, code: str | None = None
-    ) -> None:
+    def __init__(self, source: str, name: str, kind: str | None = None) -> None:
         self.name = name
         self.kind = kind or template_kind(name)
         env = _environment(self.kind == HTML)
         try:
-            if code is not None:
-                # what from_string does after compiling, with the same code name
-                self._template = env.template_class.from_code(
-                    env, compile(code, "<template>", "exec"), env.make_globals(None), None
-                )
-            else:
-                self._template = env.from_string(source)
+            self._template = env.from_string(source)
         except jinja2.TemplateSyntaxError as e:
             raise TemplateProblem(f"{name}, line {e.lineno}: {e.message}") from None
         # from_string names the code "<template>"; tracebacks use this name for the line.
@@ -150,52 +139,12 @@ class LetterTemplate:
 
 
 def _resource(name: str) -> str:
-    return resources.files("lgsco_stats.templates").joinpath(name).read_text("utf-8")
+    return resources.files("lgsco_stats.letters").joinpath("templates", name).read_text("utf-8")
 
 
 @functools.cache
 def _default_template() -> LetterTemplate:
-    source = _resource(DEFAULT_TEMPLATE)
-    return LetterTemplate(source, DEFAULT_TEMPLATE, code=_precompiled_code(source))
-
-
-# The default template compiled ahead of time (Jinja2 takes ~10 ms to compile it, a letter
-# under 1 ms to render): used only when it was made from this very template by this version of
-# Jinja2, else the template is compiled as any other. Remake it after changing the template:
-#   python -c "import lgsco_stats.letter_render as r; r.write_precompiled()"
-# (a test fails while it is out of date).
-PRECOMPILED = DEFAULT_TEMPLATE + ".compiled"
-
-
-def _source_hash(source: str) -> str:
-    import hashlib
-
-    return hashlib.sha256(source.encode("utf-8")).hexdigest()
-
-
-def _precompiled_code(source: str) -> str | None:
-    """The precompiled code of the default template, if it fits this template and Jinja2."""
-    try:
-        text = _resource(PRECOMPILED)
-    except OSError:
-        return None
-    header = f"# jinja2 {jinja2.__version__}\n# sha256 {_source_hash(source)}\n"
-    return text[len(header) :] if text.startswith(header) else None
-
-
-def precompiled_text() -> str:
-    """The text of ``templates/letter.md.j2.compiled``: the Jinja2 version and the template's
-    hash it is valid for, then the Python that Jinja2 compiles the default template to."""
-    source = _resource(DEFAULT_TEMPLATE)
-    code = _environment(False).compile(source, raw=True)
-    return f"# jinja2 {jinja2.__version__}\n# sha256 {_source_hash(source)}\n{code}"
-
-
-def write_precompiled() -> Path:
-    """Write ``templates/letter.md.j2.compiled`` for the default template as it is now."""
-    path = Path(__file__).parent / "templates" / PRECOMPILED
-    path.write_text(precompiled_text(), encoding="utf-8")
-    return path
+    return LetterTemplate(_resource(DEFAULT_TEMPLATE), DEFAULT_TEMPLATE)
 
 
 @functools.cache

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from .errors import UsageError
+from ..errors import UsageError
 
 # How many rows at the top of a sheet may hold titles before the header row.
 HEADER_SEARCH_ROWS = 30

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .councils import Register, register
-from .errors import DataError, rows_text, where
+from ..councils import Register, register
+from ..errors import DataError, rows_text, where
+from ..years import parse_year
+from .cells import without_blank_rows
 from .headers import match_headers
-from .reading import read_raw, without_blank_rows
-from .years import parse_year
+from .sheets import read_raw
 
 
 def read_population(path: str | Path, reg: Register | None = None) -> pd.DataFrame:

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .letter_render import markdown_tokens, table_cells
+from .render import markdown_tokens, table_cells
 
 FAMILY = "DejaVu"
 _STYLES = {

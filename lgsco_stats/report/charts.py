@@ -29,10 +29,10 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FixedFormatter, PercentFormatter  # noqa: E402
 
-from .councils import GROUP_LABELS, GROUP_SINGULAR  # noqa: E402
-from .errors import UsageError  # noqa: E402
-from .figures import RATE_LABELS, RATES, SMALL_NUMBER  # noqa: E402
-from .rounding import format_percent  # noqa: E402
+from ..councils import GROUP_LABELS, GROUP_SINGULAR  # noqa: E402
+from ..errors import UsageError  # noqa: E402
+from ..figures import RATE_LABELS, RATES, SMALL_NUMBER  # noqa: E402
+from ..rounding import format_percent  # noqa: E402
 
 FORMATS: tuple[str, ...] = ("png", "svg")
 
@@ -105,7 +105,7 @@ def trend_chart(
 ) -> bytes:
     """One panel per rate: the council's rate each year as bars, its group's as a line.
 
-    ``trend`` is :func:`lgsco_stats.trends.council_trend` output. Where the council's group
+    ``trend`` is :func:`lgsco_stats.report.trends.council_trend` output. Where the council's group
     changed (Somerset 2022-23 county, 2023-24 unitary) the year labels name the group.
 
     The figure for a number of years and rates is built once per process and its artists are

@@ -13,11 +13,11 @@ import io
 from collections.abc import Mapping
 from pathlib import Path
 
-from .councils import Register
-from .errors import DataError
-from .headers import header_key
-from .letters import DEFAULT_JOB_TITLE, Contact
-from .outcomes import normalise_text
+from ..councils import Register
+from ..errors import DataError
+from ..outcomes import normalise_text
+from ..read.headers import header_key
+from .fields import DEFAULT_JOB_TITLE, Contact
 
 _ALIASES: dict[str, tuple[str, ...]] = {
     "council": (

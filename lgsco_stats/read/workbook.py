@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import DataError, UsageError, where
+from ..errors import DataError, UsageError, where
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 # An .xlsx sheet whose XML is at least this large has its date columns parsed as dates; on a

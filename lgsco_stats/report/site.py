@@ -5,7 +5,7 @@ and links to its annual review letters.
 The site works opened from disk: pages link to each other by relative paths, the stylesheet and
 the small sorting/filtering script are inlined in each page, charts are SVG files beside the
 pages, and nothing is fetched from the internet (no font, script, style or image URL at all).
-HTML is made from the Jinja2 templates in ``lgsco_stats/templates`` with autoescaping on.
+HTML is made from the Jinja2 templates in ``lgsco_stats/report/templates`` with autoescaping on.
 
 The site is built in a temporary folder next to the output and renamed into place at the end,
 so a failed build leaves the previous site (or nothing) behind, never half a site.
@@ -25,12 +25,13 @@ from typing import Any
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from .councils import GROUP_LABELS, GROUPS, Council, Register, register, slugify
-from .errors import OutputError, UsageError
-from .export import usual_mode
-from .figures import RATE_LABELS, RATES, SMALL_NUMBER, group_benchmarks
-from .rounding import format_difference, format_number, format_percent
-from .trends import RATE_KEYS, council_trend, lineage, pooled_totals
+from ..councils import GROUP_LABELS, GROUPS, Council, Register, lower_label, register, slugify
+from ..errors import OutputError, UsageError
+from ..figures import RATE_LABELS, RATES, SMALL_NUMBER, group_benchmarks
+from ..output import usual_mode
+from ..rounding import format_difference, format_number, format_percent
+from .summary import pooled_totals
+from .trends import RATE_KEYS, council_trend, lineage
 
 # A file in the site's root that marks the folder as made by lgsco-stats: a folder holding it
 # may be replaced by a new build; any other non-empty folder is refused.
@@ -72,7 +73,7 @@ class _Entity:
 
 def _environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("lgsco_stats", "templates"),
+        loader=PackageLoader("lgsco_stats.report", "templates"),
         autoescape=select_autoescape(["html", "j2", "js"], default=True),
         undefined=StrictUndefined,
         trim_blocks=False,
@@ -84,12 +85,6 @@ def _environment() -> Environment:
     env.filters["number"] = format_number
     env.filters["count"] = lambda v: "n/a" if v is None else f"{int(v):,}"
     return env
-
-
-def lower_label(label: str) -> str:
-    """A group label inside a sentence: ``"County councils"`` → ``"county councils"``, but
-    ``"London boroughs"`` keeps its capital."""
-    return label if label.startswith("London") else label.lower()
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

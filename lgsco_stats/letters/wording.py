@@ -1,12 +1,5 @@
-"""Annual review letters: the facts and sentences a letter template fills in.
-
-Everything here is pure: :func:`letter_context` takes one council-year's figures (a record of
-:data:`lgsco_stats.figures.FIGURE_COLUMNS`), its decisions by category, its contact and the
-letter's settings, and returns :class:`Fields` (nested dicts) for a Jinja2 template. Each rule
-that chooses wording from the figures is a small function of its own (``*_sentence``,
-:func:`comparison`), so that it can be tested alone. Rendering the template and writing Word or PDF
-files live in :mod:`lgsco_stats.letter_render`, :mod:`lgsco_stats.letter_docx` and
-:mod:`lgsco_stats.letter_pdf`.
+"""The letter's wording rules: numbers and dates in prose, and each sentence that the figures
+choose (``*_sentence``, :func:`comparison`), each a small function that can be tested alone.
 
 The default templates say what the Ombudsman's letters say, in our own words; every percentage
 is shown by :func:`lgsco_stats.rounding.format_percent` (whole percent, halves up).
@@ -15,20 +8,15 @@ is shown by :func:`lgsco_stats.rounding.format_percent` (whole percent, halves u
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
-from . import outcomes as oc
-from .councils import GROUP_LABELS, GROUPS, slugify
-from .figures import SMALL_NUMBER
-from .rounding import format_number, format_percent, shown_difference
-from .years import start_year
-
-OMBUDSMAN = "Local Government and Social Care Ombudsman"
-OMBUDSMAN_HEADING = "Local Government & Social Care Ombudsman"
-DEFAULT_JOB_TITLE = "Chief Executive"
+from .. import outcomes as oc
+from ..councils import GROUP_LABELS, GROUPS
+from ..figures import SMALL_NUMBER
+from ..rounding import format_number, format_percent, shown_difference
+from ..years import start_year
+from .fields import Fields, as_int, missing
 
 _MONTHS = (
     "January",
@@ -45,46 +33,6 @@ _MONTHS = (
     "December",
 )
 _SMALL_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-
-
-@dataclass(frozen=True)
-class Contact:
-    """Who a council's letter goes to (one row of a contacts file)."""
-
-    name: str
-    job_title: str = DEFAULT_JOB_TITLE
-    email: str | None = None
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What every letter of a run shares: its date and who signs it."""
-
-    date: dt.date
-    signatory: str | None = None
-    signatory_title: str = OMBUDSMAN
-    average: str = "mean"
-
-
-class Fields(dict[str, Any]):
-    """A dict of letter fields that knows its own dotted path (``council``, ``stats.uphold``), so
-    that a template asking for a field that is not there can be told which one."""
-
-    def __init__(self, path: str, values: Mapping[str, Any]) -> None:
-        super().__init__()
-        self.path = path
-        for key, value in values.items():
-            self[key] = _wrap(f"{path}.{key}" if path else key, value)
-
-
-def _wrap(path: str, value: Any) -> Any:
-    if isinstance(value, Fields):
-        return value
-    if isinstance(value, Mapping):
-        return Fields(path, value)
-    if isinstance(value, list):
-        return [_wrap(f"{path}[{i}]", v) for i, v in enumerate(value)]
-    return value
 
 
 # --------------------------------------------------------------------------- small words
@@ -262,7 +210,7 @@ def compliance_sentence(
 
 def per_100k_sentence(upheld: int | None, population: int | None, per_100k: float | None) -> str:
     """Upheld decisions per 100,000 residents, where the population is known; ``""`` otherwise."""
-    if upheld is None or not population or per_100k is None or _missing(per_100k):
+    if upheld is None or not population or per_100k is None or missing(per_100k):
         return ""
     return (
         f"Measured against the number of people the council serves, we upheld "
@@ -314,7 +262,7 @@ def group_sentence(
 def dealt_with(row: Mapping[str, Any]) -> Fields | None:
     """The complaints dealt with in the year by the Ombudsman's 2024-25 grouping (not for us,
     assessed and closed, investigated); None when any outcome count is not reported."""
-    counts = {code: _int(row.get(code)) for code in oc.OUTCOMES}
+    counts = {code: as_int(row.get(code)) for code in oc.OUTCOMES}
     if any(v is None for v in counts.values()):
         return None
     groups = dict.fromkeys(oc.GROUP_LABELS, 0)
@@ -361,279 +309,3 @@ def category_rows(counts: Mapping[str, int] | None) -> list[dict[str, Any]]:
     order = {c: i for i, c in enumerate(oc.CATEGORIES)}
     names = sorted((c for c, n in counts.items() if n), key=lambda c: (order.get(c, len(order)), c))
     return [{"name": c, "count": int(counts[c])} for c in names]
-
-
-def addressee(council: str, contact: Contact | None) -> Fields:
-    """Name, job title, organisation and salutation; without a contact, the Chief Executive."""
-    if contact is None:
-        lines = [f"The {DEFAULT_JOB_TITLE}", council]
-        return Fields(
-            "addressee",
-            {
-                "name": "",
-                "job_title": DEFAULT_JOB_TITLE,
-                "email": "",
-                "organisation": council,
-                "lines": lines,
-                "salutation": f"Dear {DEFAULT_JOB_TITLE}",
-            },
-        )
-    lines = [contact.name, contact.job_title or DEFAULT_JOB_TITLE, council]
-    if contact.email:
-        lines.append(contact.email)
-    return Fields(
-        "addressee",
-        {
-            "name": contact.name,
-            "job_title": contact.job_title or DEFAULT_JOB_TITLE,
-            "email": contact.email or "",
-            "organisation": council,
-            "lines": lines,
-            "salutation": f"Dear {contact.name}",
-        },
-    )
-
-
-# --------------------------------------------------------------------------- the context
-
-
-def _missing(v: Any) -> bool:
-    if v is None:
-        return True
-    try:
-        return bool(math.isnan(v))
-    except TypeError:
-        return str(v) in ("<NA>", "NaT", "nan")
-
-
-def _int(v: Any) -> int | None:
-    return None if _missing(v) else int(v)
-
-
-def _float(v: Any) -> float | None:
-    return None if _missing(v) else float(v)
-
-
-_STATS = (
-    # key, label, rate column, numerator, denominator, group councils column
-    (
-        "uphold",
-        "Complaints upheld",
-        "uphold_rate",
-        "upheld",
-        "investigations",
-        "investigation",
-        "group_uphold_councils",
-    ),
-    (
-        "compliance",
-        "Compliance with our recommendations",
-        "compliance_rate",
-        "complied_total",
-        "compliance_outcomes",
-        "recorded outcome",
-        "group_compliance_councils",
-    ),
-    (
-        "remedy",
-        "Satisfactory remedies provided by the council",
-        "remedy_rate",
-        "remedy_by_authority",
-        "upheld",
-        "upheld complaint",
-        "group_remedy_councils",
-    ),
-)
-
-
-def _stat(
-    row: Mapping[str, Any],
-    key: str,
-    label: str,
-    rate_col: str,
-    num: str,
-    den: str,
-    noun: str,
-    councils_col: str,
-) -> dict[str, Any]:
-    value, group_value = _float(row.get(rate_col)), _float(row.get(f"group_{rate_col}"))
-    numerator, denominator = _int(row.get(num)), _int(row.get(den))
-    if denominator is None:
-        shown = "not reported"
-    elif denominator == 0:
-        shown = {
-            "uphold": "no investigations",
-            "compliance": "none recorded",
-            "remedy": "none upheld",
-        }[key]
-    else:
-        shown = f"{format_percent(value)} ({of_text(numerator, denominator)})"
-    return {
-        "label": label,
-        "value": value,
-        "text": format_percent(value),
-        "numerator": numerator,
-        "denominator": denominator,
-        "counts": of_text(numerator, denominator),
-        "shown": shown,
-        "small": bool(small_number_note(denominator, noun)),
-        "basis": small_number_note(denominator, noun),
-        "group_value": group_value,
-        "group_text": format_percent(group_value) if row.get("in_group") else "",
-        "group_councils": _int(row.get(councils_col)),
-        "comparison": comparison(value, group_value) or "",
-    }
-
-
-def letter_context(
-    row: Mapping[str, Any],
-    settings: Settings,
-    *,
-    contact: Contact | None = None,
-    categories: Mapping[str, int] | None = None,
-    received: Mapping[str, int] | None = None,
-) -> Fields:
-    """Every field of one council's letter for one year.
-
-    Parameters
-    ----------
-    row : one record of :func:`lgsco_stats.figures.council_figures` (``FIGURE_COLUMNS``; missing
-        values as None or NaN).
-    settings : the letter date, signatory and which average the figures used.
-    contact : the council's chief executive (None: "The Chief Executive").
-    categories : decisions in the year by category (case-level data only; None if unknown).
-    received : complaints received in the year by category (published tables; None if unknown).
-
-    Returns
-    -------
-    :class:`Fields`; ``lgsco-stats letter --fields`` lists them all.
-    """
-    year = str(row["year"])
-    name = str(row["council"])
-    group = row.get("type") if isinstance(row.get("type"), str) else None
-    in_group = bool(row.get("in_group")) and group is not None
-    stats = {s[0]: _stat(row, *s) for s in _STATS}
-    upheld, population = _int(row.get("upheld")), _int(row.get("population"))
-    per_100k = _float(row.get("upheld_per_100k"))
-    stats["uphold"]["sentence"] = uphold_sentence(
-        upheld,
-        _int(row.get("investigations")),
-        stats["uphold"]["value"],
-        stats["uphold"]["group_value"],
-    )
-    stats["remedy"]["sentence"] = remedy_sentence(
-        _int(row.get("remedy_by_authority")),
-        upheld,
-        stats["remedy"]["value"],
-        stats["remedy"]["group_value"],
-    )
-    stats["compliance"]["sentence"] = compliance_sentence(
-        _int(row.get("complied_total")),
-        _int(row.get(oc.COMPLIED_LATE)),
-        _int(row.get("compliance_outcomes")),
-        stats["compliance"]["value"],
-        stats["compliance"]["group_value"],
-    )
-    small = [f"{s['label'].lower()} {s['basis']}" for s in stats.values() if s["small"]]
-    councils = {
-        "uphold": _int(row.get("group_uphold_councils")),
-        "compliance": _int(row.get("group_compliance_councils")),
-        "remedy": _int(row.get("group_remedy_councils")),
-    }
-    breakdown = dealt_with(row)
-    cats = category_rows(categories)
-    signatory_lines = [s for s in (settings.signatory, *settings.signatory_title.split(";")) if s]
-    return Fields(
-        "",
-        {
-            "ombudsman": {"name": OMBUDSMAN, "heading": OMBUDSMAN_HEADING},
-            "letter": {
-                "date": format_date(settings.date),
-                "date_iso": settings.date.isoformat(),
-                "title": f"Annual Review letter {title_year(year)}",
-                "year": year,
-                "year_end": year_end_text(year),
-                "file_stem": f"{slugify(name)}-{year}",
-            },
-            "council": {
-                "name": name,
-                "gss_code": row.get("gss_code") or "",
-                "group": group or "",
-                "group_label": group_plural(group) if group else "",
-                "in_group": in_group,
-                "group_note": row.get("group_note") or "",
-                "population": population,
-                "population_text": f"{population:,}" if population else "",
-            },
-            "addressee": addressee(name, contact),
-            "signatory": {
-                "name": settings.signatory or "",
-                "title": settings.signatory_title,
-                "lines": signatory_lines,
-            },
-            "counts": {
-                "decisions": _int(row.get("decisions")),
-                **{code: _int(row.get(code)) for code in oc.OUTCOMES},
-                "investigations": _int(row.get("investigations")),
-                "remedy_by_authority": _int(row.get("remedy_by_authority")),
-                "compliance_outcomes": _int(row.get("compliance_outcomes")),
-                **{code: _int(row.get(code)) for code in oc.COMPLIANCE_OUTCOMES},
-            },
-            "stats": stats,
-            "per_100k": {
-                "value": per_100k,
-                "text": format_number(per_100k) if population else "",
-                "sentence": per_100k_sentence(upheld, population, per_100k),
-            },
-            "average": {
-                "kind": settings.average,
-                "column": (f"Average of {group_plural(group)}" if in_group and group else ""),
-                "sentence": group_sentence(
-                    group,
-                    in_group,
-                    settings.average,
-                    year,
-                    councils,
-                    row.get("group_note") or None,
-                    _int(row.get("group_councils")),
-                ),
-                "councils": _int(row.get("group_councils")),
-            },
-            "small_numbers": {
-                "any": bool(small),
-                "sentence": (
-                    "Some of these figures rest on very few cases ("
-                    + "; ".join(small)
-                    + "): a single complaint moves them a long way."
-                    if small
-                    else ""
-                ),
-            },
-            "dealt_with": breakdown
-            if breakdown is not None
-            else {
-                "total": None,
-                "not_for_us": None,
-                "assessed_and_closed": None,
-                "investigated": None,
-                "rows": [],
-                "sentence": "",
-            },
-            "categories": cats,
-            "received": category_rows(received),
-        },
-    )
-
-
-def flatten(fields: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, Any]]:
-    """Every leaf field as ``(dotted.path, value)``; lists of records show their first record
-    as ``name[0].field`` (and an empty list as itself)."""
-    for key, value in fields.items():
-        path = f"{prefix}.{key}" if prefix else key
-        if isinstance(value, Mapping):
-            yield from flatten(value, path)
-        elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
-            yield path, f"list of {len(value)}"
-            yield from flatten(value[0], f"{path}[0]")
-        else:
-            yield path, value

@@ -1,4 +1,4 @@
-"""Word letters: a Markdown letter (see :mod:`lgsco_stats.letter_render`) as a ``.docx`` with
+"""Word letters: a Markdown letter (see :mod:`lgsco_stats.letters.render`) as a ``.docx`` with
 real headings, paragraphs, bulleted lists and a table of figures, A4 with 2 cm margins.
 
 Built with python-docx from markdown-it's tokens: ``#`` → Heading 1 (the letter's title), ``##``
@@ -17,7 +17,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
-from .letter_render import markdown_tokens, table_cells
+from .render import markdown_tokens, table_cells
 
 FONT = "Arial"
 

@@ -1,0 +1,134 @@
+"""``lgsco-stats chart``: a council against its group year by year, or a group ranked, as PNG or
+SVG."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .options import AverageKind, AverageOpt, DbOpt, TypeOpt, YearOpt
+
+if TYPE_CHECKING:
+    from ..councils import Council
+
+
+class RateName(StrEnum):
+    uphold = "uphold"
+    compliance = "compliance"
+    remedy = "remedy"
+
+
+def chart(
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The chart file: .png or .svg.",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ],
+    council: Annotated[
+        str | None,
+        typer.Option(
+            "--council",
+            "-c",
+            help="Draw this council year by year against its group (or, with "
+            "--year or --type, highlight it among its group).",
+        ),
+    ] = None,
+    type_: TypeOpt = None,
+    year: YearOpt = None,
+    rate: Annotated[
+        RateName | None,
+        typer.Option(
+            "--rate",
+            help="The rate to draw (a council's trend: all three unless given; a group: "
+            "uphold unless given).",
+            case_sensitive=False,
+        ),
+    ] = None,
+    average: AverageOpt = AverageKind.mean,
+    db: DbOpt = None,
+) -> None:
+    """Draw a chart as PNG or SVG (by the output's extension).
+
+    With --council alone: the council's rates year by year as bars, its group's average as a
+    dashed line. With --type (and --year, default the latest): the group's councils ranked, the
+    group average as a line, --council highlighted.
+
+    \b
+    Example: lgsco-stats chart --type unitary --year 2023-24 --output unitary.svg
+    """
+    from ..errors import UsageError
+
+    if council is None and type_ is None:
+        raise UsageError("say what to draw: --council C (its trend) or --type T (a group)")
+    from ..report.charts import chart_format  # matplotlib is imported here, only when drawing
+
+    fmt = chart_format(output)
+    from ..councils import GROUP_LABELS, lower_label, register
+    from ..errors import NotFound
+    from ..figures import council_figures, group_benchmarks
+    from . import render
+
+    reg = register()
+    if council is not None and type_ is None and year is None:
+        from ..report.charts import trend_chart
+        from ..report.trends import council_series, council_trend
+        from .data import all_figures
+
+        years, figures = all_figures(db, average.value)
+        name, keys = council_series(reg, council, figures)
+        table = council_trend(figures, keys)
+        if table.empty:
+            raise NotFound(
+                f"no data for {name} in the store; years in the store: {', '.join(years)}"
+            )
+        rates = (rate.value,) if rate else ("uphold", "compliance", "remedy")
+        data = trend_chart(table, name, fmt, rates)
+        render.write_atomic(output, data)
+        render.message(
+            f"Wrote {output}: {name}, {len(table)} years "
+            f"({table['year'].iloc[0]} to {table['year'].iloc[-1]})."
+        )
+        return
+    from ..report.charts import group_chart
+    from .data import figures_for_year
+
+    chosen, counts = figures_for_year(db, year)
+    figures = council_figures(counts, reg, average.value)
+    target: Council | None = reg.get(council, chosen) if council else None
+    group = type_.value if type_ else target.type if target else None
+    if target is not None and type_ is not None and target.type != group:
+        raise UsageError(
+            f"{target.name} is in the {GROUP_LABELS[target.type]} group, not "
+            f"{GROUP_LABELS[str(group)]}; drop --type or choose --type "
+            f"{target.type}"
+        )
+    members = figures[(figures["type"] == group) & figures["in_group"].astype(bool)]
+    if members.empty:
+        raise NotFound(f"no {lower_label(GROUP_LABELS[str(group)])} have data for {chosen}")
+    short = rate.value if rate else "uphold"
+    bench = group_benchmarks(figures, average.value)
+    b = bench[(bench["type"] == group) & (bench["year"] == chosen)].iloc[0]
+    data = group_chart(
+        members,
+        str(group),
+        chosen,
+        short,
+        fmt,
+        highlight=target.gss_code if target else None,
+        benchmark=float(b[f"{short}_rate"]),
+        benchmark_councils=int(b[f"{short}_councils"]),
+        average=average.value,
+    )
+    render.write_atomic(output, data)
+    render.message(
+        f"Wrote {output}: {len(members)} {lower_label(GROUP_LABELS[str(group)])}, "
+        f"{short} rate, {chosen}."
+    )

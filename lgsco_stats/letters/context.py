@@ -1,0 +1,279 @@
+"""Every field of one council's letter for one year (:func:`letter_context`), from its figures,
+its decisions by category, its contact and the run's settings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .. import outcomes as oc
+from ..councils import slugify
+from ..rounding import format_number, format_percent
+from .fields import (
+    DEFAULT_JOB_TITLE,
+    OMBUDSMAN,
+    OMBUDSMAN_HEADING,
+    Contact,
+    Fields,
+    Settings,
+    as_float,
+    as_int,
+)
+from .wording import (
+    category_rows,
+    comparison,
+    compliance_sentence,
+    dealt_with,
+    format_date,
+    group_plural,
+    group_sentence,
+    of_text,
+    per_100k_sentence,
+    remedy_sentence,
+    small_number_note,
+    title_year,
+    uphold_sentence,
+    year_end_text,
+)
+
+
+def addressee(council: str, contact: Contact | None) -> Fields:
+    """Name, job title, organisation and salutation; without a contact, the Chief Executive."""
+    if contact is None:
+        lines = [f"The {DEFAULT_JOB_TITLE}", council]
+        return Fields(
+            "addressee",
+            {
+                "name": "",
+                "job_title": DEFAULT_JOB_TITLE,
+                "email": "",
+                "organisation": council,
+                "lines": lines,
+                "salutation": f"Dear {DEFAULT_JOB_TITLE}",
+            },
+        )
+    lines = [contact.name, contact.job_title or DEFAULT_JOB_TITLE, council]
+    if contact.email:
+        lines.append(contact.email)
+    return Fields(
+        "addressee",
+        {
+            "name": contact.name,
+            "job_title": contact.job_title or DEFAULT_JOB_TITLE,
+            "email": contact.email or "",
+            "organisation": council,
+            "lines": lines,
+            "salutation": f"Dear {contact.name}",
+        },
+    )
+
+
+_STATS = (
+    # key, label, rate column, numerator, denominator, group councils column
+    (
+        "uphold",
+        "Complaints upheld",
+        "uphold_rate",
+        "upheld",
+        "investigations",
+        "investigation",
+        "group_uphold_councils",
+    ),
+    (
+        "compliance",
+        "Compliance with our recommendations",
+        "compliance_rate",
+        "complied_total",
+        "compliance_outcomes",
+        "recorded outcome",
+        "group_compliance_councils",
+    ),
+    (
+        "remedy",
+        "Satisfactory remedies provided by the council",
+        "remedy_rate",
+        "remedy_by_authority",
+        "upheld",
+        "upheld complaint",
+        "group_remedy_councils",
+    ),
+)
+
+
+def _stat(
+    row: Mapping[str, Any],
+    key: str,
+    label: str,
+    rate_col: str,
+    num: str,
+    den: str,
+    noun: str,
+    councils_col: str,
+) -> dict[str, Any]:
+    value, group_value = as_float(row.get(rate_col)), as_float(row.get(f"group_{rate_col}"))
+    numerator, denominator = as_int(row.get(num)), as_int(row.get(den))
+    if denominator is None:
+        shown = "not reported"
+    elif denominator == 0:
+        shown = {
+            "uphold": "no investigations",
+            "compliance": "none recorded",
+            "remedy": "none upheld",
+        }[key]
+    else:
+        shown = f"{format_percent(value)} ({of_text(numerator, denominator)})"
+    return {
+        "label": label,
+        "value": value,
+        "text": format_percent(value),
+        "numerator": numerator,
+        "denominator": denominator,
+        "counts": of_text(numerator, denominator),
+        "shown": shown,
+        "small": bool(small_number_note(denominator, noun)),
+        "basis": small_number_note(denominator, noun),
+        "group_value": group_value,
+        "group_text": format_percent(group_value) if row.get("in_group") else "",
+        "group_councils": as_int(row.get(councils_col)),
+        "comparison": comparison(value, group_value) or "",
+    }
+
+
+def letter_context(
+    row: Mapping[str, Any],
+    settings: Settings,
+    *,
+    contact: Contact | None = None,
+    categories: Mapping[str, int] | None = None,
+    received: Mapping[str, int] | None = None,
+) -> Fields:
+    """Every field of one council's letter for one year.
+
+    Parameters
+    ----------
+    row : one record of :func:`lgsco_stats.figures.council_figures` (``FIGURE_COLUMNS``; missing
+        values as None or NaN).
+    settings : the letter date, signatory and which average the figures used.
+    contact : the council's chief executive (None: "The Chief Executive").
+    categories : decisions in the year by category (case-level data only; None if unknown).
+    received : complaints received in the year by category (published tables; None if unknown).
+
+    Returns
+    -------
+    :class:`Fields`; ``lgsco-stats letter --fields`` lists them all.
+    """
+    year = str(row["year"])
+    name = str(row["council"])
+    group = row.get("type") if isinstance(row.get("type"), str) else None
+    in_group = bool(row.get("in_group")) and group is not None
+    stats = {s[0]: _stat(row, *s) for s in _STATS}
+    upheld, population = as_int(row.get("upheld")), as_int(row.get("population"))
+    per_100k = as_float(row.get("upheld_per_100k"))
+    stats["uphold"]["sentence"] = uphold_sentence(
+        upheld,
+        as_int(row.get("investigations")),
+        stats["uphold"]["value"],
+        stats["uphold"]["group_value"],
+    )
+    stats["remedy"]["sentence"] = remedy_sentence(
+        as_int(row.get("remedy_by_authority")),
+        upheld,
+        stats["remedy"]["value"],
+        stats["remedy"]["group_value"],
+    )
+    stats["compliance"]["sentence"] = compliance_sentence(
+        as_int(row.get("complied_total")),
+        as_int(row.get(oc.COMPLIED_LATE)),
+        as_int(row.get("compliance_outcomes")),
+        stats["compliance"]["value"],
+        stats["compliance"]["group_value"],
+    )
+    small = [f"{s['label'].lower()} {s['basis']}" for s in stats.values() if s["small"]]
+    councils = {
+        "uphold": as_int(row.get("group_uphold_councils")),
+        "compliance": as_int(row.get("group_compliance_councils")),
+        "remedy": as_int(row.get("group_remedy_councils")),
+    }
+    breakdown = dealt_with(row)
+    cats = category_rows(categories)
+    signatory_lines = [s for s in (settings.signatory, *settings.signatory_title.split(";")) if s]
+    return Fields(
+        "",
+        {
+            "ombudsman": {"name": OMBUDSMAN, "heading": OMBUDSMAN_HEADING},
+            "letter": {
+                "date": format_date(settings.date),
+                "date_iso": settings.date.isoformat(),
+                "title": f"Annual Review letter {title_year(year)}",
+                "year": year,
+                "year_end": year_end_text(year),
+                "file_stem": f"{slugify(name)}-{year}",
+            },
+            "council": {
+                "name": name,
+                "gss_code": row.get("gss_code") or "",
+                "group": group or "",
+                "group_label": group_plural(group) if group else "",
+                "in_group": in_group,
+                "group_note": row.get("group_note") or "",
+                "population": population,
+                "population_text": f"{population:,}" if population else "",
+            },
+            "addressee": addressee(name, contact),
+            "signatory": {
+                "name": settings.signatory or "",
+                "title": settings.signatory_title,
+                "lines": signatory_lines,
+            },
+            "counts": {
+                "decisions": as_int(row.get("decisions")),
+                **{code: as_int(row.get(code)) for code in oc.OUTCOMES},
+                "investigations": as_int(row.get("investigations")),
+                "remedy_by_authority": as_int(row.get("remedy_by_authority")),
+                "compliance_outcomes": as_int(row.get("compliance_outcomes")),
+                **{code: as_int(row.get(code)) for code in oc.COMPLIANCE_OUTCOMES},
+            },
+            "stats": stats,
+            "per_100k": {
+                "value": per_100k,
+                "text": format_number(per_100k) if population else "",
+                "sentence": per_100k_sentence(upheld, population, per_100k),
+            },
+            "average": {
+                "kind": settings.average,
+                "column": (f"Average of {group_plural(group)}" if in_group and group else ""),
+                "sentence": group_sentence(
+                    group,
+                    in_group,
+                    settings.average,
+                    year,
+                    councils,
+                    row.get("group_note") or None,
+                    as_int(row.get("group_councils")),
+                ),
+                "councils": as_int(row.get("group_councils")),
+            },
+            "small_numbers": {
+                "any": bool(small),
+                "sentence": (
+                    "Some of these figures rest on very few cases ("
+                    + "; ".join(small)
+                    + "): a single complaint moves them a long way."
+                    if small
+                    else ""
+                ),
+            },
+            "dealt_with": breakdown
+            if breakdown is not None
+            else {
+                "total": None,
+                "not_for_us": None,
+                "assessed_and_closed": None,
+                "investigated": None,
+                "rows": [],
+                "sentence": "",
+            },
+            "categories": cats,
+            "received": category_rows(received),
+        },
+    )

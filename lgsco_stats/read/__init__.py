@@ -1,0 +1,21 @@
+"""Reading spreadsheets: everything that turns files into a :class:`~.dataset.Dataset`.
+
+``files``       :func:`~.files.read_file` and :func:`~.files.read_files`: each sheet recognised by
+                its headers as decisions, compliance outcomes or a published table;
+``dataset``     the :class:`~.dataset.Dataset` and its frames' columns;
+``sheets``      a file's sheets as text cells below their header row (workbooks and CSV);
+``workbook``    workbooks parsed by fastexcel (calamine) on worker threads, and their guards;
+``xlsx_head``   the first rows of an ``.xlsx`` sheet, read from a cut copy of the workbook;
+``headers``     the header aliases and the header row;
+``cells``       columns as text or distinct values, and the checks on them;
+``dates``       date cells;
+``decisions``   case-level decisions and compliance outcomes;
+``published``   published per-authority counts and complaints received by category;
+``duplicates``  a case reference (or an authority and year) given twice;
+``columns``     Arrow helpers for text columns of few distinct values;
+``population``  population files (``--population``);
+``allocator``   Arrow's memory allocator for a load.
+
+The package's own ``__init__`` imports nothing, so that a workbook can be parsed before pandas
+is imported (``compute`` does).
+"""

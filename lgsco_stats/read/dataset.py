@@ -1,0 +1,55 @@
+"""What reading gives: a :class:`Dataset` of three DataFrames with fixed columns.
+
+Every frame carries ``source`` (file name, sheet) and ``row`` (the 1-based row in the sheet).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..outcomes import COUNT_COLUMNS
+
+DECISION_COLUMNS = (
+    "reference",
+    "authority",
+    "decision_date",
+    "year",
+    "outcome",
+    "remedy_by_authority",
+    "category",
+    "received_date",
+    "source",
+    "row",
+)
+COMPLIANCE_COLUMNS = ("reference", "authority", "date_recorded", "year", "outcome", "source", "row")
+PUBLISHED_COLUMNS = ("authority", "year", *COUNT_COLUMNS, "source", "row")
+# Complaints received by category, from published tables' category columns (long form).
+RECEIVED_COLUMNS = ("authority", "year", "category", "received", "source", "row")
+
+
+@dataclass
+class Dataset:
+    """What one or more files hold, in three frames with the ``*_COLUMNS`` columns."""
+
+    decisions: pd.DataFrame = field(default_factory=lambda: empty(DECISION_COLUMNS))
+    compliance: pd.DataFrame = field(default_factory=lambda: empty(COMPLIANCE_COLUMNS))
+    published: pd.DataFrame = field(default_factory=lambda: empty(PUBLISHED_COLUMNS))
+    sheets: list[str] = field(default_factory=list)
+    received: pd.DataFrame = field(default_factory=lambda: empty(RECEIVED_COLUMNS))
+
+    @property
+    def years(self) -> list[str]:
+        ys: set[str] = set()
+        for f in (self.decisions, self.compliance, self.published):
+            ys.update(y for y in f["year"].dropna().unique())
+        return sorted(ys)
+
+    def __len__(self) -> int:
+        return len(self.decisions) + len(self.compliance) + len(self.published)
+
+
+def empty(columns: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})

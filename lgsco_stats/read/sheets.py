@@ -1,0 +1,169 @@
+"""A file's sheets as text: the header row found, the rows below it as a frame of text cells.
+
+Excel (``.xlsx``, ``.xlsm``, ``.xls``) and OpenDocument (``.ods``) workbooks are read with
+fastexcel (calamine, in Rust, straight into Arrow), every cell as text, so that reading decides
+what a value means and can name the row of any value it cannot read; only the date columns of a
+large ``.xlsx`` sheet are read as dates (:mod:`.workbook`), and checked against the text of the
+sheet's first rows. CSV files are read with pandas' C parser (UTF-8, falling back to cp1252;
+``,``, ``;`` or tab separated).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import DataError, UsageError, where
+from . import workbook
+from .dates import parse_date
+from .headers import HEADER_SEARCH_ROWS, find_header_row, match_headers
+
+
+@dataclass
+class RawSheet:
+    """A sheet's cells as text: ``header`` is the header row, ``frame`` the rows below it."""
+
+    file: str
+    sheet: str | None
+    header: list[object]
+    frame: pd.DataFrame  # columns are positions 0..n-1, values str or missing
+    first_row: int  # the sheet row number (1-based) of frame's first row
+
+    @property
+    def label(self) -> str:
+        return where(self.file, self.sheet)
+
+
+def read_raw(
+    path: str | Path, sheet: str | None = None, mapping: Mapping[str, str] | None = None
+) -> list[RawSheet]:
+    """Every sheet of a file (or the one named) with its header row found, cells as text."""
+    p = Path(path)
+    kind = workbook.sniff(p)
+    if kind == "encrypted":
+        raise DataError(f"{p}: the workbook is password-protected; save an unprotected copy")
+    if kind == "csv":
+        if sheet is not None:
+            raise UsageError(f"--sheet {sheet!r}: {p} is a CSV file, which has no sheets")
+        return [_read_csv(p, mapping)]
+    return _read_workbook(p, sheet, kind, mapping)
+
+
+def _read_workbook(
+    p: Path, sheet: str | None, kind: str, mapping: Mapping[str, str] | None
+) -> list[RawSheet]:
+    book = workbook.parsed(p, sheet, kind, mapping)
+    out: list[RawSheet] = []
+    for name, table in book.tables.items():
+        first = book.first_rows.get(name, 1)
+        head = book.heads.get(name)
+        if head is not None:
+            typed = _typed_frame(table, head)
+            if typed is not None:
+                header = head.rows[head.header]
+                out.append(RawSheet(str(p), name, header, typed, first + head.header + 1))
+                continue
+            table = workbook.parse_text(p, name)  # not as expected: read it again, as text
+        if table.num_rows == 0:
+            continue
+        top = table.slice(0, HEADER_SEARCH_ROWS)
+        cols = [top.column(i).to_pylist() for i in range(top.num_columns)]
+        rows = [list(r) for r in zip(*cols, strict=True)]
+        h = find_header_row(rows, mapping)
+        if h is None:
+            out.append(RawSheet(str(p), name, [], pd.DataFrame(), 1))
+            continue
+        frame = table.slice(h + 1).to_pandas()
+        frame.columns = range(frame.shape[1])
+        out.append(RawSheet(str(p), name, rows[h], frame, first + h + 1))
+    return out
+
+
+def _typed_frame(table: Any, head: workbook.Head) -> pd.DataFrame | None:
+    """The rows below the header of a sheet parsed with typed dates, as a frame; None unless its
+    first rows hold, cell by cell, what the sheet's first rows as text hold below the header (a
+    date as the same day), with at least one value among them."""
+    frame = table.to_pandas()
+    frame.columns = range(frame.shape[1])
+    below = head.rows[head.header + 1 :]
+    width = len(head.rows[0]) if head.rows else 0
+    if frame.shape[1] < width:
+        return None
+    dates = {j for j in range(frame.shape[1]) if pd.api.types.is_datetime64_any_dtype(frame[j])}
+    seen = False
+    for i in range(min(len(below), len(frame))):
+        for j in range(frame.shape[1]):
+            text = below[i][j] if j < len(below[i]) else None
+            value = frame.iat[i, j]
+            if text is None:
+                same = bool(pd.isna(value))
+            elif j in dates:
+                same = not pd.isna(value) and parse_date(text) == value.date()
+            else:
+                same = text == value
+            if not same:
+                return None
+            seen = seen or text is not None
+    return frame if seen else None
+
+
+def _decode(p: Path) -> str:
+    data = p.read_bytes()
+    if b"\x00" in data[:4096]:
+        raise DataError(f"{p}: not a spreadsheet or CSV file (it holds binary data)")
+    for enc in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise DataError(f"{p}: not a spreadsheet or CSV file (not readable as text)")
+
+
+def _read_csv(p: Path, mapping: Mapping[str, str] | None) -> RawSheet:
+    text = _decode(p)
+    if not text.strip():
+        raise DataError(f"{p}: the file is empty")
+    lines = text.splitlines()[:HEADER_SEARCH_ROWS]
+    sample = "\n".join(lines)
+    delimiter = ","
+    best = 0
+    for d in (",", ";", "\t", "|"):
+        rows = list(csv.reader(io.StringIO(sample), delimiter=d))
+        h = find_header_row([list(r) for r in rows], mapping)
+        if h is not None:
+            n = len(match_headers(list(rows[h]), mapping))
+            if n > best:
+                best, delimiter = n, d
+    rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
+    h = find_header_row([list(r) for r in rows], mapping)
+    if h is None:
+        return RawSheet(str(p), None, [], pd.DataFrame(), 1)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            skiprows=h + 1,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except pd.errors.EmptyDataError:
+        frame = pd.DataFrame(columns=range(len(rows[h])))
+    except (pd.errors.ParserError, ValueError) as e:
+        raise DataError(f"{p}: not a readable CSV file ({workbook.short(e)})") from None
+    header: list[object] = [x if x.strip() else None for x in rows[h]]
+    if frame.shape[1] < len(header):
+        for i in range(frame.shape[1], len(header)):
+            frame[i] = pd.NA
+    frame.columns = range(frame.shape[1])
+    header += [None] * (frame.shape[1] - len(header))
+    return RawSheet(str(p), None, header, frame, h + 2)

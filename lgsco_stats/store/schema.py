@@ -1,0 +1,149 @@
+"""The store's schema: its tables and views, and the migration of older stores to this
+version."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pandas as pd
+
+from .. import outcomes as oc
+from ..outcomes import COUNT_COLUMNS
+from . import blobs
+
+SCHEMA_VERSION = 4
+
+# The two kinds of case rows, each with the column that identifies a row and the outcomes
+# counted per authority and year.
+KINDS = ("decisions", "compliance")
+KEY = {"decisions": "reference", "compliance": "key"}
+OUTCOMES = {"decisions": oc.OUTCOMES, "compliance": oc.COMPLIANCE_OUTCOMES}
+DATES = {"decisions": ("decision_date", "received_date"), "compliance": ("date_recorded",)}
+
+
+COUNTS_TABLE = {"decisions": "decision_counts", "compliance": "compliance_counts"}
+
+
+def count_table(kind: str) -> str:
+    """A count table: per authority id and year, the number of each outcome (and, for
+    decisions, of decisions and of remedies before the complaint)."""
+    extra = "decisions INTEGER NOT NULL, remedy_by_authority INTEGER NOT NULL, "
+    return (
+        f"CREATE TABLE IF NOT EXISTS {COUNTS_TABLE[kind]} ("
+        "authority_id INTEGER NOT NULL REFERENCES authorities (id), year TEXT NOT NULL, "
+        + (extra if kind == "decisions" else "")
+        + ", ".join(f"{o} INTEGER NOT NULL" for o in OUTCOMES[kind])
+        + ", PRIMARY KEY (authority_id, year)) WITHOUT ROWID;"
+    )
+
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS loads (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    file TEXT NOT NULL,
+    loaded_at TEXT NOT NULL,
+    decisions INTEGER NOT NULL,
+    compliance INTEGER NOT NULL,
+    published INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS authorities (
+    id INTEGER PRIMARY KEY,
+    authority TEXT NOT NULL,
+    gss_code TEXT,
+    authority_key TEXT NOT NULL,
+    UNIQUE (authority, authority_key)
+);
+CREATE TABLE IF NOT EXISTS case_rows (
+    kind TEXT NOT NULL CHECK (kind IN ('decisions', 'compliance')),
+    year TEXT NOT NULL,
+    rows INTEGER NOT NULL,
+    digest TEXT NOT NULL,
+    data BLOB NOT NULL,
+    UNIQUE (kind, year)
+);
+{count_table("decisions")}
+{count_table("compliance")}
+CREATE TABLE IF NOT EXISTS published (
+    authority_key TEXT NOT NULL,
+    year TEXT NOT NULL,
+    authority_id INTEGER NOT NULL REFERENCES authorities (id),
+    {", ".join(f"{c} INTEGER" for c in COUNT_COLUMNS)},
+    load_id INTEGER REFERENCES loads (id),
+    row INTEGER,
+    PRIMARY KEY (authority_key, year)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS received (
+    authority_key TEXT NOT NULL,
+    year TEXT NOT NULL,
+    category TEXT NOT NULL,
+    authority_id INTEGER NOT NULL REFERENCES authorities (id),
+    received INTEGER NOT NULL,
+    load_id INTEGER REFERENCES loads (id),
+    row INTEGER,
+    PRIMARY KEY (authority_key, year, category)
+) WITHOUT ROWID;
+CREATE VIEW IF NOT EXISTS published_readable AS
+    SELECT a.authority, a.gss_code, p.authority_key, p.year,
+           {", ".join(f"p.{c}" for c in COUNT_COLUMNS)}, l.file AS source, p.row
+    FROM published p JOIN authorities a ON a.id = p.authority_id
+    LEFT JOIN loads l ON l.id = p.load_id;
+CREATE VIEW IF NOT EXISTS decision_counts_readable AS
+    SELECT a.authority, a.gss_code, a.authority_key, c.*
+    FROM decision_counts c JOIN authorities a ON a.id = c.authority_id;
+CREATE VIEW IF NOT EXISTS compliance_counts_readable AS
+    SELECT a.authority, a.gss_code, a.authority_key, c.*
+    FROM compliance_counts c JOIN authorities a ON a.id = c.authority_id;
+"""
+
+
+def create_or_migrate(db: sqlite3.Connection, tables: set[str]) -> None:
+    """Create the schema, or bring an older store to this version, inside the caller's
+    transaction. Versions 1 and 2 kept one SQLite row per case row; those rows move to
+    ``case_rows`` unchanged (version 1 also lacked ``received``, which is created). Version 3
+    had no digest of each year's rows: each year is read once to make it."""
+    views = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'view'")]
+    for view in set(views) & {"decisions_readable", "compliance_readable", "decision_counts",
+                              "compliance_counts"}:  # fmt: skip
+        db.execute(f"DROP VIEW {view}")
+    for statement in SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    columns = {r[1] for r in db.execute("PRAGMA table_info(case_rows)")}
+    if "digest" not in columns:  # version 3
+        db.execute("ALTER TABLE case_rows ADD COLUMN digest TEXT NOT NULL DEFAULT ''")
+        for kind, year, data in db.execute("SELECT kind, year, data FROM case_rows").fetchall():
+            db.execute(
+                "UPDATE case_rows SET digest = ? WHERE kind = ? AND year = ?",
+                (blobs.rows_digest(blobs.decode(data)), kind, year),
+            )
+    for kind in KINDS:
+        if kind in tables:  # the version 1 and 2 table of one SQLite row per case row
+            names = ", ".join(blobs.schemas()[kind].names)
+            old = pd.read_sql_query(f"SELECT {names}, year FROM {kind}", db)
+            merge_old_rows(db, kind, old)
+            db.execute(f"DROP TABLE {kind}")
+    db.execute(f"INSERT OR REPLACE INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}')")
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def merge_old_rows(db: sqlite3.Connection, kind: str, old: pd.DataFrame) -> None:
+    import pyarrow as pa
+
+    if old.empty:
+        return
+    schema = blobs.schemas()[kind]
+    columns = {}
+    for field in schema:
+        values = old[field.name]
+        if pa.types.is_date32(field.type):
+            columns[field.name] = blobs.date_array(values)
+        elif pa.types.is_string(field.type):
+            columns[field.name] = blobs.text_array(values)
+        elif pa.types.is_boolean(field.type):
+            columns[field.name] = values.astype(bool).to_numpy()
+        else:
+            columns[field.name] = pa.array(values.astype("Int64"), pa.int64())
+    table = pa.table(columns, schema=schema).append_column("year", blobs.text_array(old["year"]))
+    blobs.merge_rows(db, kind, table)
