@@ -49,3 +49,115 @@ def test_debug_after_the_command_name_shows_the_traceback(cli, make_xlsx) -> Non
         cli("--debug", "compute", path)
     # and the next command without it is back to one line
     assert cli("compute", path).exit_code == 1
+
+
+# --------------------------------------------------------------------------- formats
+
+DATA_COMMANDS = [
+    ("compute", "{path}"),
+    ("compare", "--type", "unitary"),
+    ("councils", "kent"),
+    ("trend", "--council", "kent"),
+    ("summary",),
+]
+
+
+def _run(cli, loaded, args, *more):
+    args = [a.format(path=loaded) for a in args]
+    return cli(*args, *more)
+
+
+@pytest.mark.parametrize("args", DATA_COMMANDS, ids=lambda a: a[0])
+def test_the_output_suffix_chooses_the_format(cli, loaded, tmp_path, args) -> None:
+    import json
+
+    import openpyxl
+
+    for suffix in (".csv", ".json", ".md", ".xlsx", ".txt"):
+        out = tmp_path / f"out{suffix}"
+        r = _run(cli, loaded, args, "--output", out)
+        assert r.exit_code == 0, (suffix, r.stderr)
+        assert r.stdout == ""
+        if suffix == ".xlsx":
+            wb = openpyxl.load_workbook(out)  # a real workbook, not text under that name
+            rows = list(wb.worksheets[0].iter_rows(values_only=True))
+            assert len(rows) >= 2 and all(isinstance(h, str) for h in rows[0])
+            continue
+        text = out.read_text(encoding="utf-8")
+        if suffix == ".json":
+            assert isinstance(json.loads(text), list | dict)
+        elif suffix == ".csv":
+            assert "," in text.splitlines()[0] and "|" not in text.splitlines()[0]
+        elif suffix == ".md":
+            assert text.startswith("## ") and "|---" in text
+        else:
+            assert not text.startswith(("[", "## ")) and "|---" not in text
+
+
+@pytest.mark.parametrize("args", DATA_COMMANDS, ids=lambda a: a[0])
+def test_a_suffix_that_contradicts_format_is_a_usage_error(cli, loaded, tmp_path, args) -> None:
+    out = tmp_path / "out.xlsx"
+    r = _run(cli, loaded, args, "--format", "csv", "--output", out)
+    assert r.exit_code == 2 and "disagree" in r.stderr and "Traceback" not in r.stderr
+    assert not out.exists()
+    # a suffix that names no format, with no --format, is refused rather than guessed
+    r = _run(cli, loaded, args, "--output", tmp_path / "out.xls")
+    assert r.exit_code == 2 and ".xlsx" in r.stderr
+    # but --format says what to write whatever the name
+    r = _run(cli, loaded, args, "--format", "csv", "--output", tmp_path / "figures.dat")
+    assert r.exit_code == 0 and (tmp_path / "figures.dat").read_text().count(",") > 3
+    # a workbook is a file
+    r = _run(cli, loaded, args, "--format", "xlsx")
+    assert r.exit_code == 2 and "--output" in r.stderr and r.stdout == ""
+
+
+@pytest.mark.parametrize("args", DATA_COMMANDS, ids=lambda a: a[0])
+def test_md_is_markdown_everywhere(cli, loaded, args) -> None:
+    r = _run(cli, loaded, args, "--format", "md")
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.startswith("## ") and "|---" in r.stdout
+    assert _run(cli, loaded, args, "--format", "MarkDown").stdout == r.stdout
+
+
+def test_xlsx_keeps_text_as_text(cli, tmp_path) -> None:
+    import openpyxl
+
+    # a body whose name a spreadsheet would run as a formula
+    path = tmp_path / "decisions.csv"
+    path.write_text(
+        "Reference,Authority,Decision date,Outcome\n19 001 001,=HYPERLINK(1),2019-06-01,Upheld\n"
+    )
+    out = tmp_path / "figures.xlsx"
+    r = cli("compute", path, "--output", out)
+    assert r.exit_code == 0, r.stderr
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    header = [c.value for c in ws[1]]
+    cell = ws.cell(row=2, column=header.index("council") + 1)
+    assert cell.data_type == "s" and not str(cell.value).startswith("=")
+    rate = ws.cell(row=2, column=header.index("uphold_rate") + 1)
+    assert rate.value == 100.0  # raw numbers, as in CSV
+
+
+def test_compare_xlsx_has_the_figures_and_what_they_mean(cli, loaded, tmp_path) -> None:
+    import openpyxl
+
+    out = tmp_path / "unitary.xlsx"
+    assert cli("compare", "--type", "unitary", "-o", out).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    rows = list(wb.worksheets[0].iter_rows(values_only=True))
+    head = rows[0]
+    soton = dict(zip(head, next(r for r in rows if r[0] == "Southampton City Council"), strict=True))
+    assert soton["upheld"] == 3 and soton["investigations"] == 4 and soton["uphold_rate"] == 75.0
+    about = [r[0] for r in wb["about"].iter_rows(values_only=True)]
+    assert "Unitary councils 2019-20" in about and any("mean" in str(a) for a in about)
+
+
+def test_letter_suffixes(cli, loaded, tmp_path) -> None:
+    r = cli("letter", "--council", "southampton", "--output", tmp_path / "out.doc")
+    assert r.exit_code == 2 and ".docx" in r.stderr and not (tmp_path / "out.doc").exists()
+    r = cli("letter", "--council", "kent", "-f", "pdf", "-o", tmp_path / "kent.md")
+    assert r.exit_code == 2 and "disagree" in r.stderr
+    r = cli("letter", "--council", "kent", "-f", "md")
+    assert r.exit_code == 0 and r.stdout.startswith("**Local Government")
+    r = cli("letter", "--council", "kent", "-o", tmp_path / "kent.docx")
+    assert r.exit_code == 0 and (tmp_path / "kent.docx").read_bytes()[:2] == b"PK"

@@ -49,7 +49,7 @@ def compare(
     average: AverageOpt = AverageKind.mean,
     population: PopulationOpt = None,
     db: DbOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """Compare every council of a group with the group's average for a year (the latest in the
@@ -60,6 +60,9 @@ def compare(
     \b
     Example: lgsco-stats compare --type unitary --year 2019-20 --council southampton
     """
+    from .render import output_format
+
+    fmt = output_format(fmt, output)
     from ..councils import GROUP_LABELS, register
     from ..errors import UsageError
     from ..figures import RATES, council_figures, group_benchmarks

@@ -56,7 +56,7 @@ def compute(
     ] = True,
     population: PopulationOpt = None,
     db: DbOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """Load decision spreadsheets, compute each council's rates for the years they cover, and
@@ -73,7 +73,9 @@ def compute(
 
     from ..read import workbook
     from ..read.headers import parse_mapping
+    from .render import output_format
 
+    fmt = output_format(fmt, output)
     mapping = parse_mapping(map_ or [])
     # The workbooks are parsed on a worker thread while pandas and the rest are imported.
     with workbook.parsing(files, sheet, mapping):

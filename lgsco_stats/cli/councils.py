@@ -33,7 +33,7 @@ def councils(
     ] = None,
     type_: TypeOpt = None,
     year: YearOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """Look up a council in the register, or list the councils of a group or year.
@@ -41,6 +41,9 @@ def councils(
     \b
     Example: lgsco-stats councils southampton
     """
+    from .render import output_format
+
+    fmt = output_format(fmt, output)
     from ..councils import GROUP_LABELS, Council, register
     from ..errors import NotFound
     from ..years import parse_year

@@ -4,23 +4,30 @@ or PDF."""
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .options import AverageKind, AverageOpt, DbOpt, TypeOpt, YearOpt
+from .options import AverageKind, AverageOpt, DbOpt, TypeOpt, YearOpt, choose
 
 if TYPE_CHECKING:
     from ..letters.fields import Settings
 
 
-class LetterFormat(str, Enum):  # noqa: UP042 - like the other option enums
+class LetterFormat(StrEnum):
     markdown = "markdown"
     html = "html"
     docx = "docx"
     pdf = "pdf"
+
+
+_FORMAT_WORDS = {**{f.value: f for f in LetterFormat}, "md": LetterFormat.markdown}
+
+
+def _letter_format(value: Any) -> LetterFormat:
+    return choose(value, LetterFormat, _FORMAT_WORDS, "letter format")
 
 
 _BY_SUFFIX = {
@@ -32,6 +39,28 @@ _BY_SUFFIX = {
     ".pdf": LetterFormat.pdf,
 }
 CONFIG_KEYS = ("signatory", "signatory_title", "date", "contacts", "template")
+
+
+def _format_of(output: Path, fmt: LetterFormat | None) -> LetterFormat | None:
+    """The format a letter file's suffix gives (None without a suffix); a suffix that is not a
+    letter's, or that contradicts --format, is a usage error (never Markdown under a .doc
+    name)."""
+    from ..errors import UsageError
+
+    suffix = output.suffix.lower()
+    by_suffix = _BY_SUFFIX.get(suffix)
+    if suffix and by_suffix is None:
+        word = " (Word letters are .docx)" if suffix in (".doc", ".rtf", ".odt") else ""
+        raise UsageError(
+            f"--output {output}: a letter is written as .md, .html, .docx or .pdf, not "
+            f"{suffix}{word}"
+        )
+    if fmt is not None and by_suffix is not None and by_suffix is not fmt:
+        raise UsageError(
+            f"--format {fmt.value} and --output {output} disagree (a {suffix} file is "
+            f"{by_suffix.value}); drop --format, or give the file a name to match"
+        )
+    return fmt or by_suffix
 
 
 def read_config(path: Path) -> dict[str, Any]:
@@ -99,10 +128,11 @@ def letter(
         typer.Option(
             "--format",
             "-f",
-            case_sensitive=False,
+            parser=_letter_format,
+            metavar="[markdown|html|docx|pdf]",
             show_default=False,
-            help="markdown, html, docx or pdf (default: from the --output file's suffix, else "
-            "markdown).",
+            help="markdown (or md), html, docx or pdf (default: from the --output file's "
+            "suffix, .md, .html, .docx or .pdf, else markdown).",
         ),
     ] = None,
     output: Annotated[
@@ -203,8 +233,8 @@ def letter(
     if type_ is not None and not all_:
         raise UsageError("--type chooses councils for --all; with --council leave it out")
     chosen = fmt
-    if chosen is None and output is not None and not all_:
-        chosen = _BY_SUFFIX.get(output.suffix.lower())
+    if output is not None and not all_ and not output.is_dir():
+        chosen = _format_of(output, fmt)
     template_path = template or (
         Path(settings_file["template"]) if "template" in settings_file else None
     )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 
-from .render import Format
+from .render import FORMAT_WORDS, Format
+
+E = TypeVar("E", bound=Enum)
 
 
 class AverageKind(str, Enum):
@@ -24,10 +27,43 @@ class GroupType(str, Enum):
     london_borough = "london_borough"
 
 
+def words(text: str) -> str:
+    """An option's value as its words: lower case, spaces, hyphens and underscores as one space
+    (``"London_Borough"`` → ``"london borough"``)."""
+    return re.sub(r"[\s_\-]+", " ", text.strip().lower())
+
+
+def choose(value: Any, kind: type[E], table: dict[str, E], what: str) -> E:
+    """The member of ``kind`` a word of ``table`` names; anything else is a bad parameter
+    that lists the choices (the enum's values)."""
+    if isinstance(value, kind):
+        return value
+    found = table.get(words(str(value)))
+    if found is None:
+        import difflib
+
+        close = difflib.get_close_matches(words(str(value)), list(table), n=1, cutoff=0.6)
+        hint = f"; did you mean {table[close[0]].value!r}?" if close else ""
+        raise typer.BadParameter(
+            f"{value!r} is not a {what}: choose {', '.join(m.value for m in kind)}{hint}"
+        )
+    return found
+
+
+def parse_format(value: Any) -> Format:
+    return choose(value, Format, FORMAT_WORDS, "format")
+
+
 FormatOpt = Annotated[
-    Format,
+    Format | None,
     typer.Option(
-        "--format", "-f", help="Output format: table, csv, json or markdown.", case_sensitive=False
+        "--format",
+        "-f",
+        parser=parse_format,
+        metavar="[table|csv|json|markdown|xlsx]",
+        show_default=False,
+        help="Output format: table, csv, json, markdown (or md) or xlsx; default: from the "
+        "--output file's suffix (.csv, .json, .md, .xlsx, .txt), else table.",
     ),
 ]
 OutputOpt = Annotated[

@@ -1,8 +1,9 @@
 """Rendering for the CLI: the one place that uses Rich, and the one writer of output files.
 
 Data goes to stdout (or ``--output FILE``), messages to stderr. Tables are Rich tables on a
-terminal and plain aligned text when piped; ``csv`` and ``json`` carry raw numbers (unrounded
-rates); ``markdown`` and tables show whole percents rounded half up.
+terminal and plain aligned text when piped; ``csv``, ``json`` and ``xlsx`` carry raw numbers
+(unrounded rates); ``markdown`` and tables show whole percents rounded half up. The output
+file's suffix chooses the format when ``--format`` is not given (:func:`output_format`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Sequence
-from enum import Enum
+from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,11 +25,67 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
     markdown = "markdown"
+    xlsx = "xlsx"
+
+
+# What each word of --format means (``md`` is markdown), and the format each output suffix
+# gives when --format is not given.
+FORMAT_WORDS: dict[str, Format] = {**{f.value: f for f in Format}, "md": Format.markdown}
+SUFFIX_FORMATS: dict[str, Format] = {
+    ".csv": Format.csv,
+    ".json": Format.json,
+    ".md": Format.markdown,
+    ".markdown": Format.markdown,
+    ".xlsx": Format.xlsx,
+    ".txt": Format.table,
+}
+
+
+def output_format(fmt: Format | None, output: Path | None) -> Format:
+    """The format to write: ``--format`` if given, else the ``--output`` file's suffix (a file
+    without one gets the plain table), else a table. A suffix that contradicts ``--format``, or
+    one that names no format without ``--format``, is a usage error; so is xlsx to stdout."""
+    from ..errors import UsageError
+
+    suffix = output.suffix.lower() if output is not None else ""
+    by_suffix = SUFFIX_FORMATS.get(suffix)
+    known = ", ".join(dict.fromkeys(SUFFIX_FORMATS))
+    if fmt is None:
+        if suffix and by_suffix is None:
+            raise UsageError(
+                f"--output {output}: lgsco-stats does not write {suffix} files; end the name "
+                f"in {known}, or say the format with --format"
+            )
+        fmt = by_suffix or Format.table
+    elif by_suffix is not None and by_suffix is not fmt:
+        raise UsageError(
+            f"--format {fmt.value} and --output {output} disagree (a {suffix} file is "
+            f"{by_suffix.value}); drop --format, or give the file a name to match"
+        )
+    if fmt is Format.xlsx and output is None:
+        raise UsageError("--format xlsx writes a workbook: give the file with --output NAME.xlsx")
+    return fmt
+
+
+@dataclass(frozen=True)
+class Workbook:
+    """Records to be written as an Excel workbook: the data sheet (raw values under ``keys``,
+    as in CSV) and a sheet with the title and notes."""
+
+    sheet: str
+    records: Sequence[dict[str, Any]]
+    keys: Sequence[str]
+    about: Sequence[str] = ()
+
+
+def _sheet_name(title: str | None) -> str:
+    name = "".join(ch for ch in (title or "") if ch not in "[]:*?/\\").strip(" '")
+    return name[:31] or "data"
 
 
 def _width() -> int | None:
@@ -59,8 +117,28 @@ def error(text: str, hint: str | None = None) -> None:
 # --------------------------------------------------------------------------- writing
 
 
-def write_text(text: str, output: Path | None) -> None:
-    """Write to ``output`` atomically (temp file + rename), or to stdout."""
+def write_text(text: str | Workbook, output: Path | None) -> None:
+    """Write to ``output`` atomically (temp file + rename), or to stdout; a :class:`Workbook`
+    through :func:`lgsco_stats.export.write_xlsx` (text stays text, never a formula)."""
+    if isinstance(text, Workbook):
+        assert output is not None  # output_format refuses xlsx to stdout
+        import pandas as pd
+
+        from ..export import write_xlsx
+        from ..tables import plain
+
+        data = pd.DataFrame(
+            [[plain(r.get(k)) for k in text.keys] for r in text.records],
+            columns=list(text.keys),
+            dtype=object,
+        )
+        sheets = {text.sheet: data}
+        if text.about:
+            sheets["about" if text.sheet != "about" else "notes"] = pd.DataFrame(
+                {"about": list(text.about)}, dtype=object
+            )
+        write_xlsx(sheets, output)
+        return
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -151,8 +229,10 @@ def prepare(
     notes: Sequence[str] = (),
     highlight: Callable[[dict[str, Any]], bool] | None = None,
     footer: Sequence[dict[str, Any]] = (),
-) -> str:
-    """The text :func:`emit` writes (for a terminal when ``output`` is None and stdout is one)."""
+) -> str | Workbook:
+    """What :func:`emit` writes (for a terminal when ``output`` is None and stdout is one)."""
+    if fmt is Format.xlsx:
+        return Workbook(_sheet_name(title), records, keys, [t for t in (title, *notes) if t])
     if fmt is Format.json:
         text = to_json(records, keys)
     elif fmt is Format.csv:

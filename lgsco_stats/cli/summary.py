@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from . import render
 from .options import DbOpt, FormatOpt, OutputOpt, YearOpt
 from .render import Format
 
@@ -26,7 +27,7 @@ def summary(
         ),
     ] = 5,
     db: DbOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """Summarise a year (the latest in the store unless --year is given): decisions by outcome,
@@ -39,6 +40,9 @@ def summary(
     \b
     Example: lgsco-stats summary --year 2023-24
     """
+    from .render import output_format
+
+    fmt = output_format(fmt, output)
     from ..councils import register
     from ..figures import council_figures
     from ..report.summary import summary as make_summary
@@ -55,12 +59,15 @@ def summary(
     render.write_text(_summary_text(s, fmt), output)
 
 
-def _summary_text(s: Summary, fmt: Format) -> str:
-    """The summary in one of the four formats (tables and Markdown: one section per part)."""
+def _summary_text(s: Summary, fmt: Format) -> str | render.Workbook:
+    """The summary in one of the formats (tables and Markdown: one section per part; CSV and
+    Excel: the long rows, one measure each)."""
     from ..report.summary import SUMMARY_CSV_KEYS, summary_document, summary_rows, summary_sections
     from ..tables import to_csv, to_markdown
     from . import render
 
+    if fmt is Format.xlsx:
+        return render.Workbook(f"summary {s.year}", summary_rows(s), SUMMARY_CSV_KEYS)
     if fmt is Format.json:
         import json
 

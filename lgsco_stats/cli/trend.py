@@ -22,7 +22,7 @@ def trend(
     council: CouncilOpt,
     average: AverageOpt = AverageKind.mean,
     db: DbOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """Show a council's figures for every year in the store, each beside the average of the
@@ -35,6 +35,9 @@ def trend(
     \b
     Example: lgsco-stats trend --council kent
     """
+    from .render import output_format
+
+    fmt = output_format(fmt, output)
     from ..councils import register
     from ..errors import NotFound
     from ..report.trends import TREND_COLUMNS, council_series, council_trend, history_notes
