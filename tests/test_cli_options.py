@@ -146,7 +146,8 @@ def test_compare_xlsx_has_the_figures_and_what_they_mean(cli, loaded, tmp_path) 
     wb = openpyxl.load_workbook(out)
     rows = list(wb.worksheets[0].iter_rows(values_only=True))
     head = rows[0]
-    soton = dict(zip(head, next(r for r in rows if r[0] == "Southampton City Council"), strict=True))
+    row = next(r for r in rows if r[0] == "Southampton City Council")
+    soton = dict(zip(head, row, strict=True))
     assert soton["upheld"] == 3 and soton["investigations"] == 4 and soton["uphold_rate"] == 75.0
     about = [r[0] for r in wb["about"].iter_rows(values_only=True)]
     assert "Unitary councils 2019-20" in about and any("mean" in str(a) for a in about)

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 import typer
 
 from .options import AverageKind, AverageOpt, DbOpt, FormatOpt, OutputOpt, PopulationOpt
-from .render import Format
 
 # Modules compute needs once the workbook is parsed, imported while the parse runs instead:
 # Arrow's conversion to pandas, the store (with sqlite3), and rich for the closing messages.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .options import AverageKind, AverageOpt, CouncilOpt, DbOpt, FormatOpt, OutputOpt
-from .render import Column, Format
+from .render import Column
 
 
 def _change_text(r: dict[str, Any], short: str) -> str:
