@@ -162,3 +162,45 @@ def test_letter_suffixes(cli, loaded, tmp_path) -> None:
     assert r.exit_code == 0 and r.stdout.startswith("**Local Government")
     r = cli("letter", "--council", "kent", "-o", tmp_path / "kent.docx")
     assert r.exit_code == 0 and (tmp_path / "kent.docx").read_bytes()[:2] == b"PK"
+
+
+# --------------------------------------------------------------------------- years
+
+YEAR_COMMANDS = [
+    ("compare", "--type", "unitary"),
+    ("summary",),
+    ("letter", "--council", "kent"),
+    ("letter", "--fields"),
+    ("chart", "--type", "county", "--output", "{tmp}/c.png"),
+    ("chart", "--council", "kent", "--output", "{tmp}/c.png"),
+    ("report", "--output", "{tmp}/site"),
+    ("councils", "kent"),
+]
+
+
+@pytest.mark.parametrize("args", YEAR_COMMANDS, ids=lambda a: " ".join(a[:2]))
+def test_a_bare_year_is_refused_with_both_readings(cli, loaded, tmp_path, args) -> None:
+    args = [a.format(tmp=tmp_path) for a in args]
+    r = cli(*args, "--year", "2019")
+    assert r.exit_code == 2
+    assert "'2019' could be 2019-20 or 2018-19" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("args", YEAR_COMMANDS[:-1], ids=lambda a: " ".join(a[:2]))
+def test_a_year_without_data_lists_the_years_there_are(cli, loaded, tmp_path, args) -> None:
+    args = [a.format(tmp=tmp_path) for a in args]
+    r = cli(*args, "--year", "2015-16")
+    assert r.exit_code == 1, r.stderr
+    assert "no data for 2015-16; years in the store: 2019-20" in r.stderr
+    # the ways people write a financial year still work
+    for written in ("2019/20", "2019-2020", "FY2019-20", "year ending 2020"):
+        assert cli(*args, "--year", written).exit_code == 0, written
+
+
+def test_compute_year_of_a_published_table_refuses_a_bare_year(cli, make_xlsx) -> None:
+    path = make_xlsx({"T": [("Authority", "Upheld", "Not upheld"), ("Kent", 5, 5)]})
+    r = cli("compute", path, "--year", "2023")
+    assert r.exit_code == 2 and "2023-24 or 2022-23" in r.stderr
+    r = cli("compute", path, "--year", "2023-24", "-f", "json")
+    assert r.exit_code == 0 and '"2023-24"' in r.stdout

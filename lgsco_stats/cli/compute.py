@@ -7,7 +7,15 @@ from typing import Annotated, Any
 
 import typer
 
-from .options import AverageKind, AverageOpt, DbOpt, FormatOpt, OutputOpt, PopulationOpt
+from .options import (
+    AverageKind,
+    AverageOpt,
+    DbOpt,
+    FormatOpt,
+    OutputOpt,
+    PopulationOpt,
+    parse_year_option,
+)
 
 # Modules compute needs once the workbook is parsed, imported while the parse runs instead:
 # Arrow's conversion to pandas, the store (with sqlite3), and rich for the closing messages.
@@ -42,7 +50,10 @@ def compute(
     year: Annotated[
         str | None,
         typer.Option(
-            "--year", "-y", help="Year of a published table that has no Year column, e.g. 2023-24."
+            "--year",
+            "-y",
+            parser=parse_year_option,
+            help="Year of a published table that has no Year column, e.g. 2023-24.",
         ),
     ] = None,
     average: AverageOpt = AverageKind.mean,

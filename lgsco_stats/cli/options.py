@@ -94,10 +94,27 @@ AverageOpt = Annotated[
         case_sensitive=False,
     ),
 ]
+
+
+def parse_year_option(value: Any) -> str:
+    """A financial year typed on the command line, as ``2019-20``; ``2019`` alone is refused
+    ("2019-20 or 2018-19?")."""
+    from ..errors import UsageError
+    from ..years import parse_year
+
+    try:
+        return parse_year(value, bare=False)
+    except UsageError as e:
+        raise typer.BadParameter(e.message) from None
+
+
 YearOpt = Annotated[
     str | None,
     typer.Option(
-        "--year", "-y", help="Financial year, e.g. 2019-20 (the year ending 31 March 2020)."
+        "--year",
+        "-y",
+        parser=parse_year_option,
+        help="Financial year, e.g. 2019-20 (the year ending 31 March 2020).",
     ),
 ]
 TypeOpt = Annotated[
