@@ -45,21 +45,22 @@ GSS_PREFIX: dict[str, str] = {
     "E09": "london_borough",
 }
 
+# Words for a group besides its code, label and singular (``GROUP_LABELS``, ``GROUP_SINGULAR``):
+# what users type and what publishers' "Authority type" columns say.
 _TYPE_WORDS = {
-    "county": "county",
     "counties": "county",
-    "district": "district",
     "districts": "district",
-    "metropolitan": "metropolitan",
     "met": "metropolitan",
-    "metropolitan borough": "metropolitan",
-    "metropolitan boroughs": "metropolitan",
-    "unitary": "unitary",
+    "mets": "metropolitan",
+    "metropolitan district": "metropolitan",
+    "metropolitan districts": "metropolitan",
     "unitaries": "unitary",
+    "unitary authority": "unitary",
+    "unitary authorities": "unitary",
     "london": "london_borough",
-    "london borough": "london_borough",
     "london boroughs": "london_borough",
-    "london_borough": "london_borough",
+    "london borough council": "london_borough",
+    "london borough councils": "london_borough",
 }
 
 
@@ -69,10 +70,20 @@ def lower_label(label: str) -> str:
     return label if label.startswith("London") else label.lower()
 
 
+@functools.cache
+def _group_words() -> dict[str, str]:
+    words = {}
+    for code in GROUPS:
+        for word in (code, GROUP_LABELS[code], GROUP_SINGULAR[code]):
+            words[normalise_text(word.replace("_", " "))] = code
+        words[normalise_text(GROUP_SINGULAR[code]) + "s"] = code
+    return {**words, **_TYPE_WORDS}
+
+
 def parse_group(text: str) -> str:
-    """A group as users write it (``unitary``, ``London borough``, ``met``) → its code."""
-    key = normalise_text(text.replace("_", " "))
-    code = _TYPE_WORDS.get(key)
+    """A group as users write it and as the output shows it (``unitary``, ``London borough``,
+    ``London boroughs``, ``County councils``, ``met``) → its code."""
+    code = _group_words().get(normalise_text(text.replace("_", " ")))
     if code is None:
         raise UsageError(f"unknown council type {text!r}; choose one of: {', '.join(GROUPS)}")
     return code

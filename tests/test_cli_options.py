@@ -204,3 +204,57 @@ def test_compute_year_of_a_published_table_refuses_a_bare_year(cli, make_xlsx) -
     assert r.exit_code == 2 and "2023-24 or 2022-23" in r.stderr
     r = cli("compute", path, "--year", "2023-24", "-f", "json")
     assert r.exit_code == 0 and '"2023-24"' in r.stdout
+
+
+# --------------------------------------------------------------------------- option words
+
+
+@pytest.mark.parametrize(
+    "written", ["london_borough", "london borough", "London Boroughs", "LONDON", "london-borough"]
+)
+def test_type_takes_the_words_the_output_shows(cli, loaded, written) -> None:
+    r = cli("compare", "--type", written, "--format", "csv")
+    assert r.exit_code == 0, r.stderr
+    assert "London Borough of Camden" in r.stdout and "Kent" not in r.stdout
+
+
+def test_type_words_of_every_group(cli) -> None:
+    from lgsco_stats.councils import GROUP_LABELS, GROUP_SINGULAR
+
+    for code in GROUP_LABELS:
+        for written in (code, GROUP_LABELS[code], GROUP_SINGULAR[code], GROUP_LABELS[code].upper()):
+            r = cli("councils", "--type", written, "--format", "json")
+            assert r.exit_code == 0, (written, r.stderr)
+    r = cli("councils", "--type", "parish")
+    assert r.exit_code == 2 and "choose one of: county, district" in r.stderr
+    assert (
+        "[county|district|metropolitan|unitary|london_borough]" in cli("compare", "--help").stdout
+    )
+
+
+def test_sort_takes_the_column_headings(cli, loaded) -> None:
+    import json
+
+    def order(*sort: str) -> list[str]:
+        r = cli("compare", "--type", "unitary", "--sort", *sort, "-f", "json")
+        assert r.exit_code == 0, r.stderr
+        return [x["council"] for x in json.loads(r.stdout)]
+
+    # Southampton 3/4 = 75% upheld, Portsmouth 1/2 = 50%: highest first
+    assert order("upheld") == order("uphold") == order("Uphold rate")
+    assert order("upheld")[:2] == ["Southampton City Council", "Portsmouth City Council"]
+    assert (
+        order("council") == order("name") == ["Portsmouth City Council", "Southampton City Council"]
+    )
+    assert order("complied") == order("compliance")
+    assert order("Remedied by council") == order("remedy")
+    assert order("decisions")[0] == "Southampton City Council"  # 4 decisions against 2
+    r = cli("compare", "--type", "unitary", "--sort", "colour")
+    assert r.exit_code == 2 and "choose uphold" in r.stderr
+
+
+def test_chart_rate_takes_the_words_too(cli, loaded, tmp_path) -> None:
+    out = tmp_path / "k.svg"
+    r = cli("chart", "--type", "county", "--rate", "upheld", "--output", out)
+    assert r.exit_code == 0, r.stderr
+    assert out.read_text().startswith("<?xml")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .options import AverageKind, AverageOpt, DbOpt, TypeOpt, YearOpt
+from .options import RATE_WORDS, AverageKind, AverageOpt, DbOpt, TypeOpt, YearOpt, choose
 
 if TYPE_CHECKING:
     from ..councils import Council
@@ -19,6 +19,10 @@ class RateName(StrEnum):
     uphold = "uphold"
     compliance = "compliance"
     remedy = "remedy"
+
+
+def _rate(value: object) -> RateName:
+    return choose(value, RateName, {w: RateName(r) for w, r in RATE_WORDS.items()}, "rate")
 
 
 def chart(
@@ -47,9 +51,10 @@ def chart(
         RateName | None,
         typer.Option(
             "--rate",
+            parser=_rate,
+            metavar="[uphold|compliance|remedy]",
             help="The rate to draw (a council's trend: all three unless given; a group: "
-            "uphold unless given).",
-            case_sensitive=False,
+            "uphold unless given); upheld, complied and remedied work too.",
         ),
     ] = None,
     average: AverageOpt = AverageKind.mean,
@@ -103,7 +108,7 @@ def chart(
     chosen, counts = figures_for_year(db, year)
     figures = council_figures(counts, reg, average.value)
     target: Council | None = reg.get(council, chosen) if council else None
-    group = type_.value if type_ else target.type if target else None
+    group = type_ if type_ else target.type if target else None
     if target is not None and type_ is not None and target.type != group:
         raise UsageError(
             f"{target.name} is in the {GROUP_LABELS[target.type]} group, not "

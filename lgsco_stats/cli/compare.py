@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 
 from .options import (
+    RATE_WORDS,
     AverageKind,
     AverageOpt,
     DbOpt,
@@ -16,15 +17,40 @@ from .options import (
     PopulationOpt,
     TypeOpt,
     YearOpt,
+    choose,
 )
 from .render import Format
 
 
-class SortBy(str, Enum):
+class SortBy(StrEnum):
     uphold = "uphold"
     remedy = "remedy"
     compliance = "compliance"
+    decisions = "decisions"
+    per_100k = "per_100k"
     name = "name"
+
+
+# The column each order sorts on, and the words for it (the columns' own headings among them).
+_SORT_KEYS = {
+    SortBy.uphold: "uphold_rate",
+    SortBy.remedy: "remedy_rate",
+    SortBy.compliance: "compliance_rate",
+    SortBy.decisions: "decisions",
+    SortBy.per_100k: "upheld_per_100k",
+}
+_SORT_WORDS = {
+    **{m.value: m for m in SortBy},
+    **{w: SortBy(short) for w, short in RATE_WORDS.items()},
+    "council": SortBy.name,
+    "per 100k": SortBy.per_100k,
+    "per100k": SortBy.per_100k,
+    "upheld per 100k": SortBy.per_100k,
+}
+
+
+def _sort_by(value: Any) -> SortBy:
+    return choose(value, SortBy, _SORT_WORDS, "sort order")
 
 
 def compare(
@@ -34,8 +60,10 @@ def compare(
         SortBy,
         typer.Option(
             "--sort",
-            help="Order councils by a rate (highest first) or by name.",
-            case_sensitive=False,
+            parser=_sort_by,
+            metavar="[uphold|compliance|remedy|decisions|per_100k|name]",
+            help="Order councils by a rate, by decisions or upheld per 100k (highest first), or "
+            "by name; the columns' headings work too (upheld, complied, remedied, council).",
         ),
     ] = SortBy.uphold,
     council: Annotated[
@@ -65,7 +93,7 @@ def compare(
     fmt = output_format(fmt, output)
     from ..councils import GROUP_LABELS, register
     from ..errors import UsageError
-    from ..figures import RATES, council_figures, group_benchmarks
+    from ..figures import council_figures, group_benchmarks
     from ..read.population import read_population
     from ..tables import records
     from . import render
@@ -77,7 +105,7 @@ def compare(
     pops = read_population(population, reg) if population else None
     figures = council_figures(counts, reg, average.value, pops)
     target = None
-    group = type_.value if type_ else None
+    group = type_ if type_ else None
     if council:
         target = reg.get(council, chosen_year)
         if group is None:
@@ -134,10 +162,11 @@ def compare(
     if sort is SortBy.name:
         members = members.sort_values("council", key=lambda s: s.str.lower())
     else:
-        rate = f"{sort.value}_rate"
-        assert rate in RATES
         members = members.sort_values(
-            [rate, "council"], ascending=[False, True], na_position="last", kind="stable"
+            [_SORT_KEYS[sort], "council"],
+            ascending=[False, True],
+            na_position="last",
+            kind="stable",
         )
     bench = group_benchmarks(figures, average.value)
     b = bench[(bench["type"] == group) & (bench["year"] == chosen_year)].iloc[0]

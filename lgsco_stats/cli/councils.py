@@ -60,7 +60,7 @@ def councils(
     else:
         chosen = list(reg.councils)
     if type_ is not None:
-        chosen = [c for c in chosen if c.type == type_.value]
+        chosen = [c for c in chosen if c.type == type_]
     if y is not None:
         chosen = [c for c in chosen if c.existed_in(y)]
     rows: list[dict[str, Any]] = [

@@ -261,7 +261,7 @@ def letter(
         council,
         all_,
         year,
-        type_.value if type_ else None,
+        type_ if type_ else None,
         chosen,
         output,
         contacts or (Path(settings_file["contacts"]) if "contacts" in settings_file else None),

@@ -19,14 +19,6 @@ class AverageKind(str, Enum):
     pooled = "pooled"
 
 
-class GroupType(str, Enum):
-    county = "county"
-    district = "district"
-    metropolitan = "metropolitan"
-    unitary = "unitary"
-    london_borough = "london_borough"
-
-
 def words(text: str) -> str:
     """An option's value as its words: lower case, spaces, hyphens and underscores as one space
     (``"London_Borough"`` → ``"london borough"``)."""
@@ -117,10 +109,48 @@ YearOpt = Annotated[
         help="Financial year, e.g. 2019-20 (the year ending 31 March 2020).",
     ),
 ]
+
+
+def parse_type(value: Any) -> str:
+    """A comparison group as users write it and as the output shows it ("london borough",
+    "County councils", "met") → its code (``councils.parse_group``)."""
+    from ..councils import parse_group
+    from ..errors import UsageError
+
+    try:
+        return parse_group(str(value))
+    except UsageError as e:
+        raise typer.BadParameter(e.message) from None
+
+
 TypeOpt = Annotated[
-    GroupType | None,
-    typer.Option("--type", "-t", help="Comparison group.", case_sensitive=False),
+    str | None,
+    typer.Option(
+        "--type",
+        "-t",
+        parser=parse_type,
+        metavar="[county|district|metropolitan|unitary|london_borough]",
+        help="Comparison group, as written here or as the output shows it (e.g. 'London "
+        "boroughs', 'unitary councils').",
+    ),
 ]
+
+
+# The rates as options name them (``--sort``, ``--rate``), by the words the output shows too.
+RATE_WORDS: dict[str, str] = {
+    "uphold": "uphold",
+    "upheld": "uphold",
+    "uphold rate": "uphold",
+    "compliance": "compliance",
+    "complied": "compliance",
+    "compliance rate": "compliance",
+    "remedy": "remedy",
+    "remedied": "remedy",
+    "remedied by council": "remedy",
+    "remedy rate": "remedy",
+    "satisfactory remedy": "remedy",
+    "satisfactory remedy rate": "remedy",
+}
 PopulationOpt = Annotated[
     Path | None,
     typer.Option(
