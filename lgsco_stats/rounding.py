@@ -72,3 +72,9 @@ def format_difference(value: float | None, benchmark: float | None) -> str:
     if d is None:
         return NA
     return f"{d:+d}" if d else "0"
+
+
+def format_count(n: int, singular: str, plural: str | None = None) -> str:
+    """A count with its noun, in digits as messages and tables show counts: ``1 body``,
+    ``4 bodies`` (``plural`` given), ``1,978 compliance outcomes``."""
+    return f"{n:,} {singular if n == 1 else plural or singular + 's'}"

@@ -258,3 +258,91 @@ def test_chart_rate_takes_the_words_too(cli, loaded, tmp_path) -> None:
     r = cli("chart", "--type", "county", "--rate", "upheld", "--output", out)
     assert r.exit_code == 0, r.stderr
     assert out.read_text().startswith("<?xml")
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def test_council_and_all_exclude_each_other(cli, loaded, tmp_path) -> None:
+    r = cli("letter", "--council", "kent", "--all", "--output", tmp_path / "l")
+    assert r.exit_code == 2
+    assert "--council and --all exclude each other" in r.stderr
+    r = cli("letter")
+    assert r.exit_code == 2 and "say which letters" in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("2020-07-22", "22 July 2020"),
+        ("22/07/2020", "22 July 2020"),
+        ("1 March 2021", "1 March 2021"),
+    ],
+)
+def test_letter_date_as_input_files_write_dates(cli, loaded, written, shown) -> None:
+    r = cli("letter", "--council", "kent", "--date", written)
+    assert r.exit_code == 0, r.stderr
+    assert f"\n{shown}\n" in r.stdout
+
+
+@pytest.mark.parametrize("written", ["2020-02-30", "31/04/2020", "tomorrow", "43000", ""])
+def test_letter_date_that_is_not_a_date(cli, loaded, written) -> None:
+    r = cli("letter", "--council", "kent", "--date", written)
+    assert r.exit_code == 2
+    assert f"--date {written!r} is not a date" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_file_that_is_not_a_spreadsheet(cli, tmp_path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("# lgsco-stats\n\nComplaint statistics, in prose.\n")
+    r = cli("compute", readme)
+    assert r.exit_code == 1
+    assert "README.md: not a spreadsheet" in r.stderr and "header row" not in r.stderr
+    # a CSV without the columns is still told what columns were looked for
+    table = tmp_path / "other.csv"
+    table.write_text("colour,size\nred,1\n")
+    r = cli("compute", table)
+    assert r.exit_code == 1 and "no header row found" in r.stderr
+
+
+def test_loading_a_file_again_says_nothing_was_new(cli, make_xlsx, db_path) -> None:
+    path = make_xlsx({"D": decisions_rows(SPEC)})
+    first = cli("compute", path, "-f", "json")
+    assert "saved in" in first.stderr and "nothing new" not in first.stderr
+    again = cli("compute", path, "-f", "json")
+    assert again.exit_code == 0
+    assert "nothing new: the store" in again.stderr and "saved in" not in again.stderr
+    assert again.stdout == first.stdout
+    # a file that changes one decision is new again
+    changed = decisions_rows(SPEC)
+    changed[1] = (*changed[1][:3], "Not upheld", *changed[1][4:])
+    r = cli("compute", make_xlsx({"D": changed}, name="changed.xlsx"), "-f", "json")
+    assert "saved in" in r.stderr
+
+
+def test_published_rows_loaded_again_are_nothing_new(cli, make_xlsx) -> None:
+    rows = [
+        ("Authority", "Year", "Upheld", "Not upheld", "Housing"),
+        ("Kent", "2022-23", 53, 8, 40),
+    ]
+    path = make_xlsx({"T": rows})
+    r = cli("compute", path, "-f", "json")
+    assert "Read 1 published row for 2022-23; saved in" in r.stderr
+    r = cli("compute", path, "-f", "json")
+    assert "Read 1 published row for 2022-23; nothing new" in r.stderr
+    rows[1] = ("Kent", "2022-23", 53, 9, 40)
+    r = cli("compute", make_xlsx({"T": rows}, name="v2.xlsx"), "-f", "json")
+    assert "saved in" in r.stderr
+
+
+def test_counts_of_one_are_singular(cli, make_xlsx, tmp_path) -> None:
+    spec = [("Kent", "Upheld", 1, None), ("Transport for London", "Upheld", 1, None)]
+    r = cli("compute", make_xlsx({"D": decisions_rows(spec)}), "-f", "json")
+    assert "1 body outside the register" in r.stderr and "1 bodies" not in r.stderr
+    r = cli("chart", "--council", "kent", "--output", tmp_path / "k.png")
+    assert r.exit_code == 0, r.stderr
+    assert "1 year (2019-20)" in r.stderr and "years" not in r.stderr
+    r = cli("councils", "E10000016")
+    assert r.stdout.startswith("1 council\n")
+    r = cli("db", "check")
+    assert "(2 decisions, 0 compliance outcomes, 0 published rows;" in r.stderr

@@ -76,9 +76,10 @@ def chart(
     from ..report.charts import chart_format  # matplotlib is imported here, only when drawing
 
     fmt = chart_format(output)
-    from ..councils import GROUP_LABELS, lower_label, register
+    from ..councils import GROUP_LABELS, GROUP_SINGULAR, lower_label, register
     from ..errors import NotFound
     from ..figures import council_figures, group_benchmarks
+    from ..rounding import format_count
     from . import render
 
     reg = register()
@@ -97,10 +98,9 @@ def chart(
         rates = (rate.value,) if rate else ("uphold", "compliance", "remedy")
         data = trend_chart(table, name, fmt, rates)
         render.write_atomic(output, data)
-        render.message(
-            f"Wrote {output}: {name}, {len(table)} years "
-            f"({table['year'].iloc[0]} to {table['year'].iloc[-1]})."
-        )
+        first, last = table["year"].iloc[0], table["year"].iloc[-1]
+        span = first if first == last else f"{first} to {last}"
+        render.message(f"Wrote {output}: {name}, {format_count(len(table), 'year')} ({span}).")
         return
     from ..report.charts import group_chart
     from .data import figures_for_year
@@ -133,7 +133,5 @@ def chart(
         average=average.value,
     )
     render.write_atomic(output, data)
-    render.message(
-        f"Wrote {output}: {len(members)} {lower_label(GROUP_LABELS[str(group)])}, "
-        f"{short} rate, {chosen}."
-    )
+    kind = GROUP_SINGULAR[str(group)] if len(members) == 1 else GROUP_LABELS[str(group)]
+    render.message(f"Wrote {output}: {len(members)} {lower_label(kind)}, {short} rate, {chosen}.")

@@ -95,6 +95,7 @@ def compute(
         from ..read.allocator import use_system_malloc
         from ..read.files import read_files
         from ..read.population import read_population
+        from ..rounding import format_count
         from ..tables import records
         from ..years import parse_year
         from . import render
@@ -142,25 +143,31 @@ def compute(
             # The figures shown are the store's for these years once the load is in it (the
             # same as the load's alone unless the store holds more for them), read from the
             # count tables the save has just written. Nothing is written before the commit.
-            where, counts = _save(db, data, files, years)
+            where, counts, saved = _save(db, data, files, years)
         else:
             counts = data.counts()
         text = shown(counts)
         bodies = data.bodies(reg)
     parts = []
     if len(ds.decisions):
-        parts.append(f"{len(ds.decisions):,} decisions")
+        parts.append(format_count(len(ds.decisions), "decision"))
     if len(ds.compliance):
-        parts.append(f"{len(ds.compliance):,} compliance outcomes")
+        parts.append(format_count(len(ds.compliance), "compliance outcome"))
     if len(ds.published):
-        parts.append(f"{len(ds.published):,} published rows")
+        parts.append(format_count(len(ds.published), "published row"))
     said = f"Read {' and '.join(parts) or 'no rows'} for {', '.join(years) or 'no year'}"
-    render.message(said + (f"; saved in {where}." if store else " (not saved)."))
+    if not store:
+        said += " (not saved)."
+    elif saved.changed:
+        said += f"; saved in {where}."
+    else:
+        said += f"; nothing new: the store ({where}) already held all of it."
+    render.message(said)
     if bodies:
         names = ", ".join(n for n, _ in bodies[:8]) + (" …" if len(bodies) > 8 else "")
         render.message(
-            f"{len(bodies)} bodies outside the register of councils (their own "
-            f"figures, no comparison group): {names}"
+            f"{format_count(len(bodies), 'body', 'bodies')} outside the register of councils "
+            f"(their own figures, no comparison group): {names}"
         )
         for name, close in bodies:
             if close:
@@ -171,12 +178,12 @@ def compute(
     render.write_text(text, output)
 
 
-def _save(db: Path | None, data: Any, files: list[Path], years: list[str]) -> tuple[Path, Any]:
-    """Save a load; the store's path and its counts for the load's years."""
+def _save(db: Path | None, data: Any, files: list[Path], years: list[str]) -> tuple[Path, Any, Any]:
+    """Save a load; the store's path, its counts for the load's years and what the save did."""
     from ..store import Store
 
     with Store(db) as st:
-        st.save(
+        saved = st.save(
             data.decisions, data.compliance, data.published, files=files, received=data.received
         )
-        return st.path, st.counts(years)
+        return st.path, st.counts(years), saved

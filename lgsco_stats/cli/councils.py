@@ -46,6 +46,7 @@ def councils(
     fmt = output_format(fmt, output)
     from ..councils import GROUP_LABELS, Council, register
     from ..errors import NotFound
+    from ..rounding import format_count
     from ..years import parse_year
     from . import render
 
@@ -94,7 +95,7 @@ def councils(
     ]
     if len(rows) == 1 and fmt is Format.table:
         columns.append(Column("aliases", "Also called"))
-    title = f"{len(rows)} council{'s' if len(rows) != 1 else ''}"
+    title = format_count(len(rows), "council")
     render.emit(
         rows,
         fmt,

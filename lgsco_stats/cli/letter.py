@@ -98,14 +98,17 @@ def read_config(path: Path) -> dict[str, Any]:
 
 
 def parse_date(text: str) -> dt.date:
+    """A letter date written as input files write dates (2020-07-22, 22/07/2020, 22 July 2020);
+    a day that does not exist (2020-02-30) or text that is no date is a usage error."""
     from ..errors import UsageError
+    from ..read.dates import parse_date as read_date
 
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
+    day = read_date(text)
+    if day is None or not text.strip() or text.strip().replace(".", "").isdigit():
         raise UsageError(
-            f"--date {text!r}: write the date as YYYY-MM-DD, e.g. 2020-07-22"
-        ) from None
+            f"--date {text!r} is not a date; write it as 2020-07-22, 22/07/2020 or 22 July 2020"
+        )
+    return day
 
 
 def letter(
@@ -228,7 +231,12 @@ def letter(
             contacts,
         )
         return
-    if bool(council) == all_:
+    if council and all_:
+        raise UsageError(
+            "--council and --all exclude each other: --council NAME writes one letter, --all "
+            "one for every council"
+        )
+    if not council and not all_:
         raise UsageError("say which letters: --council NAME for one, or --all for every council")
     if type_ is not None and not all_:
         raise UsageError("--type chooses councils for --all; with --council leave it out")
@@ -281,9 +289,9 @@ def _settings(
 ) -> Settings:
     from ..letters.fields import OMBUDSMAN, Settings
 
-    date_text = date or from_file.get("date")
+    date_text = date if date is not None else from_file.get("date")
     return Settings(
-        date=parse_date(date_text) if date_text else dt.date.today(),
+        date=parse_date(date_text) if date_text is not None else dt.date.today(),
         signatory=signatory if signatory is not None else from_file.get("signatory"),
         signatory_title=(
             signatory_title
@@ -352,12 +360,13 @@ def _write(
     made = render_all(letters, with_data, settings, fmt.value, tmpl, output)
     with render.Progress(f"Letters {letters.year}", len(made)) as progress:
         write_letters(made, fmt.value, tmpl, output, jobs, progress.advance)
+    from ..rounding import format_count
+
     note = f"; skipped {skipped} with no decisions in {letters.year}" if skipped else ""
     addressed = sum(1 for r in with_data if str(r["authority_key"]) in letters.contacts)
     to = f" ({addressed} addressed from --contacts)" if contacts else ""
-    render.message(
-        f"Wrote {len(made)} {fmt.value} letters for {letters.year} to {output}{to}{note}."
-    )
+    wrote = format_count(len(made), f"{fmt.value} letter")
+    render.message(f"Wrote {wrote} for {letters.year} to {output}{to}{note}.")
 
 
 def _target(output: Path | None, fields: Any, fmt: LetterFormat) -> Path:
