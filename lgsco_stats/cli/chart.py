@@ -12,7 +12,7 @@ import typer
 from .options import RATE_WORDS, AverageKind, AverageOpt, DbOpt, TypeOpt, YearOpt, choose
 
 if TYPE_CHECKING:
-    from ..councils import Council
+    pass
 
 
 class RateName(StrEnum):
@@ -107,7 +107,7 @@ def chart(
 
     chosen, counts = figures_for_year(db, year)
     figures = council_figures(counts, reg, average.value)
-    target: Council | None = reg.get(council, chosen) if council else None
+    target = reg.get(council, chosen) if council else None
     group = type_ if type_ else target.type if target else None
     if target is not None and type_ is not None and target.type != group:
         raise UsageError(

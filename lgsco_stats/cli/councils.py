@@ -41,23 +41,27 @@ def councils(
     \b
     Example: lgsco-stats councils southampton
     """
+    from ..councils import GROUP_LABELS, Council, register
+    from ..errors import NotFound, UsageError
+    from ..rounding import format_count
+    from . import render
     from .render import output_format
 
     fmt = output_format(fmt, output)
-    from ..councils import GROUP_LABELS, Council, register
-    from ..errors import NotFound
-    from ..rounding import format_count
-    from ..years import parse_year
-    from . import render
-
     reg = register()
-    y = parse_year(year) if year else None
+    y = year  # already a financial year (the option's parser)
     if query:
-        found = reg.resolve(query, y)
-        chosen: list[Council] = [found] if found else reg.search(query)
-        if not chosen:
-            reg.get(query, y)  # raises NotFound with "did you mean"
-            raise NotFound(f"no council called {query!r}")
+        # The one resolver every command uses; where it finds several councils this lists
+        # them, and where it finds none, the councils with the text anywhere in a name.
+        chosen: list[Council]
+        try:
+            chosen = [reg.get(query, y)]
+        except UsageError:
+            chosen = reg.candidates(query) or reg.word_matches(query, y)
+        except NotFound:
+            chosen = reg.search(query)
+            if not chosen:
+                raise
     else:
         chosen = list(reg.councils)
     if type_ is not None:
