@@ -16,6 +16,7 @@ from .options import (
     OutputOpt,
     PopulationOpt,
     TypeOpt,
+    WideOpt,
     YearOpt,
     choose,
 )
@@ -79,6 +80,7 @@ def compare(
     db: DbOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Compare every council of a group with the group's average for a year (the latest in the
     store unless --year is given). Without --type or --council, list the five groups' averages.
@@ -154,6 +156,7 @@ def compare(
             columns=columns,
             keys=list(bench.columns),
             title=f"Group averages {chosen_year} ({how})",
+            wide=wide,
         )
         return
     members = figures[(figures["type"] == group) & figures["in_group"]].copy()
@@ -196,10 +199,11 @@ def compare(
         records(members),
         fmt,
         output,
-        columns=figure_columns(with_year=False, with_type=False, differences=True),
+        columns=figure_columns(with_year=False, with_type=False, differences=True, one_group=True),
         keys=FIGURE_KEYS,
         title=f"{GROUP_LABELS[group]} {chosen_year}",
         notes=notes,
         highlight=(lambda r: r.get("gss_code") == code) if code else None,
         footer=footer if fmt in (Format.table, Format.markdown) else (),
+        wide=wide,
     )

@@ -14,6 +14,7 @@ from .options import (
     FormatOpt,
     OutputOpt,
     PopulationOpt,
+    WideOpt,
     parse_year_option,
 )
 
@@ -68,6 +69,7 @@ def compute(
     db: DbOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Load decision spreadsheets, compute each council's rates for the years they cover, and
     benchmark each council against the average of its group.
@@ -132,6 +134,7 @@ def compute(
             keys=FIGURE_KEYS,
             title=f"Council figures {', '.join(years)}",
             notes=notes,
+            wide=wide,
         )
 
     with render.Status("Matching councils…") as status:

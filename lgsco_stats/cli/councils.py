@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .options import FormatOpt, OutputOpt, TypeOpt, YearOpt
+from .options import FormatOpt, OutputOpt, TypeOpt, WideOpt, YearOpt
 from .render import Column, Format
 
 KEYS = (
@@ -35,6 +35,7 @@ def councils(
     year: YearOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Look up a council in the register, or list the councils of a group or year.
 
@@ -87,18 +88,19 @@ def councils(
         Column("name", "Council"),
         Column("gss_code", "GSS code"),
         Column("type", "Group", lambda r: GROUP_LABELS[r["type"]]),
-        Column("start_date", "From", lambda r: r["start_date"] or "before 2015"),
-        Column("end_date", "Until", lambda r: r["end_date"] or ""),
+        Column("start_date", "From", lambda r: r["start_date"] or "before 2015", priority=2),
+        Column("end_date", "Until", lambda r: r["end_date"] or "", priority=2),
         Column(
             "population",
             "Population (2020)",
             lambda r: f"{r['population']:,}" if r["population"] else "",
             numeric=True,
+            priority=1,
         ),
-        Column("region", "Region"),
+        Column("region", "Region", priority=3),
     ]
     if len(rows) == 1 and fmt is Format.table:
-        columns.append(Column("aliases", "Also called"))
+        columns.append(Column("aliases", "Also called", priority=4))
     title = format_count(len(rows), "council")
     render.emit(
         rows,
@@ -108,4 +110,5 @@ def councils(
         keys=KEYS,
         title=title,
         notes=["Register: mySociety UK local authority names and codes (CC BY 4.0)."],
+        wide=wide,
     )

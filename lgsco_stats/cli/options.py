@@ -168,3 +168,11 @@ CouncilOpt = Annotated[
         "--council", "-c", help="A council's name, short name or GSS code.", show_default=False
     ),
 ]
+WideOpt = Annotated[
+    bool,
+    typer.Option(
+        "--wide",
+        help="On a terminal, show every column even where they do not fit its width (by "
+        "default a narrow terminal leaves out the least needed ones, and says which).",
+    ),
+]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from . import render
-from .options import DbOpt, FormatOpt, OutputOpt, YearOpt
+from .options import DbOpt, FormatOpt, OutputOpt, WideOpt, YearOpt
 from .render import Format
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ def summary(
     db: DbOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Summarise a year (the latest in the store unless --year is given): decisions by outcome,
     investigations and the national uphold, compliance and remedy rates, the same for each
@@ -56,10 +57,10 @@ def summary(
         received = st.received_counts([chosen])
     figures = council_figures(counts, register(), "mean")
     s = make_summary(figures, chosen, cats, top, received)
-    render.write_text(_summary_text(s, fmt), output)
+    render.write_text(_summary_text(s, fmt, wide), output)
 
 
-def _summary_text(s: Summary, fmt: Format) -> str | render.Workbook:
+def _summary_text(s: Summary, fmt: Format, wide: bool = False) -> str | render.Workbook:
     """The summary in one of the formats (tables and Markdown: one section per part; CSV and
     Excel: the long rows, one measure each)."""
     from ..report.summary import SUMMARY_CSV_KEYS, summary_document, summary_rows, summary_sections
@@ -81,6 +82,8 @@ def _summary_text(s: Summary, fmt: Format) -> str | render.Workbook:
             parts.append(to_markdown(sec.records, sec.columns, sec.title, sec.notes))
         else:
             parts.append(
-                render.to_table_text(sec.records, sec.columns, title=sec.title, notes=sec.notes)
+                render.to_table_text(
+                    sec.records, sec.columns, title=sec.title, notes=sec.notes, wide=wide
+                )
             )
     return "\n".join(parts)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .options import AverageKind, AverageOpt, CouncilOpt, DbOpt, FormatOpt, OutputOpt
+from .options import AverageKind, AverageOpt, CouncilOpt, DbOpt, FormatOpt, OutputOpt, WideOpt
 from .render import Column
 
 
@@ -24,6 +24,7 @@ def trend(
     db: DbOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Show a council's figures for every year in the store, each beside the average of the
     group it was in that year, with the change since the previous year.
@@ -44,7 +45,7 @@ def trend(
     from ..tables import group_name, records
     from . import render
     from .data import all_figures
-    from .views import SMALL_NOTE, figure_columns
+    from .views import DETAIL, SMALL_NOTE, figure_columns
 
     reg = register()
     years, figures = all_figures(db, average.value)
@@ -57,12 +58,18 @@ def trend(
 
     lead = [Column("year", "Year")]
     if len(names) > 1:
-        lead.append(Column("council", "Council"))
-    lead.append(Column("type", "Group", lambda r: group_name(r.get("type"))))
+        lead.append(Column("council", "Council", priority=DETAIL))
+    lead.append(Column("type", "Group", lambda r: group_name(r.get("type")), priority=DETAIL))
     columns = figure_columns(
         lead=lead,
         extra=lambda short: [
-            Column(f"{short}_change", "± prev.", lambda r: _change_text(r, short), numeric=True)
+            Column(
+                f"{short}_change",
+                "± prev.",
+                lambda r: _change_text(r, short),
+                numeric=True,
+                priority=DETAIL,
+            )
         ],
     )
     how = (
@@ -84,4 +91,5 @@ def trend(
         keys=list(TREND_COLUMNS),
         title=f"{' / '.join(names)}: figures by year",
         notes=notes,
+        wide=wide,
     )
