@@ -155,7 +155,7 @@ def test_golden_small_numbers(cli, loaded):
     r = letter(cli, "--council", "hull")
     assert r.exit_code == 0, r.stderr
     # 2 of 3 = 66.67% → 67%.
-    assert "upheld 67% of them (2 of 3). This figure is based on 3 investigations" in r.stdout
+    assert "upheld 67% of them (2 of 3). This figure is based on three investigations" in r.stdout
     golden("hull-small-numbers.md", r.stdout)
 
 

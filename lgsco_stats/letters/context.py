@@ -20,6 +20,7 @@ from .fields import (
     as_int,
 )
 from .wording import (
+    and_list,
     category_rows,
     comparison,
     compliance_sentence,
@@ -38,7 +39,9 @@ from .wording import (
 
 
 def addressee(council: str, contact: Contact | None) -> Fields:
-    """Name, job title, organisation and salutation; without a contact, the Chief Executive."""
+    """Name, job title, organisation and salutation, and who else the letter is shared with
+    (the contacts file's "shared with" or "cc" columns); without a contact, the Chief
+    Executive."""
     if contact is None:
         lines = [f"The {DEFAULT_JOB_TITLE}", council]
         return Fields(
@@ -50,6 +53,8 @@ def addressee(council: str, contact: Contact | None) -> Fields:
                 "organisation": council,
                 "lines": lines,
                 "salutation": f"Dear {DEFAULT_JOB_TITLE}",
+                "shared_with": [],
+                "shared_with_text": "",
             },
         )
     lines = [contact.name, contact.job_title or DEFAULT_JOB_TITLE, council]
@@ -64,6 +69,8 @@ def addressee(council: str, contact: Contact | None) -> Fields:
             "organisation": council,
             "lines": lines,
             "salutation": f"Dear {contact.name}",
+            "shared_with": list(contact.shared_with),
+            "shared_with_text": and_list(contact.shared_with),
         },
     )
 
@@ -90,7 +97,7 @@ _STATS = (
     ),
     (
         "remedy",
-        "Satisfactory remedies provided by the council",
+        "Satisfactory remedies provided by the {noun}",
         "remedy_rate",
         "remedy_by_authority",
         "upheld",
@@ -109,6 +116,7 @@ def _stat(
     den: str,
     noun: str,
     councils_col: str,
+    who: str,
 ) -> dict[str, Any]:
     value, group_value = as_float(row.get(rate_col)), as_float(row.get(f"group_{rate_col}"))
     numerator, denominator = as_int(row.get(num)), as_int(row.get(den))
@@ -123,7 +131,7 @@ def _stat(
     else:
         shown = f"{format_percent(value)} ({of_text(numerator, denominator)})"
     return {
-        "label": label,
+        "label": label.format(noun=who),
         "value": value,
         "text": format_percent(value),
         "numerator": numerator,
@@ -166,7 +174,9 @@ def letter_context(
     name = str(row["council"])
     group = row.get("type") if isinstance(row.get("type"), str) else None
     in_group = bool(row.get("in_group")) and group is not None
-    stats = {s[0]: _stat(row, *s) for s in _STATS}
+    # A body outside the register (Transport for London, a fire authority) is not a council.
+    noun = "council" if row.get("gss_code") else "authority"
+    stats = {s[0]: _stat(row, *s, noun) for s in _STATS}
     upheld, population = as_int(row.get("upheld")), as_int(row.get("population"))
     per_100k = as_float(row.get("upheld_per_100k"))
     stats["uphold"]["sentence"] = uphold_sentence(
@@ -174,12 +184,14 @@ def letter_context(
         as_int(row.get("investigations")),
         stats["uphold"]["value"],
         stats["uphold"]["group_value"],
+        noun=noun,
     )
     stats["remedy"]["sentence"] = remedy_sentence(
         as_int(row.get("remedy_by_authority")),
         upheld,
         stats["remedy"]["value"],
         stats["remedy"]["group_value"],
+        noun=noun,
     )
     stats["compliance"]["sentence"] = compliance_sentence(
         as_int(row.get("complied_total")),
@@ -187,14 +199,17 @@ def letter_context(
         as_int(row.get("compliance_outcomes")),
         stats["compliance"]["value"],
         stats["compliance"]["group_value"],
+        noun=noun,
     )
-    small = [f"{s['label'].lower()} {s['basis']}" for s in stats.values() if s["small"]]
+    small = [
+        f"the figure for {s['label'].lower()} is {s['basis']}" for s in stats.values() if s["small"]
+    ]
     councils = {
         "uphold": as_int(row.get("group_uphold_councils")),
         "compliance": as_int(row.get("group_compliance_councils")),
         "remedy": as_int(row.get("group_remedy_councils")),
     }
-    breakdown = dealt_with(row)
+    breakdown = dealt_with(row, noun=noun)
     cats = category_rows(categories)
     signatory_lines = [s for s in (settings.signatory, *settings.signatory_title.split(";")) if s]
     return Fields(
@@ -215,6 +230,7 @@ def letter_context(
                 "group": group or "",
                 "group_label": group_plural(group) if group else "",
                 "in_group": in_group,
+                "noun": noun,
                 "group_note": row.get("group_note") or "",
                 "population": population,
                 "population_text": f"{population:,}" if population else "",
@@ -237,7 +253,7 @@ def letter_context(
             "per_100k": {
                 "value": per_100k,
                 "text": format_number(per_100k) if population else "",
-                "sentence": per_100k_sentence(upheld, population, per_100k),
+                "sentence": per_100k_sentence(upheld, population, per_100k, noun=noun),
             },
             "average": {
                 "kind": settings.average,
@@ -250,15 +266,15 @@ def letter_context(
                     councils,
                     row.get("group_note") or None,
                     as_int(row.get("group_councils")),
+                    noun=noun,
                 ),
                 "councils": as_int(row.get("group_councils")),
             },
             "small_numbers": {
                 "any": bool(small),
                 "sentence": (
-                    "Some of these figures rest on very few cases ("
-                    + "; ".join(small)
-                    + "): a single complaint moves them a long way."
+                    "Some of these figures rest on very few cases, and a single complaint moves "
+                    "them a long way: " + "; ".join(small) + "."
                     if small
                     else ""
                 ),
