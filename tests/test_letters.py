@@ -281,3 +281,4 @@ def test_and_list():
     assert lt.and_list([]) == ""
     assert lt.and_list(["the Leader"]) == "the Leader"
     assert lt.and_list(["A", "B", "C"]) == "A, B and C"
+    assert lt.and_list(["A, Leader", "B"]) == "A, Leader; and B"

@@ -28,7 +28,18 @@ def hostile(cli, tmp_path: Path) -> Path:
 
 def test_html_letters_escape_names_and_stay_in_their_folder(cli, hostile: Path) -> None:
     out = hostile / "letters"
-    r = cli("letter", "--all", "--year", "2019-20", "--format", "html", "--output", out)
+    r = cli(
+        "letter",
+        "--signatory",
+        "A Signatory",
+        "--all",
+        "--year",
+        "2019-20",
+        "--format",
+        "html",
+        "--output",
+        out,
+    )
     assert r.exit_code == 0, r.stderr
     files = sorted(p.name for p in out.iterdir())
     assert len(files) == 3
@@ -48,7 +59,16 @@ def test_output_files_get_ordinary_permissions(cli, hostile: Path) -> None:
         letters = hostile / "letters"
         assert (
             cli(
-                "letter", "--all", "--year", "2019-20", "--format", "markdown", "--output", letters
+                "letter",
+                "--signatory",
+                "A Signatory",
+                "--all",
+                "--year",
+                "2019-20",
+                "--format",
+                "markdown",
+                "--output",
+                letters,
             ).exit_code
             == 0
         )

@@ -61,15 +61,14 @@ def count_text(n: int, singular: str, plural: str | None = None) -> str:
 
 
 def and_list(items: Sequence[str]) -> str:
-    """``["a", "b", "c"]`` → ``"a, b and c"``; one item as itself; none as ``""``."""
+    """``["a", "b", "c"]`` → ``"a, b and c"``; items with commas of their own are kept apart
+    by semicolons (``"A, Leader; B, Chair; and C"``); one item as itself; none as ``""``."""
     items = list(items)
-    return (
-        items[0]
-        if len(items) == 1
-        else ", ".join(items[:-1]) + f" and {items[-1]}"
-        if items
-        else ""
-    )
+    if len(items) <= 1:
+        return "".join(items)
+    if any("," in x for x in items):
+        return "; ".join(items[:-1]) + f"; and {items[-1]}"
+    return ", ".join(items[:-1]) + f" and {items[-1]}"
 
 
 def of_text(numerator: int | None, denominator: int | None) -> str:
