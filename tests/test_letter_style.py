@@ -73,6 +73,7 @@ def test_the_words_actually_appear(letters) -> None:
 def test_a_body_that_is_not_a_council_is_the_authority(letters) -> None:
     tfl = letters["transport-for-london-2019-20.md"]
     assert "the authority" in tfl and "Satisfactory remedies provided by the authority" in tfl
-    assert "the council" not in tfl
+    assert "the council" not in tfl and "authoritys" not in tfl
+    assert "## Resources for authorities" in tfl
     kent = letters["kent-county-council-2019-20.md"]
     assert "the authority" not in kent and "the council" in kent

@@ -231,6 +231,7 @@ def letter_context(
                 "group_label": group_plural(group) if group else "",
                 "in_group": in_group,
                 "noun": noun,
+                "nouns": "councils" if noun == "council" else "authorities",
                 "group_note": row.get("group_note") or "",
                 "population": population,
                 "population_text": f"{population:,}" if population else "",
