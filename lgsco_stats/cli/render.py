@@ -146,11 +146,6 @@ def write_text(text: str | Workbook, output: Path | None) -> None:
     write_atomic(output, text.encode("utf-8"))
 
 
-# A text column wraps at spaces down to this width (or its longest cell, if narrower) before
-# columns are left out; numbers never wrap.
-TEXT_MIN_WIDTH = 20
-
-
 def to_table_text(
     records: Sequence[dict[str, Any]],
     columns: Sequence[Column],
@@ -213,7 +208,7 @@ def to_table_text(
 # Space between two columns (no edges, padding collapsed); a text column wraps at spaces down to
 # TEXT_MIN_WIDTH (or its longest cell, if narrower) before columns are left out.
 _GAP = 2
-TEXT_MIN_WIDTH = 20
+TEXT_MIN_WIDTH = 26
 
 
 def _sizes(columns: Sequence[Column], cells: list[list[str]]) -> list[tuple[int, int, bool]]:

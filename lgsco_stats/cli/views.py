@@ -41,7 +41,7 @@ _RATES = (
 
 # Which columns a terminal too narrow for all of them leaves out first (``Column.priority``;
 # ``--wide`` shows them all): the council and its three rates with their counts always, then
-# the group figures, then decisions and upheld per 100k, then differences and the group's name,
+# the group figures, then decisions, then upheld per 100k, differences and the group's name,
 # then the year. Where every row has the same group figure (compare, whose last row is the
 # group's average) the group columns go first (SAME). A column added here (an interval, a
 # comparison) takes one of these, or a higher one to go before them.
@@ -142,7 +142,7 @@ def figure_columns(
             "Upheld per 100k",
             lambda r: format_number(r.get("upheld_per_100k")),
             numeric=True,
-            priority=COUNTS,
+            priority=DETAIL,
         )
     )
     return cols
