@@ -138,7 +138,9 @@ def test_abolished_council_is_in_no_group(figures: pd.DataFrame) -> None:
     # figure is Kent's own, so Kent has nothing to be compared with.
     assert kent["group_councils"] == 1
     assert math.isnan(kent["group_uphold_rate"])
-    assert kent["comparison_note"] == "no other county council in the store for 2019-20: no comparison"
+    assert (
+        kent["comparison_note"] == "no other county council in the store for 2019-20: no comparison"
+    )
     county = group_benchmarks(figures).set_index("type").loc["county"]
     assert county["uphold_rate"] == pytest.approx(5300 / 61)
 
@@ -202,7 +204,9 @@ def test_published_table(make_xlsx) -> None:
     b = group_benchmarks(f).set_index("type").loc["metropolitan"]
     assert b["uphold_rate"] == pytest.approx(3700 / 54)
     assert leeds["group_uphold_councils"] == 1 and math.isnan(leeds["group_uphold_rate"])
-    assert "only one other metropolitan borough in the store for 2022-23" in leeds["comparison_note"]
+    assert (
+        "only one other metropolitan borough in the store for 2022-23" in leeds["comparison_note"]
+    )
     # compliance columns absent: not reported
     assert pd.isna(leeds["compliance_outcomes"]) and math.isnan(leeds["compliance_rate"])
 

@@ -194,7 +194,7 @@ def test_user_population_replaces_the_shipped_one(tmp_path: Path) -> None:
     # A user's file gives Croydon 400,000 for 2022-23: 57e5 / 400,000 = 14.25 -> 14.3 (half up).
     # Lambeth, not in the file, keeps ONS mid-2021.
     given = tmp_path / "pops.csv"
-    given.write_text("Council,Year,Population\nCroydon,2022-23,\"400,000\"\n", encoding="utf-8")
+    given.write_text('Council,Year,Population\nCroydon,2022-23,"400,000"\n', encoding="utf-8")
     table = read_population(given)
     from lgsco_stats.figures import council_figures
 

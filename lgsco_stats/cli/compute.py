@@ -106,13 +106,10 @@ def compute(
         reg = register()
         with render.Status(f"Reading {', '.join(f.name for f in files)}…"):
             ds = read_files(files, sheet=sheet, mapping=mapping, year=year_label)
-    how = (
-        f"Group = the {average.value} of the group's councils' figures"
-        + (
-            " (councils with no cases or no population left out)."
-            if average.value == "mean"
-            else " (pooled: all the group's cases, and its population, together)."
-        )
+    how = f"Group = the {average.value} of the group's councils' figures" + (
+        " (councils with no cases or no population left out)."
+        if average.value == "mean"
+        else " (pooled: all the group's cases, and its population, together)."
     )
 
     def shown(counts: Any) -> str:
