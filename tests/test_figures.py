@@ -267,3 +267,36 @@ def test_attach_councils_keeps_each_rows_council_whatever_the_index() -> None:
         "E08000035",
         "E10000016",
     ]
+
+
+def test_2024_25_counts_from_case_level_outcomes(figures: pd.DataFrame) -> None:
+    # Southampton: 3 upheld + 1 not upheld investigated; 4 referred back are not for us.
+    s = row(figures, "E06000045")
+    assert (s["dealt_with"], s["not_for_us"], s["assessed_and_closed"], s["investigated"]) == (
+        8,
+        4,
+        0,
+        4,
+    )
+    # Scilly: 2 referred back: dealt with 2, all not for us, none investigated (a real 0)
+    scilly = row(figures, "E06000053")
+    assert (scilly["dealt_with"], scilly["not_for_us"], scilly["investigated"]) == (2, 2, 0)
+
+
+def test_2024_25_counts_from_a_published_table(make_xlsx) -> None:
+    f = figures_of(read_file(make_xlsx({"Table": PUBLISHED})))
+    leeds = row(f, "E08000035")
+    # not for us = advice 3 + invalid 10 + referred back 50 = 63; assessed and closed 40;
+    # investigated 17 + 37 = 54; dealt with 63 + 40 + 54 = 157 (the decisions)
+    assert (
+        leeds["not_for_us"],
+        leeds["assessed_and_closed"],
+        leeds["investigated"],
+        leeds["dealt_with"],
+    ) == (63, 40, 54, 157)
+    assert leeds["dealt_with"] == leeds["decisions"]
+    brad = row(f, "E08000032")
+    # Bradford's Upheld is blank: investigated and dealt with are not reported; the others are
+    # 1 + 5 + 40 = 46 not for us and 30 assessed and closed
+    assert pd.isna(brad["investigated"]) and pd.isna(brad["dealt_with"])
+    assert (brad["not_for_us"], brad["assessed_and_closed"]) == (46, 30)

@@ -126,6 +126,8 @@ def test_summary_is_pooled_nationally_and_by_group(loaded):
     # 15 Somerset + 10 Dorset + 10 Kent + 2 TfL = 37 decisions; 5 closed; 32 investigated
     assert eng["decisions"] == 37 and eng["closed_after_initial_enquiries"] == 5
     assert eng["investigations"] == 32 and eng["investigated"] == 32
+    # the 2024-25 counts: dealt with 37 = not for us 0 + assessed and closed 5 + investigated 32
+    assert (eng["dealt_with"], eng["not_for_us"], eng["assessed_and_closed"]) == (37, 0, 5)
     assert eng["uphold_rate"] == pytest.approx(100 * 23 / 32)  # (8 + 5 + 9 + 1) / 32
     assert eng["compliance_rate"] == pytest.approx(100 * 6 / 7)  # (3 + 1 + 2) / (5 + 2)
     assert eng["remedy_rate"] == pytest.approx(100 * 2 / 23)  # 2 remedies of 23 upheld

@@ -163,6 +163,14 @@ def test_site_page_of_the_successor_agrees_with_itself(loaded, tmp_path):
     assert "+13" in figures  # 80 against 67 as shown
     assert "(3 councils)" in figures
     assert "576,852 (ONS mid-2022 estimate)" in page
+    # the 2024-25 counts: 10 dealt with, none not for us or assessed and closed, 10 investigated
+    for label, n in (
+        ("Complaints dealt with (decisions)", 10),
+        ("Not for us", 0),
+        ("Assessed and closed", 0),
+        ("Investigated", 10),
+    ):
+        assert f'<th scope="row">{label}</th><td class="num">{n}</td>' in figures
     years = page.split('<h2 id="trend">')[1]
     rows = re.findall(r'<tr><th scope="row">([^<]+)</th><td>([^<]+)</td>', years)
     assert rows == [
