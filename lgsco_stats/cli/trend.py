@@ -65,9 +65,9 @@ def trend(
         ],
     )
     how = (
-        "the mean of the group's councils' rates"
+        "the mean of the group's councils' figures"
         if average.value == "mean"
-        else "the pooled rate of all the group's cases"
+        else "the pooled figure of all the group's cases (per 100k: its upheld over its population)"
     )
     notes = [
         SMALL_NOTE,
