@@ -53,6 +53,14 @@ RATE_LABELS: dict[str, str] = {
     "compliance_rate": "compliance rate",
 }
 
+# The fair comparisons of each rate (:func:`lgsco_stats.statistics.add_comparisons`): its
+# Wilson 95% interval (percent), the pooled rate of the other councils of its group that year
+# (percent), the exact binomial p-value against it and the word for it.
+COMPARISON_FIELDS: tuple[str, ...] = ("rate_low", "rate_high", "peer_rate", "p_value", "comparison")
+COMPARISON_COLUMNS: tuple[str, ...] = tuple(
+    f"{rate.removesuffix('_rate')}_{field}" for rate in RATES for field in COMPARISON_FIELDS
+)
+
 FIGURE_COLUMNS: tuple[str, ...] = (
     "council",
     "gss_code",
@@ -84,6 +92,7 @@ FIGURE_COLUMNS: tuple[str, ...] = (
     "compliance_difference",
     "average",
     "authority_key",
+    *COMPARISON_COLUMNS,
 )
 
 BENCHMARK_COLUMNS: tuple[str, ...] = (
@@ -273,7 +282,9 @@ def council_figures(
         columns[f"{short}_difference"] = rates[rate] - columns[f"group_{rate}"]  # type: ignore[operator]
     columns["average"] = [average] * n
     columns["authority_key"] = plain["authority_key"]
-    f = pd.DataFrame({c: columns[c] for c in FIGURE_COLUMNS})
+    f = pd.DataFrame({c: columns[c] for c in FIGURE_COLUMNS if c not in COMPARISON_COLUMNS})
+    from .statistics import add_comparisons  # (statistics reads RATES from here)
+
     if all(isinstance(y, str) for y in years) and all(
         isinstance(c, str) and c.isascii() for c in council
     ):
@@ -281,13 +292,13 @@ def council_figures(
         # string kernels (the same stable order)
         lowered = [c.lower() for c in council]
         order = sorted(range(n), key=lambda i: (years[i], lowered[i]))
-        return f.take(order).reset_index(drop=True)
+        return add_comparisons(f.take(order).reset_index(drop=True))
     f = f.sort_values(
         ["year", "council"],
         key=lambda s: s.str.lower() if s.name == "council" else s,
         kind="stable",
     )
-    return f.reset_index(drop=True)
+    return add_comparisons(f.reset_index(drop=True))
 
 
 _BENCH_SUMS = (
