@@ -7,7 +7,15 @@ from typing import Annotated, Any
 
 import typer
 
-from .options import AverageKind, AverageOpt, DbOpt, FormatOpt, OutputOpt, PopulationOpt
+from .options import (
+    AverageKind,
+    AverageOpt,
+    DbOpt,
+    FormatOpt,
+    OutputOpt,
+    PopulationOpt,
+    WideOpt,
+)
 from .render import Format
 
 # Modules compute needs once the workbook is parsed, imported while the parse runs instead:
@@ -55,6 +63,7 @@ def compute(
         ),
     ] = True,
     population: PopulationOpt = None,
+    wide: WideOpt = False,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
@@ -86,7 +95,13 @@ def compute(
         from ..tables import records
         from ..years import parse_year
         from . import render
-        from .views import FIGURE_KEYS, SMALL_NOTE, figure_columns
+        from .views import (
+            COMPARISON_NOTE,
+            FIGURE_KEYS,
+            INTERVAL_NOTE,
+            SMALL_NOTE,
+            figure_columns,
+        )
 
         for module in _USED_AFTER_THE_PARSE:
             importlib.import_module(module)
@@ -107,6 +122,8 @@ def compute(
             if average.value == "mean"
             else " (pooled: all the group's cases together)."
         ),
+        COMPARISON_NOTE,
+        *([INTERVAL_NOTE] if wide else []),
     ]
 
     def shown(counts: Any) -> str:
@@ -115,7 +132,7 @@ def compute(
             records(figures),
             fmt,
             output,
-            columns=figure_columns(),
+            columns=figure_columns(intervals=wide),
             keys=FIGURE_KEYS,
             title=f"Council figures {', '.join(years)}",
             notes=notes,

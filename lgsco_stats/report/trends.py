@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..councils import GROUP_SINGULAR, Council, Register, name_key
 from ..errors import NotFound
+from ..figures import COMPARISON_COLUMNS
 from ..outcomes import normalise_text
 from ..years import start_year, year_label
 
@@ -54,6 +55,7 @@ TREND_COLUMNS: tuple[str, ...] = (
     "upheld_per_100k",
     "upheld_per_100k_change",
     "average",
+    *COMPARISON_COLUMNS,
 )
 
 # --------------------------------------------------------------------------- trend
