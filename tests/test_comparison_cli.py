@@ -158,3 +158,57 @@ def test_peer_sentence_and_interval_text() -> None:
     assert peer_sentence("similar", 10, None, "investigation") == ""  # no peers, no sentence
     assert interval_text(53.72, 77.51) == "54% to 78%"  # halves up, as every percent
     assert interval_text(None, 77.5) == ""
+
+
+# --------------------------------------------------------------------------- funnel plots
+
+
+def svg_text(path: Path) -> str:
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(path.read_bytes())
+    return " ".join(t.strip() for t in root.itertext() if t.strip())
+
+
+def test_chart_funnel_svg(cli, stored, tmp_path: Path) -> None:
+    out = tmp_path / "f.svg"
+    r = cli(
+        "chart", "--funnel", "--type", "unitary", "--year", "2019-20", "--rate", "uphold",
+        "--output", out,
+    )  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    text = svg_text(out)
+    assert "Unitary councils 2019-20: uphold rate against investigations (funnel plot, 4" in text
+    # the centre line is the pooled rate of the councils drawn: 97 / 117 = 82.9% → 83%
+    assert "pooled rate 83%" in text
+    assert "95% limits (exact binomial)" in text and "99.8% limits (exact binomial)" in text
+    # over-dispersed (test_comparisons: φ = 2.23, τ² = 0.0209): widened limits, and it says so
+    assert "Over-dispersed: φ = 2.23, τ² = 0.0209" in text
+    assert "widened for over-dispersion" in text
+    # beyond a limit and named: Southampton (17/17, above the 95% limit); Isle of Wight's
+    # 1 of 1 is within; Plymouth (no investigations) is not drawn and the note says so
+    assert "Southampton" in text and "Isle of Wight" not in text
+    assert "Not drawn: 1 with no investigations" in text
+    assert "funnel plot of 4 unitary councils" in r.stderr and "widened limits" in r.stderr
+
+
+def test_chart_funnel_png_highlight_and_usage(cli, stored, tmp_path: Path) -> None:
+    out = tmp_path / "f.png"
+    r = cli("chart", "--funnel", "--council", "bristol", "--year", "2019-20", "-o", out)
+    assert r.exit_code == 0, r.stderr
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    r = cli("chart", "--funnel", "--output", tmp_path / "x.svg")
+    assert r.exit_code == 2 and "--type" in r.stderr and "--funnel" in r.stderr
+    # districts around 69/110 = 62.7%: Ashford's 2 of 10 is below the 95% limit (25.9% at
+    # n = 10; mid-p P(X ≤ 1) + P(X = 2)/2 = 0.0042 < 0.025 with SciPy) and named; Dover's 67 of
+    # 100 is within (71.6% high at n = 100), not named
+    out = tmp_path / "d.svg"
+    r = cli("chart", "--funnel", "--type", "district", "--year", "2019-20", "-o", out)
+    assert r.exit_code == 0, r.stderr
+    assert "Ashford" in svg_text(out) and "Dover" not in svg_text(out)
+    # a rate no council has cases for: an empty funnel, said in the plot, not a crash
+    out = tmp_path / "c.svg"
+    r = cli("chart", "--funnel", "--type", "unitary", "--year", "2019-20", "--rate", "compliance",
+            "-o", out)  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    assert "No council has compliance outcomes" in svg_text(out)
