@@ -439,7 +439,8 @@ def dispersion_table(figures: pd.DataFrame) -> pd.DataFrame:
         {(t, y) for t, y, m in zip(figures["type"], figures["year"], member, strict=True) if m},
         key=lambda k: (str(k[1]), order.get(k[0], len(order))),
     )
-    counted = {rate: _counts(figures, rate) for rate in RATES}
+    # in the order the letters and tables give the rates
+    counted = {r: _counts(figures, r) for r in ("uphold_rate", "compliance_rate", "remedy_rate")}
     types, years = figures["type"].to_numpy(dtype=object), figures["year"].to_numpy(dtype=object)
     out: list[dict[str, object]] = []
     for t, y in keys:

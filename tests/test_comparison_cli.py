@@ -212,3 +212,39 @@ def test_chart_funnel_png_highlight_and_usage(cli, stored, tmp_path: Path) -> No
             "-o", out)  # fmt: skip
     assert r.exit_code == 0, r.stderr
     assert "No council has compliance outcomes" in svg_text(out)
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def test_summary_reports_phi_and_tau2(cli, stored) -> None:
+    # Unitary uphold 2019-20, by hand (a calculator for the arcsines): p0 = 97/117 = 0.829060,
+    # asin√p0 = 1.144557. z = (asin√(x/n) - 1.144557)·2√n: 17/17 → (1.570796 - 1.144557)·2√17
+    # = 3.514856; 29/39 → (1.039827 - …)·2√39 = -1.308087; 50/60 → 0.088374; 1/1 → 0.852478.
+    # Sorted -1.308087, 0.088374, 0.852478, 3.514856: the 10th percentile (position 0.3) is
+    # -0.889148, the 90th (2.7) 2.716142, so 3.514856 → 2.716142 and -1.308087 → -0.889148.
+    # φ = (2.716142² + 0.889148² + 0.088374² + 0.852478²) / 4 = 8.902542 / 4 = 2.225636.
+    # Iφ = 8.902542 > 3: w = 68, 156, 240, 4, Σw = 468, Σw² = 86,576, Σw²/Σw = 184.991453,
+    # τ² = 5.902542 / 283.008547 = 0.020856.
+    r = cli("summary", "--year", "2019-20", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    rows = json.loads(r.stdout)["dispersion"]
+    u = next(x for x in rows if x["type"] == "unitary" and x["rate"] == "uphold")
+    assert u["councils"] == 4 and u["pooled_rate"] == pytest.approx(100 * 97 / 117)
+    assert u["phi"] == pytest.approx(2.225636, abs=1e-6)
+    assert u["tau2"] == pytest.approx(0.020856, abs=1e-6)
+    # no compliance counts in the table: nothing to measure, null (not 0)
+    c = next(x for x in rows if x["type"] == "unitary" and x["rate"] == "compliance")
+    assert c["councils"] == 0 and c["phi"] is None and c["tau2"] is None
+    r = cli("summary", "--year", "2019-20")
+    assert "Over-dispersion 2019-20" in r.stdout
+    line = next(x for x in r.stdout.splitlines() if "Unitary councils" in x and "uphold" in x)
+    assert "2.23" in line and "0.0209" in line
+    r = cli("summary", "--year", "2019-20", "--format", "csv")
+    got = {
+        (row["scope"], row["measure"]): row
+        for row in csv.DictReader(io.StringIO(r.stdout))
+        if row["section"] == "dispersion"
+    }
+    assert float(got[("unitary", "uphold_tau2")]["value"]) == pytest.approx(0.020856, abs=1e-6)
+    assert got[("unitary", "uphold_phi")]["denominator"] == "4"
