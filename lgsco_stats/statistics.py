@@ -57,6 +57,12 @@ LIMIT_Z: dict[str, float] = {"95": Z95, "998": Z998}
 HIGHER, LOWER, SIMILAR, TOO_FEW = "higher", "lower", "similar", "too few cases"
 COMPARISONS: tuple[str, ...] = (HIGHER, SIMILAR, LOWER, TOO_FEW)
 
+# A council's year has at most a few thousand decisions (the Ombudsman decides about 20,000 a
+# year in all): a count above this is a mistyped table, not a council. It keeps its interval but
+# is tested against no one, is no one's peer, and is left out of funnel plots and φ and τ²
+# (the exact sums would cost 6√n terms each).
+MOST_CASES = 1_000_000
+
 
 # --------------------------------------------------------------------------- the statistics
 
@@ -179,12 +185,16 @@ def _group_codes(figures: pd.DataFrame, member: np.ndarray) -> np.ndarray:
     return codes
 
 
-def _counts(figures: pd.DataFrame, rate: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A rate's numerator and denominator as floats, and where both are known and n > 0."""
+def _counts(
+    figures: pd.DataFrame, rate: str, most: float = MOST_CASES
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A rate's numerator and denominator as floats, and where both are known, 0 ≤ x ≤ n and
+    0 < n ≤ ``most``."""
     num, den = RATES[rate]
     x, x_missing = masked(figures, num)
     n, n_missing = masked(figures, den)
-    return x.astype(np.float64), n.astype(np.float64), ~x_missing & ~n_missing & (n > 0)
+    ok = ~x_missing & ~n_missing & (n > 0) & (n <= most) & (x >= 0) & (x <= n)
+    return x.astype(np.float64), n.astype(np.float64), ok
 
 
 def add_comparisons(figures: pd.DataFrame) -> pd.DataFrame:
@@ -220,6 +230,7 @@ def add_comparisons(figures: pd.DataFrame) -> pd.DataFrame:
     for rate in RATES:
         short = rate.removesuffix("_rate")
         x, n, ok = _counts(figures, rate)
+        _, _, shown = _counts(figures, rate, math.inf)
         low, high = wilson_interval(x, n)
         usable = ok & member
         own_x, own_n = np.where(usable, x, 0.0), np.where(usable, n, 0.0)
@@ -239,8 +250,8 @@ def add_comparisons(figures: pd.DataFrame) -> pd.DataFrame:
         word[differs & (x > n * peer)] = HIGHER
         word[differs & (x < n * peer)] = LOWER
         word[tested & few] = TOO_FEW
-        new[f"{short}_rate_low"] = np.where(ok, 100.0 * low, np.nan)
-        new[f"{short}_rate_high"] = np.where(ok, 100.0 * high, np.nan)
+        new[f"{short}_rate_low"] = np.where(shown, 100.0 * low, np.nan)
+        new[f"{short}_rate_high"] = np.where(shown, 100.0 * high, np.nan)
         new[f"{short}_peer_rate"] = 100.0 * peer
         new[f"{short}_p_value"] = p
         new[f"{short}_comparison"] = word
@@ -295,8 +306,8 @@ class Funnel:
     ``FUNNEL_POINT_COLUMNS`` (rate in percent, ``position`` against the exact limits,
     ``widened_position`` against the widened ones or None when τ² is 0); ``limits`` has ``n``
     and, in percent, ``low_998``, ``low_95``, ``high_95``, ``high_998`` and the same prefixed
-    ``widened_`` (NaN when τ² is 0); ``left_out`` names the members with no cases or a count
-    not reported.
+    ``widened_`` (NaN when τ² is 0); ``left_out`` names the members with no cases, a count
+    not reported or one beyond any real council (``MOST_CASES``).
     """
 
     group: str

@@ -176,3 +176,24 @@ def test_no_council_in_any_group(make_xlsx) -> None:
     f = figures_of(read_file(make_xlsx({"T": rows})))
     assert f["uphold_comparison"].isna().all() and f["uphold_peer_rate"].isna().all()
     assert f["uphold_rate_low"].notna().all()
+
+
+def test_counts_beyond_any_real_council(make_xlsx) -> None:
+    # A mistyped table (a billion investigations): an interval, but no test, no peer, no funnel
+    # point and no part in φ and τ² (MOST_CASES), and it takes no time or memory to say so.
+    rows = [
+        HEADER,
+        ("Southampton", "2019-20", 999_999_999, 1, 0),
+        ("Portsmouth", "2019-20", 29, 10, 0),
+        ("Bristol", "2019-20", 50, 10, 0),
+    ]
+    f = figures_of(read_file(make_xlsx({"T": rows})))
+    s = at(f, "Southampton City Council")
+    assert s["uphold_rate_low"] == pytest.approx(100.0, abs=1e-4)
+    assert pd.isna(s["uphold_comparison"]) and math.isnan(s["uphold_p_value"])
+    p = at(f, "Portsmouth City Council")
+    assert p["uphold_peer_rate"] == pytest.approx(100 * 50 / 60)  # Bristol only
+    fun = funnel_data(f, "unitary", "2019-20")
+    assert fun.left_out == ("Southampton City Council",) and len(fun.points) == 2
+    d = dispersion_table(f)
+    assert d[(d["type"] == "unitary") & (d["rate"] == "uphold")]["councils"].iloc[0] == 2
