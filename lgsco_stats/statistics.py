@@ -38,7 +38,7 @@ import pandas as pd
 
 from .binomial import binomial_pmf, binomial_quantile, binomial_tails
 from .counts import masked
-from .figures import COMPARISON_COLUMNS, RATES
+from .figures import COMPARISON_COLUMNS, MIN_OTHERS, RATES
 
 Z95 = 1.959964  # qnorm(0.975), as PHEindicatormethods and FunnelPlotR write it
 Z998 = 3.090232  # qnorm(0.999)
@@ -213,12 +213,13 @@ def add_comparisons(figures: pd.DataFrame) -> pd.DataFrame:
     - ``r_rate_low``, ``r_rate_high``: the Wilson 95% interval in percent (NaN without cases or
       with a count not reported);
     - ``r_peer_rate``: the pooled rate, in percent, of the *other* councils of the group that
-      year with known counts (NaN outside a group, or when the others have no cases);
+      year with known counts (NaN outside a group, or when fewer than ``MIN_OTHERS`` others
+      have cases: then the group figure is no comparison either);
     - ``r_p_value``: the exact two-sided binomial p-value of the council's count against the
       peer rate;
     - ``r_comparison``: ``"higher"`` or ``"lower"`` (p < 0.05), ``"similar"``, ``"too few
       cases"`` (no result on this many cases could reach p < 0.05), or None where there is no
-      test (no group, no cases, no peers).
+      test (no group, no cases, too few peers).
 
     One pass of numpy per rate over all the rows and years.
     """
@@ -237,7 +238,10 @@ def add_comparisons(figures: pd.DataFrame) -> pd.DataFrame:
         sum_x = np.bincount(codes[usable], weights=x[usable], minlength=groups)
         sum_n = np.bincount(codes[usable], weights=n[usable], minlength=groups)
         peer_n = np.where(member, sum_n[index] - own_n, 0.0)
-        has_peers = member & (peer_n > 0)
+        # as for the group figures: peers are a comparison only when MIN_OTHERS other councils
+        # of the group have cases
+        peers = np.bincount(codes[usable], minlength=groups)[index] - usable
+        has_peers = member & (peer_n > 0) & (peers >= MIN_OTHERS)
         peer = np.full(len(x), np.nan)
         peer[has_peers] = (sum_x[index] - own_x)[has_peers] / peer_n[has_peers]
         tested = ok & has_peers
