@@ -176,12 +176,13 @@ def overdispersion(x: np.ndarray, n: np.ndarray, trim: float = WINSOR) -> Disper
 
 
 def _group_codes(figures: pd.DataFrame, member: np.ndarray) -> np.ndarray:
-    """A number per (type, year) of the members' rows; -1 for rows in no group."""
-    where: dict[tuple[object, object], int] = {}
+    """A number per (type, year) of the members' rows (0, 1, …); -1 for rows in no group."""
     codes = np.full(len(figures), -1, dtype=np.int64)
-    types, years = figures["type"].tolist(), figures["year"].tolist()
-    for i in np.flatnonzero(member).tolist():
-        codes[i] = where.setdefault((types[i], years[i]), len(where))
+    if member.any():
+        types, _ = pd.factorize(figures["type"])
+        years, year_values = pd.factorize(figures["year"])
+        pair = types.astype(np.int64) * (len(year_values) + 1) + years
+        _, codes[member] = np.unique(pair[member], return_inverse=True)
     return codes
 
 
