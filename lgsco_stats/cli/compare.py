@@ -27,6 +27,9 @@ class SortBy(StrEnum):
     uphold = "uphold"
     remedy = "remedy"
     compliance = "compliance"
+    uphold_comparison = "uphold-comparison"
+    remedy_comparison = "remedy-comparison"
+    compliance_comparison = "compliance-comparison"
     decisions = "decisions"
     per_100k = "per_100k"
     name = "name"
@@ -62,9 +65,12 @@ def compare(
         typer.Option(
             "--sort",
             parser=_sort_by,
-            metavar="[uphold|compliance|remedy|decisions|per_100k|name]",
-            help="Order councils by a rate, by decisions or upheld per 100k (highest first), or "
-            "by name; the columns' headings work too (upheld, complied, remedied, council).",
+            metavar="[uphold|compliance|remedy|RATE-comparison|decisions|per_100k|name]",
+            help="Order councils by a rate, by decisions or upheld per 100k (highest first), by "
+            "how a rate compares with similar councils (RATE-comparison, e.g. "
+            "uphold-comparison: higher first, the clearest first; then similar and too few, "
+            "highest first; lower last), or by name; the columns' headings work too (upheld, "
+            "complied, remedied, council).",
         ),
     ] = SortBy.uphold,
     council: Annotated[
@@ -85,10 +91,14 @@ def compare(
     """Compare every council of a group with the group's average for a year (the latest in the
     store unless --year is given). Without --type or --council, list the five groups' averages.
 
-    Rates on fewer than 10 cases are marked with *.
+    Rates on fewer than 10 cases are marked with *. "vs similar" says whether each rate is
+    higher or lower than the pooled rate of the group's other councils by more than chance
+    would explain (exact binomial test, p < 0.05), similar, or on too few cases to tell;
+    --wide adds each rate's 95% interval.
 
     \b
     Example: lgsco-stats compare --type unitary --year 2019-20 --council southampton
+    Example: lgsco-stats compare --type district --sort uphold-comparison --wide
     """
     from .render import output_format
 
@@ -97,10 +107,19 @@ def compare(
     from ..errors import UsageError
     from ..figures import council_figures, group_benchmarks
     from ..read.population import read_population
+    from ..rounding import format_count
     from ..tables import records
     from . import render
     from .data import figures_for_year
-    from .views import FIGURE_KEYS, SMALL_NOTE, figure_columns
+    from .views import (
+        COMPARISON_NOTE,
+        FIGURE_KEYS,
+        INTERVAL_NOTE,
+        SMALL_NOTE,
+        comparison_notes,
+        figure_columns,
+        population_note,
+    )
 
     reg = register()
     chosen_year, counts = figures_for_year(db, year)
@@ -118,19 +137,19 @@ def compare(
                 f"{GROUP_LABELS[group]}; drop --type or choose --type {target.type}"
             )
     how = (
-        "the mean of the councils' rates"
+        "the mean of the councils' figures"
         if average.value == "mean"
-        else "the pooled rate of all the group's cases"
+        else "the pooled figure of all the group's cases (per 100k: its upheld over its population)"
     )
     if group is None:
         bench = group_benchmarks(figures, average.value)
         bench = bench[bench["year"] == chosen_year]
         rows = records(bench)
-        from ..rounding import format_percent
+        from ..rounding import format_number, format_percent
         from .render import Column
 
         def pct(key: str, n: str) -> Any:
-            return lambda r: f"{format_percent(r[key])} ({r[n]} councils)"
+            return lambda r: f"{format_percent(r[key])} ({format_count(r[n], 'council')})"
 
         columns = [
             Column("type", "Group", lambda r: GROUP_LABELS[r["type"]]),
@@ -148,6 +167,15 @@ def compare(
                 pct("remedy_rate", "remedy_councils"),
                 numeric=True,
             ),
+            Column(
+                "upheld_per_100k",
+                "Upheld per 100k",
+                lambda r: (
+                    f"{format_number(r['upheld_per_100k'])} "
+                    f"({format_count(r['per_100k_councils'], 'council')})"
+                ),
+                numeric=True,
+            ),
         ]
         render.emit(
             rows,
@@ -156,6 +184,7 @@ def compare(
             columns=columns,
             keys=list(bench.columns),
             title=f"Group averages {chosen_year} ({how})",
+            notes=[population_note(records(figures[figures["in_group"]]))],
             wide=wide,
         )
         return
@@ -164,6 +193,10 @@ def compare(
         raise UsageError(f"no {GROUP_LABELS[group].lower()} have data for {chosen_year}")
     if sort is SortBy.name:
         members = members.sort_values("council", key=lambda s: s.str.lower())
+    elif sort.value.endswith("-comparison"):
+        from ..statistics import by_comparison
+
+        members = by_comparison(members, sort.value.removesuffix("-comparison"))
     else:
         members = members.sort_values(
             [_SORT_KEYS[sort], "council"],
@@ -175,10 +208,13 @@ def compare(
     b = bench[(bench["type"] == group) & (bench["year"] == chosen_year)].iloc[0]
     footer = [
         {
-            "council": f"{GROUP_LABELS[group]} average ({b['councils']} councils)",
+            "council": (
+                f"{GROUP_LABELS[group]} average ({format_count(int(b['councils']), 'council')})"
+            ),
             "uphold_rate": b["uphold_rate"],
             "compliance_rate": b["compliance_rate"],
             "remedy_rate": b["remedy_rate"],
+            "upheld_per_100k": b["upheld_per_100k"],
             "group_uphold_rate": b["uphold_rate"],
             "group_compliance_rate": b["compliance_rate"],
             "group_remedy_rate": b["remedy_rate"],
@@ -187,19 +223,29 @@ def compare(
         }
     ]
     code = target.gss_code if target else None
+    member_rows = records(members)
     notes = [
         SMALL_NOTE,
         f"Group = {how}; upheld over {b['uphold_councils']} councils, complied over "
-        f"{b['compliance_councils']}, remedied over {b['remedy_councils']} (councils with no "
-        "cases have no rate and are left out)."
+        f"{b['compliance_councils']}, remedied over {b['remedy_councils']}, per 100k over "
+        f"{b['per_100k_councils']} (councils with no cases, or no population, have no figure "
+        "and are left out)."
         if average.value == "mean"
-        else f"Group = {how}.",
+        else f"Group = {how}; upheld over {b['uphold_councils']} councils, complied over "
+        f"{b['compliance_councils']}, remedied over {b['remedy_councils']}, per 100k over "
+        f"{b['per_100k_councils']}.",
+        population_note(member_rows),
+        *comparison_notes(member_rows),
+        COMPARISON_NOTE,
+        *([INTERVAL_NOTE] if wide else []),
     ]
     render.emit(
-        records(members),
+        member_rows,
         fmt,
         output,
-        columns=figure_columns(with_year=False, with_type=False, differences=True, one_group=True),
+        columns=figure_columns(
+            with_year=False, with_type=False, differences=True, one_group=True, intervals=wide
+        ),
         keys=FIGURE_KEYS,
         title=f"{GROUP_LABELS[group]} {chosen_year}",
         notes=notes,

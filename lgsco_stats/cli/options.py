@@ -30,6 +30,8 @@ def choose(value: Any, kind: type[E], table: dict[str, E], what: str) -> E:
     that lists the choices (the enum's values)."""
     if isinstance(value, kind):
         return value
+    # the table's words as a user's are read (``uphold-comparison`` is ``uphold comparison``)
+    table = {words(k): v for k, v in table.items()}
     found = table.get(words(str(value)))
     if found is None:
         import difflib
@@ -156,8 +158,8 @@ PopulationOpt = Annotated[
     typer.Option(
         "--population",
         help="A CSV or workbook of council (or GSS code), population "
-        "and optionally year, replacing the register's mid-2020 estimates for upheld "
-        "decisions per 100,000 residents.",
+        "and optionally year, replacing the shipped ONS estimates (year Y-(Y+1) uses "
+        "mid-(Y-1)) for upheld decisions per 100,000 residents where it gives one.",
         exists=True,
         dir_okay=False,
     ),
@@ -172,7 +174,8 @@ WideOpt = Annotated[
     bool,
     typer.Option(
         "--wide",
-        help="On a terminal, show every column even where they do not fit its width (by "
-        "default a narrow terminal leaves out the least needed ones, and says which).",
+        help="Show every column: each rate's 95% interval (Wilson) too, and on a terminal every "
+        "column even where they do not fit its width (by default a narrow terminal leaves out "
+        "the least needed ones, and says which). CSV and JSON always carry every figure.",
     ),
 ]

@@ -31,7 +31,9 @@ def trend(
 
     A council that changed type but kept its name (Somerset, North Yorkshire: counties until
     March 2023, unitaries after) is followed across the change. Changes are in percentage
-    points between the rounded rates shown.
+    points between the rounded rates shown. "vs similar" compares each year's rate with the
+    pooled rate of the group's other councils that year (exact binomial test); --wide adds
+    each rate's 95% interval.
 
     \b
     Example: lgsco-stats trend --council kent
@@ -45,7 +47,14 @@ def trend(
     from ..tables import group_name, records
     from . import render
     from .data import all_figures
-    from .views import DETAIL, SMALL_NOTE, figure_columns
+    from .views import (
+        COMPARISON_NOTE,
+        DETAIL,
+        INTERVAL_NOTE,
+        SMALL_NOTE,
+        figure_columns,
+        population_note,
+    )
 
     reg = register()
     years, figures = all_figures(db, average.value)
@@ -59,9 +68,17 @@ def trend(
     lead = [Column("year", "Year")]
     if len(names) > 1:
         lead.append(Column("council", "Council", priority=DETAIL))
-    lead.append(Column("type", "Group", lambda r: group_name(r.get("type")), priority=DETAIL))
+    lead.append(
+        Column(
+            "type",
+            "Group",
+            lambda r: group_name(r.get("type") if r.get("in_group") else None),
+            priority=DETAIL,
+        )
+    )
     columns = figure_columns(
         lead=lead,
+        intervals=wide,
         extra=lambda short: [
             Column(
                 f"{short}_change",
@@ -73,14 +90,17 @@ def trend(
         ],
     )
     how = (
-        "the mean of the group's councils' rates"
+        "the mean of the group's councils' figures"
         if average.value == "mean"
-        else "the pooled rate of all the group's cases"
+        else "the pooled figure of all the group's cases (per 100k: its upheld over its population)"
     )
     notes = [
         SMALL_NOTE,
         f"Group = {how}; ± prev. = change in points since the year before "
         "(n/a when that year has no rate).",
+        population_note(rows),
+        COMPARISON_NOTE,
+        *([INTERVAL_NOTE] if wide else []),
         *history_notes(table),
     ]
     render.emit(
