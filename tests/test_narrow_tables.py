@@ -162,3 +162,28 @@ def test_compare_at_100_keeps_how_each_council_compares(terminal) -> None:
     assert head.count("similar") == 3 and "Group upheld" not in head
     note = " ".join(text[text.index("Not shown at 100 columns:") :].split())
     assert "Group upheld" in note and "vs similar" not in note
+
+
+def test_trend_across_a_successor_names_each_row(cli, make_xlsx, terminal) -> None:
+    # Somerset: the county until March 2023, the unitary after; a successor's year can have a
+    # row for each, so the council column stays, and names wrap before the group figures go.
+    import datetime as dt
+
+    rows = (
+        decisions_rows(
+            [
+                ("Somerset County Council", "Upheld", 3, None),
+                ("Somerset County Council", "Not upheld", 1, None),
+            ],
+            start=dt.date(2022, 6, 1),
+        )
+        + decisions_rows([("Somerset Council", "Upheld", 2, None)], start=dt.date(2023, 6, 1))[1:]
+    )
+    rows = [r if i == 0 else (f"S{i:04d}", *r[1:]) for i, r in enumerate(rows)]
+    assert cli("compute", make_xlsx({"D": rows}, name="somerset.xlsx"), "-f", "json").exit_code == 0
+    text = terminal(100, "trend", "--council", "somerset")
+    head = " ".join(_header(text))
+    assert "Council" in head and "Group" in head and "upheld" in head
+    lines = text.splitlines()
+    assert any(x.startswith("2022-23") and "Somerset County" in x for x in lines), text
+    assert any(x.startswith("2023-24") and "Somerset Council" in x for x in lines), text
