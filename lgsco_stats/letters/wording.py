@@ -328,7 +328,8 @@ def group_sentence(
     size = f"the {members:,} {group_plural(group)}" if members else f"the {group_plural(group)}"
     n = {k: ("?" if v is None else f"{v:,}") for k, v in councils.items()}
     parts = [
-        f"{n.get('uphold')} councils for complaints upheld",
+        f"{n.get('uphold')} {'council' if councils.get('uphold') == 1 else 'councils'} for "
+        "complaints upheld",
         f"{n.get('compliance')} for compliance",
         f"{n.get('remedy')} for remedies",
     ]
