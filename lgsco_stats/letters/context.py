@@ -8,8 +8,8 @@ from typing import Any
 
 from .. import outcomes as oc
 from ..councils import slugify
-from ..figures import MIN_OTHERS
 from ..rounding import format_number, format_percent
+from ..small_groups import MIN_OTHERS
 from .fields import (
     DEFAULT_JOB_TITLE,
     OMBUDSMAN,
