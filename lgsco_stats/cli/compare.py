@@ -224,16 +224,17 @@ def compare(
     ]
     code = target.gss_code if target else None
     member_rows = records(members)
+    over = (
+        f"upheld over {format_count(int(b['uphold_councils']), 'council')}, complied over "
+        f"{b['compliance_councils']}, remedied over {b['remedy_councils']}, per 100k over "
+        f"{b['per_100k_councils']}"
+    )
     notes = [
         SMALL_NOTE,
-        f"Group = {how}; upheld over {b['uphold_councils']} councils, complied over "
-        f"{b['compliance_councils']}, remedied over {b['remedy_councils']}, per 100k over "
-        f"{b['per_100k_councils']} (councils with no cases, or no population, have no figure "
-        "and are left out)."
+        f"Group = {how}; {over} (councils with no cases, or no population, have no figure and "
+        "are left out)."
         if average.value == "mean"
-        else f"Group = {how}; upheld over {b['uphold_councils']} councils, complied over "
-        f"{b['compliance_councils']}, remedied over {b['remedy_councils']}, per 100k over "
-        f"{b['per_100k_councils']}.",
+        else f"Group = {how}; {over}.",
         population_note(member_rows),
         *comparison_notes(member_rows),
         COMPARISON_NOTE,

@@ -8,8 +8,8 @@ from typing import Any
 
 from .. import outcomes as oc
 from ..councils import slugify
-from ..figures import MIN_OTHERS
 from ..rounding import format_number, format_percent
+from ..small_groups import MIN_OTHERS
 from .fields import (
     DEFAULT_JOB_TITLE,
     OMBUDSMAN,
@@ -127,7 +127,7 @@ def _stat(
 ) -> dict[str, Any]:
     value, group_value = as_float(row.get(rate_col)), as_float(row.get(f"group_{rate_col}"))
     numerator, denominator = as_int(row.get(num)), as_int(row.get(den))
-    if denominator is None:
+    if denominator is None or numerator is None:  # a count not reported
         shown = "not reported"
     elif denominator == 0:
         shown = {
