@@ -186,20 +186,20 @@ class DocxMaker:
         i = 0
         while i < len(tokens):
             t = tokens[i]
-            if i == closing:
-                if previous is not None:
-                    previous.paragraph_format.keep_with_next = True
+            if closing is not None and i >= closing and t.type == "paragraph_open":
+                # the signature block: the closing with room to sign, then the name, titles and
+                # who it is shared with, each kept with the next (and the closing with the
+                # paragraph before it)
                 para = _paragraph(doc)
                 _inline(para, tokens[i + 1])
-                para.paragraph_format.keep_with_next = True
-                para.paragraph_format.space_after = SIGNATURE_SPACE
-                i += 3
-                continue
-            if closing is not None and i > closing and t.type == "paragraph_open":
-                para = _paragraph(doc)
-                _inline(para, tokens[i + 1])
-                para.paragraph_format.keep_together = True
-                para.paragraph_format.keep_with_next = True
+                form = para.paragraph_format
+                form.keep_with_next = True
+                if i == closing:
+                    form.space_after = SIGNATURE_SPACE
+                    if previous is not None:
+                        previous.paragraph_format.keep_with_next = True
+                else:
+                    form.keep_together = True
                 i += 3
                 continue
             if t.type == "heading_open":
