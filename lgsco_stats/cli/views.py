@@ -178,7 +178,13 @@ def figure_columns(
         cols = [Column("council", "Council")]
         if with_type:
             cols.append(
-                Column("type", "Group", lambda r: group_name(r.get("type")), priority=DETAIL)
+                # a council abolished before the year (or not yet made) is in no group then
+                Column(
+                    "type",
+                    "Group",
+                    lambda r: group_name(r.get("type") if r.get("in_group", True) else None),
+                    priority=DETAIL,
+                )
             )
         if with_year:
             cols.append(Column("year", "Year", priority=YEAR))
