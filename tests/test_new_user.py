@@ -44,3 +44,43 @@ def test_compute_table_puts_an_abolished_council_in_no_group(cli, make_xlsx) -> 
     kent = next(line for line in r.stdout.splitlines() if "Kent County Council" in line)
     assert "County councils" in kent
 
+
+def _one_county_and_unitaries(make_xlsx) -> Path:
+    """Kent alone among county councils (a group of one), and two unitary councils with
+    decisions but no compliance outcomes."""
+    return make_xlsx(
+        {
+            "Decisions": decisions_rows(
+                [
+                    ("Kent County Council", "Upheld", 5, None),
+                    ("Kent County Council", "Not upheld", 2, None),
+                    ("Dorset Council", "Upheld", 2, None),
+                    ("Portsmouth", "Upheld", 1, None),
+                ]
+            )
+        }
+    )
+
+
+def test_funnel_of_one_council_says_council_not_councils(cli, make_xlsx, tmp_path: Path) -> None:
+    path = _one_county_and_unitaries(make_xlsx)
+    assert cli("compute", path).exit_code == 0
+    out = tmp_path / "f.svg"
+    r = cli("chart", "--funnel", "--type", "county", "-o", out)
+    assert r.exit_code == 0, r.stderr
+    assert "funnel plot of 1 county council," in r.stderr
+    assert "1 county councils" not in r.stderr
+    svg = out.read_text(encoding="utf-8")
+    assert "1 county councils" not in svg and "1 county council)" in svg
+
+
+def test_funnel_with_no_council_to_draw_is_nothing_found(cli, make_xlsx, tmp_path: Path) -> None:
+    # neither unitary council has a compliance outcome in 2019-20: a funnel plot of no points
+    # was written ("funnel plot of 0 unitary councils") and the command exited 0
+    path = _one_county_and_unitaries(make_xlsx)
+    assert cli("compute", path).exit_code == 0
+    out = tmp_path / "f.png"
+    r = cli("chart", "--funnel", "--type", "unitary", "--rate", "compliance", "-o", out)
+    assert r.exit_code == 1
+    assert r.stderr.count("\n") == 1 and "no unitary council has compliance outcomes" in r.stderr
+    assert not out.exists()

@@ -138,6 +138,13 @@ def chart(
         from ..statistics import funnel_data
 
         fun = funnel_data(figures, str(group), chosen, short)
+        if fun.points.empty:  # no council of the group has cases for this rate: nothing to draw
+            from ..report.funnel import CASES
+
+            raise NotFound(
+                f"no {GROUP_SINGULAR[str(group)]} has {CASES[short][0]} for {chosen}: "
+                "no funnel plot to draw"
+            )
         data = funnel_chart(fun, fmt, highlight=target.gss_code if target else None)
         render.write_atomic(output, data)
         outside = int((fun.points["position"] != "within").sum())
@@ -147,9 +154,11 @@ def chart(
             if fun.widened
             else ""
         )
+        drawn = len(fun.points)
+        kind = GROUP_SINGULAR[str(group)] if drawn == 1 else GROUP_LABELS[str(group)]
         render.message(
-            f"Wrote {output}: funnel plot of {len(fun.points)} "
-            f"{lower_label(GROUP_LABELS[str(group)])}, {short} rate, {chosen}; {outside} beyond "
+            f"Wrote {output}: funnel plot of {drawn} "
+            f"{lower_label(kind)}, {short} rate, {chosen}; {outside} beyond "
             f"the 95% limits{widened}."
         )
         return

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import PercentFormatter
 
-from ..councils import GROUP_LABELS, lower_label
+from ..councils import GROUP_LABELS, GROUP_SINGULAR, lower_label
 from ..rounding import format_percent
 from .charts import _LABEL_BOX, _STYLE, GROUP, HIGHLIGHT, _rate_title, _save, plt
 
@@ -150,9 +150,10 @@ def draw_funnel(funnel: Funnel, fmt: str = "png", highlight: str | None = None) 
                 "reported, or beyond any real council)."
             )
         group = GROUP_LABELS.get(funnel.group, funnel.group)
+        kind = GROUP_SINGULAR.get(funnel.group, group) if d.councils == 1 else group
         fig.suptitle(
             f"{group} {funnel.year}: {label.lower()} against {noun} (funnel plot, "
-            f"{d.councils} {lower_label(group)})",
+            f"{d.councils} {lower_label(kind)})",
             fontweight="bold",
         )
         ax.set_title(textwrap.fill(how, 120), fontsize=8, loc="left")
