@@ -208,12 +208,13 @@ def test_chart_funnel_png_highlight_and_usage(cli, stored, tmp_path: Path) -> No
     assert r.exit_code == 0, r.stderr
     text = svg_text(out)
     assert "Ashford" in text and "Dover" not in text and "Canterbury" not in text
-    # a rate no council has cases for: an empty funnel, said in the plot, not a crash
+    # a rate no council has cases for: nothing to draw, said in one line (exit 1, as for a
+    # group with no data), not a crash and not an empty plot written as if it were one
     out = tmp_path / "c.svg"
     r = cli("chart", "--funnel", "--type", "unitary", "--year", "2019-20", "--rate", "compliance",
             "-o", out)  # fmt: skip
-    assert r.exit_code == 0, r.stderr
-    assert "No council has compliance outcomes" in svg_text(out)
+    assert r.exit_code == 1 and "no unitary council has compliance outcomes" in r.stderr
+    assert not out.exists()
 
 
 # --------------------------------------------------------------------------- summary
