@@ -205,7 +205,10 @@ def test_compare_year_with_no_data(cli, loaded) -> None:
 
 def test_compare_group_without_data(cli, loaded) -> None:
     r = cli("compare", "--type", "district")
-    assert r.exit_code == 2 and "no district councils have data for 2019-20" in r.stderr
+    # nothing found (exit 1), as chart says it of the same group; README: 1 for nothing found
+    assert r.exit_code == 1 and "no district councils have data for 2019-20" in r.stderr
+    r = cli("compare", "--type", "london borough")
+    assert r.exit_code == 1 and "no London boroughs have data for 2019-20" in r.stderr
 
 
 def test_compare_group_averages(cli, loaded) -> None:

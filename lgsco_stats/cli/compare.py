@@ -103,8 +103,8 @@ def compare(
     from .render import output_format
 
     fmt = output_format(fmt, output)
-    from ..councils import GROUP_LABELS, register
-    from ..errors import UsageError
+    from ..councils import GROUP_LABELS, lower_label, register
+    from ..errors import NotFound, UsageError
     from ..figures import council_figures, group_benchmarks
     from ..read.population import read_population
     from ..rounding import format_count
@@ -190,7 +190,8 @@ def compare(
         return
     members = figures[(figures["type"] == group) & figures["in_group"]].copy()
     if members.empty:
-        raise UsageError(f"no {GROUP_LABELS[group].lower()} have data for {chosen_year}")
+        # nothing found, as chart says of the same group (exit 1), not a mistake in the options
+        raise NotFound(f"no {lower_label(GROUP_LABELS[group])} have data for {chosen_year}")
     if sort is SortBy.name:
         members = members.sort_values("council", key=lambda s: s.str.lower())
     elif sort.value.endswith("-comparison"):
