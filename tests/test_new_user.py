@@ -84,3 +84,17 @@ def test_funnel_with_no_council_to_draw_is_nothing_found(cli, make_xlsx, tmp_pat
     assert r.exit_code == 1
     assert r.stderr.count("\n") == 1 and "no unitary council has compliance outcomes" in r.stderr
     assert not out.exists()
+
+
+def test_a_letter_that_fails_says_the_error_alone(cli, make_xlsx) -> None:
+    # `letter --council kingston` (two councils) or a council with no data: the warning that
+    # the letter would be signed with the title alone came first, for a letter never written
+    assert cli("compute", _one_county_and_unitaries(make_xlsx)).exit_code == 0
+    r = cli("letter", "--council", "kingston")
+    assert r.exit_code == 2 and "could mean" in r.stderr
+    assert "No --signatory" not in r.stderr
+    r = cli("letter", "--council", "adur")
+    assert r.exit_code == 1 and "No --signatory" not in r.stderr
+    # a letter that is written still says it
+    r = cli("letter", "--council", "kent")
+    assert r.exit_code == 0 and "No --signatory" in r.stderr

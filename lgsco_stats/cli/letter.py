@@ -270,18 +270,10 @@ def letter(
         raise UsageError(f"--format {chosen.value} writes a file: give it with --output FILE")
 
     settings = _settings(settings_file, signatory, signatory_title, date, average.value)
-    if not settings.signatory:
-        if all_:
-            raise UsageError(
-                "--all signs every letter: say who signs them with --signatory NAME (or "
-                'signatory = "NAME" in the --config file)'
-            )
-        from . import render
-
-        render.message(
-            "No --signatory: the letter is signed with the title alone; give --signatory NAME "
-            "(or signatory in the --config file).",
-            style="yellow",
+    if not settings.signatory and all_:
+        raise UsageError(
+            "--all signs every letter: say who signs them with --signatory NAME (or "
+            'signatory = "NAME" in the --config file)'
         )
     _write(
         council,
@@ -296,6 +288,14 @@ def letter(
         db,
         jobs,
     )
+    if not settings.signatory:  # said once the letter is written, never before an error
+        from . import render
+
+        render.message(
+            "No --signatory: the letter is signed with the title alone; give --signatory NAME "
+            "(or signatory in the --config file).",
+            style="yellow",
+        )
 
 
 def _settings(
