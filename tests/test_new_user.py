@@ -98,3 +98,13 @@ def test_a_letter_that_fails_says_the_error_alone(cli, make_xlsx) -> None:
     # a letter that is written still says it
     r = cli("letter", "--council", "kent")
     assert r.exit_code == 0 and "No --signatory" in r.stderr
+
+
+def test_help_names_no_function(cli) -> None:
+    # `--year <parse_year_option>` in every command's --help: Typer names an option's value after
+    # its parser unless it has a metavar
+    for command in ("compute", "compare", "councils", "letter", "summary", "chart", "report"):
+        r = cli(command, "--help")
+        assert r.exit_code == 0
+        assert "parse_" not in r.stdout and "_option>" not in r.stdout, command
+        assert "--year YYYY-YY" in r.stdout, command

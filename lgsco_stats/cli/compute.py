@@ -54,6 +54,7 @@ def compute(
             "--year",
             "-y",
             parser=parse_year_option,
+            metavar="YYYY-YY",
             help="Year of a published table that has no Year column, e.g. 2023-24.",
         ),
     ] = None,

@@ -108,6 +108,7 @@ YearOpt = Annotated[
         "--year",
         "-y",
         parser=parse_year_option,
+        metavar="YYYY-YY",  # without it, --help shows the parser's name
         help="Financial year, e.g. 2019-20 (the year ending 31 March 2020).",
     ),
 ]
