@@ -320,17 +320,20 @@ class Register:
         raise UsageError(f"{name!r} could mean {names}: use the full name or the GSS code")
 
     def suggestions(self, name: str, n: int = 3) -> list[str]:
-        """Official names of councils whose names are close to ``name`` (for "did you mean")."""
+        """Official names of councils whose names are close to ``name`` (for "did you mean"):
+        first the few councils all of whose words it names (``Kingston``: Hull and Kingston upon
+        Thames), then names spelt nearly like it (``Southhampton``)."""
         key = name_key(name)
         if not key:
             return []
+        fits = self.word_matches(name)
+        out: list[str] = [c.name for c in fits] if len(fits) <= n else []
         keys = list(self._by_key)
         close = difflib.get_close_matches(key, keys, n=n * 2, cutoff=0.75)
         words = key.split()
         if len(words) > 1:
             # a misspelt council-word at the end ("Southhampton Counsil") hides a close name
             close += difflib.get_close_matches(" ".join(words[:-1]), keys, n=n, cutoff=0.8)
-        out: list[str] = []
         for k in close:
             for c in self._by_key[k]:
                 if c.name not in out:

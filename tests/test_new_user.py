@@ -108,3 +108,36 @@ def test_help_names_no_function(cli) -> None:
         assert r.exit_code == 0
         assert "parse_" not in r.stdout and "_option>" not in r.stdout, command
         assert "--year YYYY-YY" in r.stdout, command
+
+
+def test_a_name_that_fits_two_councils_gets_them_as_did_you_mean(cli, make_xlsx, tmp_path) -> None:
+    # A journalist's table says "Kingston": Royal Borough of Kingston upon Thames or Hull City
+    # Council (Kingston upon Hull). It is kept as a body outside the register, as any name that
+    # matches no council, but the warning named no council; --council kingston lists both.
+    path = make_xlsx(
+        {
+            "Decisions": decisions_rows(
+                [("Kingston", "Upheld", 2, None), ("Kent County Council", "Upheld", 1, None)]
+            )
+        }
+    )
+    r = cli("compute", path)
+    assert r.exit_code == 0, r.stderr
+    assert (
+        "'Kingston': did you mean 'Royal Borough of Kingston upon Thames' or 'Hull City Council'?"
+        in r.stderr
+    )
+    # the contacts file for the letters (a store without that body): the same suggestions
+    other = tmp_path / "other.db"
+    kent = make_xlsx({"Decisions": decisions_rows([("Kent", "Upheld", 1, None)])}, "kent.xlsx")
+    assert cli("compute", kent, "--db", other).exit_code == 0
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text("Council,Name\nKingston,Jo Bloggs\n", encoding="utf-8")
+    r = cli("letter", "--council", "kent", "--contacts", contacts, "--db", other)
+    assert r.exit_code == 1
+    assert "contacts.csv, row 2: no council called 'Kingston'; did you mean" in r.stderr
+    assert "'Hull City Council'" in r.stderr
+    # a misspelling still gets its near names ("Hull" never Solihull)
+    path = make_xlsx({"Decisions": decisions_rows([("Southhampton", "Upheld", 1, None)])}, "b.xlsx")
+    r = cli("compute", path)
+    assert "'Southhampton': did you mean 'Southampton City Council'" in r.stderr
