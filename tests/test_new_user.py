@@ -141,3 +141,39 @@ def test_a_name_that_fits_two_councils_gets_them_as_did_you_mean(cli, make_xlsx,
     path = make_xlsx({"Decisions": decisions_rows([("Southhampton", "Upheld", 1, None)])}, "b.xlsx")
     r = cli("compute", path)
     assert "'Southhampton': did you mean 'Southampton City Council'" in r.stderr
+
+
+def test_letters_name_a_borough_with_its_article(cli, make_xlsx) -> None:
+    # "the decisions … made about London Borough of Croydon", "… about Council of the Isles of
+    # Scilly", "… about Greater Manchester Combined Authority": a name of the form "X of Y", or
+    # an authority's, takes "the" in a sentence; "Kent County Council" and "Transport for
+    # London" do not. The letter's table keeps the name as it is.
+    path = make_xlsx(
+        {
+            "Decisions": decisions_rows(
+                [
+                    ("Croydon", "Upheld", 2, None),
+                    ("Isles of Scilly", "Upheld", 1, None),
+                    ("Greater Manchester Combined Authority", "Upheld", 1, None),
+                    ("Kent", "Upheld", 1, None),
+                    ("Transport for London", "Upheld", 1, None),
+                ]
+            )
+        }
+    )
+    assert cli("compute", path).exit_code == 0
+    said = {
+        "croydon": "made about the London Borough of Croydon in the year",
+        "scilly": "made about the Council of the Isles of Scilly in the year",
+        "greater manchester combined authority": (
+            "made about the Greater Manchester Combined Authority in the year"
+        ),
+        "kent": "made about Kent County Council in the year",
+        "transport for london": "made about Transport for London in the year",
+    }
+    for council, sentence in said.items():
+        r = cli("letter", "--council", council, "--signatory", "A N Other")
+        assert r.exit_code == 0, r.stderr
+        assert sentence in r.stdout, council
+    r = cli("letter", "--council", "croydon", "--signatory", "A N Other")
+    assert "| | London Borough of Croydon |" in r.stdout

@@ -42,6 +42,27 @@ from .wording import (
 )
 
 
+# Names that take "the" inside a sentence: "the London Borough of Croydon", "the Council of the
+# Isles of Scilly", "the Greater Manchester Combined Authority" (but "Kent County Council",
+# "Transport for London").
+_THE_BEFORE = (
+    "london borough of ",
+    "royal borough of ",
+    "council of ",
+    "borough of ",
+    "city of london",
+)
+_THE_AFTER = (" authority", " corporation", " commission", " board", " partnership")
+
+
+def name_in_text(name: str) -> str:
+    """A council's or body's name as a sentence uses it, with "the" where English needs it."""
+    low = name.lower()
+    if low.startswith("the ") or not (low.startswith(_THE_BEFORE) or low.endswith(_THE_AFTER)):
+        return name
+    return f"the {name}"
+
+
 def addressee(council: str, contact: Contact | None) -> Fields:
     """Name, job title, organisation and salutation, and who else the letter is shared with
     (the contacts file's "shared with" or "cc" columns); without a contact, the Chief
@@ -273,6 +294,7 @@ def letter_context(
             },
             "council": {
                 "name": name,
+                "name_in_text": name_in_text(name),
                 "gss_code": row.get("gss_code") or "",
                 "group": group or "",
                 "group_label": group_plural(group) if group else "",
