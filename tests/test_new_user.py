@@ -177,3 +177,17 @@ def test_letters_name_a_borough_with_its_article(cli, make_xlsx) -> None:
         assert sentence in r.stdout, council
     r = cli("letter", "--council", "croydon", "--signatory", "A N Other")
     assert "| | London Borough of Croydon |" in r.stdout
+
+
+def test_full_compliance_on_one_or_two_cases_reads_as_english() -> None:
+    from lgsco_stats.letters.wording import compliance_sentence
+
+    # 1 of 1 complied: "in every one of the one case" was written to every council with one
+    # recorded outcome (a third of the districts in the example year)
+    one = compliance_sentence(1, 0, 1, 100.0, None)
+    assert one.startswith("The council carried out our recommendations in the one case whose ")
+    assert "every one of the one" not in one
+    two = compliance_sentence(2, 1, 2, 100.0, None)
+    assert "in both cases whose outcome we recorded this year (100%, 1 late)" in two
+    five = compliance_sentence(5, 0, 5, 100.0, None, noun="authority")
+    assert "The authority carried out our recommendations in every one of the five cases" in five

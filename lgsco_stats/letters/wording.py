@@ -220,9 +220,13 @@ def compliance_sentence(
     missed = outcomes - complied
     late_text = f", {late:,} late" if late else ""  # in brackets: digits
     if missed == 0:
+        # never "every one of the one case": the one case, both cases, every one of the five
+        which = {1: "the one case", 2: "both cases"}.get(
+            outcomes, f"every one of the {count_text(outcomes, 'case')}"
+        )
         text = (
-            f"The {noun} carried out our recommendations in every one of the "
-            f"{count_text(outcomes, 'case')} whose outcome we recorded this year "
+            f"The {noun} carried out our recommendations in {which} whose outcome we recorded "
+            "this year "
             f"({format_percent(rate)}{late_text}). We welcome this, and thank the {noun} for "
             "acting on what we asked."
         )
