@@ -191,3 +191,15 @@ def test_full_compliance_on_one_or_two_cases_reads_as_english() -> None:
     assert "in both cases whose outcome we recorded this year (100%, 1 late)" in two
     five = compliance_sentence(5, 0, 5, 100.0, None, noun="authority")
     assert "The authority carried out our recommendations in every one of the five cases" in five
+
+
+def test_no_remedy_on_one_upheld_complaint_reads_as_english() -> None:
+    from lgsco_stats.letters.wording import remedy_sentence
+
+    # 0 of 1: "In none of the complaints we upheld …" spoke of several complaints where there
+    # was one (52 letters of the example year); 0 of 3 keeps "none of the complaints"
+    one = remedy_sentence(0, 1, 0.0, None)
+    assert one.startswith("In the one complaint we upheld, the council had not already offered")
+    assert "(0 of 1, 0%)" in one
+    three = remedy_sentence(0, 3, 0.0, None, noun="authority")
+    assert three.startswith("In none of the complaints we upheld had the authority already")

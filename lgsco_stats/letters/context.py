@@ -41,7 +41,6 @@ from .wording import (
     year_end_text,
 )
 
-
 # Names that take "the" inside a sentence: "the London Borough of Croydon", "the Council of the
 # Isles of Scilly", "the Greater Manchester Combined Authority" (but "Kent County Council",
 # "Transport for London").

@@ -181,8 +181,14 @@ def remedy_sentence(
             "satisfactory remedy rate to report."
         )
     if remedied == 0:
+        # "in none of the complaints" speaks of several: one upheld complaint is "the one"
+        which = (
+            f"none of the complaints we upheld had the {noun}"
+            if upheld > 1
+            else f"the one complaint we upheld, the {noun} had not"
+        )
         text = (
-            f"In none of the complaints we upheld had the {noun} already offered a remedy "
+            f"In {which} already offered a remedy "
             f"we found satisfactory before the complaint came to us (0 of {upheld:,}, 0%)."
         )
     else:
