@@ -203,3 +203,22 @@ def test_no_remedy_on_one_upheld_complaint_reads_as_english() -> None:
     assert "(0 of 1, 0%)" in one
     three = remedy_sentence(0, 3, 0.0, None, noun="authority")
     assert three.startswith("In none of the complaints we upheld had the authority already")
+
+
+def test_chart_of_a_successor_counts_years_not_rows(cli, make_xlsx, tmp_path: Path) -> None:
+    # 2022-23 Somerset County Council; 2023-24 Somerset Council and, beside it, the abolished
+    # county's compliance row: two years (three bars). The message said "3 years".
+    decisions = decisions_rows(
+        [("Somerset County Council", "Upheld", 2, None)], start=dt.date(2022, 6, 1)
+    )
+    later = decisions_rows([("Somerset Council", "Upheld", 3, None)], start=dt.date(2023, 6, 1))
+    decisions += [("23" + r[0][2:], *r[1:]) for r in later[1:]]  # references of their own
+    compliance = [
+        COMPLIANCE_HEADER,
+        ("C1", "Somerset County Council", dt.datetime(2023, 5, 1), "Complied"),
+    ]
+    path = make_xlsx({"Decisions": decisions, "Compliance": compliance})
+    assert cli("compute", path).exit_code == 0
+    r = cli("chart", "--council", "somerset", "-o", tmp_path / "s.png")
+    assert r.exit_code == 0, r.stderr
+    assert "Somerset Council, 2 years (2022-23 to 2023-24)." in r.stderr

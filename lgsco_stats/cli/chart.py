@@ -114,7 +114,9 @@ def chart(
         render.write_atomic(output, data)
         first, last = table["year"].iloc[0], table["year"].iloc[-1]
         span = first if first == last else f"{first} to {last}"
-        render.message(f"Wrote {output}: {name}, {format_count(len(table), 'year')} ({span}).")
+        # a year with a successor's row and the abolished council's is one year, two bars
+        years_drawn = format_count(table["year"].nunique(), "year")
+        render.message(f"Wrote {output}: {name}, {years_drawn} ({span}).")
         return
     from ..report.charts import group_chart
     from .data import council_in_a_group, figures_for_year
