@@ -222,3 +222,22 @@ def test_chart_of_a_successor_counts_years_not_rows(cli, make_xlsx, tmp_path: Pa
     r = cli("chart", "--council", "somerset", "-o", tmp_path / "s.png")
     assert r.exit_code == 0, r.stderr
     assert "Somerset Council, 2 years (2022-23 to 2023-24)." in r.stderr
+
+
+def test_compare_and_chart_refuse_a_council_in_a_year_it_did_not_exist(
+    cli, make_xlsx, tmp_path: Path
+) -> None:
+    # `compare --council "Somerset County Council" --year 2023-24` printed the county councils'
+    # table of a year the county was abolished in (and not in it); chart --funnel drew it too
+    assert cli("compute", _somerset_after_the_change(make_xlsx)).exit_code == 0
+    said = (
+        "Somerset County Council was abolished on 31 March 2023 (succeeded by Somerset Council), "
+        "so it is in no comparison group in 2023-24"
+    )
+    r = cli("compare", "--council", "Somerset County Council", "--year", "2023-24")
+    assert r.exit_code == 2 and said in r.stderr and not r.stdout
+    r = cli("chart", "--funnel", "--council", "Somerset County Council", "-o", tmp_path / "f.png")
+    assert r.exit_code == 2 and said in r.stderr
+    # "somerset" in 2023-24 is the unitary council, as before
+    r = cli("compare", "--council", "somerset", "--year", "2023-24")
+    assert r.exit_code == 0 and r.stdout.startswith("Unitary councils 2023-24")

@@ -87,4 +87,17 @@ def council_in_a_group(reg: Any, name: str, year: str, figures: pd.DataFrame) ->
             f"{bodies[found]} is outside the register of councils, so it is in no comparison "
             f"group; its own figures: lgsco-stats trend --council {bodies[found]!r}"
         )
+    if not found.existed_in(year):
+        # Somerset County Council in 2023-24: compare and chart placed it in the county
+        # councils' table or funnel of a year it was in no group (figures.py leaves it out)
+        if found.end_date is not None and found.end_date.isoformat() < year[:4] + "-04-01":
+            when = f"was abolished on {found.end_date:%-d %B %Y}"
+        else:
+            when = f"did not exist in {year}"
+        after = [reg.by_code[c].name for c in found.replaced_by if c in reg.by_code]
+        by = f" (succeeded by {' and '.join(after)})" if after else ""
+        raise UsageError(
+            f"{found.name} {when}{by}, so it is in no comparison group in {year}; its "
+            f"figures year by year: lgsco-stats trend --council {found.name!r}"
+        )
     return found
