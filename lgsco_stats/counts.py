@@ -2,8 +2,10 @@
 case-level rows, and combining them with published tables (case-level data wins).
 
 The frames here have one row per authority key and year with :data:`~lgsco_stats.outcomes.
-COUNT_COLUMNS` (Int64, missing = not reported), ``authority`` (the name as given) and
-``gss_code``; :mod:`lgsco_stats.figures` turns them into rates and benchmarks.
+COUNT_COLUMNS` (Int64, missing = not reported), :data:`~lgsco_stats.outcomes.GIVEN_RATES`
+(Float64 percentages a published table gave, missing where it gave none), ``authority`` (the
+name as given) and ``gss_code``; :mod:`lgsco_stats.figures` turns them into rates and
+benchmarks.
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ import pandas as pd
 from . import outcomes as oc
 from .councils import Register, register
 from .errors import DataError, UsageError
-from .outcomes import COUNT_COLUMNS, normalise_text
+from .outcomes import COUNT_COLUMNS, GIVEN_RATES, normalise_text
 from .read.columns import text_column
 
 if TYPE_CHECKING:
     from .read.dataset import Dataset
 
 KEY = ["authority_key", "year"]
+LABELS = ["authority_key", "year", "authority", "gss_code"]
+COLUMNS = [*LABELS, *COUNT_COLUMNS, *GIVEN_RATES]
 
 
 # --------------------------------------------------------------------------- councils
@@ -147,9 +151,14 @@ def _tally(frame: pd.DataFrame, values: tuple[str, ...], flag: str | None = None
     counts = np.bincount(which * len(values) + code, minlength=n * len(values))
     table = pd.DataFrame(counts.reshape(n, len(values)), columns=list(values))
     if flag is not None:
-        table[flag] = np.bincount(
-            which, weights=frame[flag].to_numpy(dtype=float), minlength=n
-        ).astype(np.int64)
+        # a flag not reported on some row (a file without the column) is not reported for the
+        # authority and year
+        values = pd.array(frame[flag], dtype="boolean")
+        unknown = np.asarray(values.isna(), dtype=np.float64)
+        known = values.to_numpy(dtype=np.float64, na_value=0.0)
+        total = np.bincount(which, weights=known, minlength=n).astype(np.int64)
+        missing = np.bincount(which, weights=unknown, minlength=n) > 0
+        table[flag] = pd.arrays.IntegerArray(total, missing)
     table["authority_key"] = [k for k, _ in pairs]
     table["year"] = [y for _, y in pairs]
     # the name as given (the first in sort order, as the store's min() gives) and the code,
@@ -170,8 +179,6 @@ def decision_counts(decisions: pd.DataFrame) -> pd.DataFrame:
     if decisions.empty:
         return _empty_counts()
     out = _tally(decisions, oc.OUTCOMES, "remedy_by_authority")
-    for c in oc.COMPLIANCE_OUTCOMES:
-        out[c] = pd.NA
     return _typed(out)
 
 
@@ -180,42 +187,74 @@ def compliance_counts(compliance: pd.DataFrame) -> pd.DataFrame:
     if compliance.empty:
         return _empty_counts()
     out = _tally(compliance, oc.COMPLIANCE_OUTCOMES)
-    for c in (*oc.OUTCOMES, "remedy_by_authority"):
-        out[c] = pd.NA
     return _typed(out)
 
 
 def published_counts(published: pd.DataFrame) -> pd.DataFrame:
-    """Counts from attached published tables (blank cells stay missing: not reported)."""
+    """Counts and given rates from attached published tables (blank cells stay missing: not
+    reported)."""
     if published.empty:
         return _empty_counts()
-    return _typed(
-        published[["authority_key", "year", "authority", "gss_code", *COUNT_COLUMNS]].copy()
-    )
+    return _typed(published[[c for c in COLUMNS if c in published.columns]].copy())
+
+
+def with_count_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """A counts frame with every count and given rate column, those it lacks missing (a
+    frame made by hand, or before totals and rates were kept)."""
+    lacking = [c for c in (*COUNT_COLUMNS, *GIVEN_RATES) if c not in frame.columns]
+    if not lacking:
+        return frame
+    frame = frame.copy()
+    for c in lacking:
+        frame[c] = pd.array([pd.NA] * len(frame), dtype="Float64" if c in GIVEN_RATES else "Int64")
+    return frame
 
 
 def _empty_counts() -> pd.DataFrame:
-    return _typed(
-        pd.DataFrame(columns=["authority_key", "year", "authority", "gss_code", *COUNT_COLUMNS])
-    )
+    return _typed(pd.DataFrame(columns=LABELS))
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every count (Int64) and given rate (Float64) column, missing where it
+    has none."""
+    n = len(frame)
     for c in COUNT_COLUMNS:
-        frame[c] = pd.array(frame[c], dtype="Int64") if len(frame) else pd.Series(dtype="Int64")
-    for c in ("authority_key", "year", "authority", "gss_code"):
+        frame[c] = (
+            pd.array(frame[c], dtype="Int64")
+            if c in frame.columns and n
+            else pd.array([pd.NA] * n, dtype="Int64")
+        )
+    for c in GIVEN_RATES:
+        frame[c] = (
+            pd.array(frame[c], dtype="Float64")
+            if c in frame.columns and n
+            else pd.array([pd.NA] * n, dtype="Float64")
+        )
+    for c in LABELS:
         frame[c] = frame[c].astype(object)
-    return frame[["authority_key", "year", "authority", "gss_code", *COUNT_COLUMNS]]
+    return frame[COLUMNS]
 
 
-_DECISION_PART = [*oc.OUTCOMES, "remedy_by_authority"]
-_COMPLIANCE_PART = list(oc.COMPLIANCE_OUTCOMES)
+# The columns of each part: case-level data of a part wins over a published row's, whole.
+_DECISION_PART = [*oc.DECISION_COUNTS, *(r for r in GIVEN_RATES if oc.RATE_PART[r] == "decisions")]
+_COMPLIANCE_PART = [
+    *oc.COMPLIANCE_COUNTS,
+    *(r for r in GIVEN_RATES if oc.RATE_PART[r] == "compliance"),
+]
+# The columns case-level data counts (the others are totals and rates it never gives)
+_CASE_LEVEL = {*oc.OUTCOMES, "remedy_by_authority", *oc.COMPLIANCE_OUTCOMES}
 
 
 def masked(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
     """A count column as int64 values (0 where missing) and its missing mask."""
     arr = pd.array(frame[column], dtype="Int64")
     return arr.to_numpy(dtype=np.int64, na_value=0), np.asarray(arr.isna(), dtype=bool)
+
+
+def masked_rate(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """A given rate column as float64 values (NaN where missing) and its missing mask."""
+    arr = pd.array(frame[column], dtype="Float64")
+    return arr.to_numpy(dtype=np.float64, na_value=np.nan), np.asarray(arr.isna(), dtype=bool)
 
 
 def _objects(frame: pd.DataFrame, column: str) -> list[object]:
@@ -286,35 +325,24 @@ def combine_counts(
                 count=n,
             )
         for c in part:
-            values = np.zeros(n, dtype=np.int64)
+            rate = c in GIVEN_RATES
+            values = np.full(n, np.nan) if rate else np.zeros(n, dtype=np.int64)
             missing = np.ones(n, dtype=bool)
             for source, rows in ((case_level, from_case), (published, from_pub)):
                 if source.empty:
                     continue
-                v, m = masked(source, c)
+                v, m = masked_rate(source, c) if rate else masked(source, c)
                 at = rows >= 0
                 values[at] = v[rows[at]]
                 missing[at] = m[rows[at]]
-            if fill is not None:
+            if fill is not None and c in _CASE_LEVEL:
                 missing &= ~fill
-            out[c] = pd.arrays.IntegerArray(values, missing)
-    return pd.DataFrame(out)
-
-
-def add_counts(*parts: pd.DataFrame) -> pd.DataFrame:
-    """Sum count frames of the same part (e.g. decision counts from two sources) by authority
-    and year; a count missing from every frame stays missing."""
-    frames = [p for p in parts if not p.empty]
-    if not frames:
-        return _empty_counts()
-    if len(frames) == 1:
-        return frames[0]
-    both = pd.concat(frames, ignore_index=True)
-    labels = both.groupby(KEY, sort=False).agg(
-        authority=("authority", "min"), gss_code=("gss_code", "first")
-    )
-    sums = both.groupby(KEY, sort=False)[list(COUNT_COLUMNS)].sum(min_count=1)
-    return _typed(labels.join(sums).reset_index())
+            out[c] = (
+                pd.arrays.FloatingArray(np.where(missing, 0.0, values), missing)
+                if rate
+                else pd.arrays.IntegerArray(values, missing)
+            )
+    return pd.DataFrame(out)[COLUMNS]
 
 
 def counts_of(ds: Dataset, reg: Register | None = None) -> pd.DataFrame:

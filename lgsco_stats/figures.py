@@ -28,9 +28,9 @@ import pandas as pd
 
 from . import outcomes as oc
 from .councils import GROUPS, Register, register
-from .counts import counts_of, masked
+from .counts import counts_of, masked, masked_rate, with_count_columns
 from .errors import UsageError
-from .outcomes import COUNT_COLUMNS
+from .outcomes import COUNT_COLUMNS, GIVEN_RATES
 
 if TYPE_CHECKING:
     from .read.dataset import Dataset
@@ -47,6 +47,7 @@ RATES: dict[str, tuple[str, str]] = {
     "remedy_rate": ("remedy_by_authority", "upheld"),
     "compliance_rate": ("complied_total", "compliance_outcomes"),
 }
+assert set(RATES) == set(GIVEN_RATES)  # the rates a published table may give are these
 RATE_LABELS: dict[str, str] = {
     "uphold_rate": "uphold rate",
     "remedy_rate": "satisfactory remedy rate",
@@ -144,6 +145,58 @@ def _int_or_na(values: np.ndarray) -> pd.arrays.IntegerArray:
     return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
 
 
+# ----------------------------------------------------------------- totals and published rates
+# What a published table gives instead of counts: a total without its parts (Investigated
+# without Not upheld), or a rate without the counts behind it.
+
+
+def _or_given(
+    derived: tuple[np.ndarray, np.ndarray], given: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """A total from its parts where every part is known, else the total as given."""
+    (values, missing), (g, g_missing) = derived, given
+    use = missing & ~g_missing
+    values, missing = values.copy(), missing.copy()
+    values[use] = g[use]
+    missing[use] = False
+    return values, missing
+
+
+def _totals(
+    cnt: dict[str, tuple[np.ndarray, np.ndarray]],
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The counts with each total the rates need: from its parts, or as a published table gave
+    it (reading has checked that both agree where both are given)."""
+    out = dict(cnt)
+    out["decisions"] = _or_given(_add(*(cnt[c] for c in oc.OUTCOMES)), cnt[oc.DEALT_WITH])
+    out["investigations"] = _or_given(
+        _add(cnt[oc.UPHELD], cnt[oc.NOT_UPHELD]), cnt[oc.INVESTIGATED]
+    )
+    out["complied_total"] = _or_given(
+        _add(cnt[oc.COMPLIED], cnt[oc.COMPLIED_LATE]), cnt[oc.COMPLIED_TOTAL]
+    )
+    out["compliance_outcomes"] = _or_given(
+        _add(out["complied_total"], cnt[oc.NOT_COMPLIED]), cnt[oc.COMPLIANCE_TOTAL]
+    )
+    return out
+
+
+def _with_given_rates(
+    rates: dict[str, np.ndarray], plain: pd.DataFrame, cnt: dict[str, tuple[np.ndarray, np.ndarray]]
+) -> dict[str, np.ndarray]:
+    """Each rate from its counts, or the rate a published table gave where a count behind it
+    is not known (a zero denominator stays n/a: 0 of 0 is no rate, whatever was printed)."""
+    out = {}
+    for name, (num, den) in RATES.items():
+        given, given_missing = masked_rate(plain, name)
+        use = (cnt[num][1] | cnt[den][1]) & ~given_missing
+        out[name] = np.where(use, given, rates[name])
+    return out
+
+
+# --------------------------------------------------------------------------- figures
+
+
 def council_figures(
     counts: pd.DataFrame,
     reg: Register | None = None,
@@ -198,13 +251,10 @@ def council_figures(
             notes.append(f"did not exist in {y}: in no comparison group")
     member = np.asarray(in_group, dtype=bool)
     n = len(counts)
-    plain = counts.reset_index(drop=True)
-    cnt = {c: masked(plain, c) for c in COUNT_COLUMNS}
-    cnt["decisions"] = _add(*(cnt[c] for c in oc.OUTCOMES))
-    cnt["investigations"] = _add(cnt[oc.UPHELD], cnt[oc.NOT_UPHELD])
-    cnt["complied_total"] = _add(cnt[oc.COMPLIED], cnt[oc.COMPLIED_LATE])
-    cnt["compliance_outcomes"] = _add(cnt["complied_total"], cnt[oc.NOT_COMPLIED])
+    plain = with_count_columns(counts.reset_index(drop=True))
+    cnt = _totals({c: masked(plain, c) for c in COUNT_COLUMNS})
     rates = {name: _ratio(cnt[num], cnt[den]) for name, (num, den) in RATES.items()}
+    rates = _with_given_rates(rates, plain, cnt)
     pop = pd.array(
         [by_code[g].population if isinstance(g, str) and g in by_code else None for g in gss],
         dtype="Float64",
@@ -344,15 +394,19 @@ def _benchmarks(
             out[f"{short}_councils"].append(len(usable))
             if average == "mean":
                 out[rate].append(means[rate].get(number[key], float("nan")))
-            elif usable:
-                nums, dens = count_lists[num][0], count_lists[den][0]
+            else:
+                # pooled: councils whose rate was published without its counts cannot add to
+                # the sums, and are left out (they are not counted in ``*_councils``)
+                (nums, n_missing), (dens, d_missing) = count_lists[num], count_lists[den]
+                usable = [i for i in usable if not n_missing[i] and not d_missing[i]]
+                out[f"{short}_councils"][-1] = len(usable)
                 out[rate].append(
                     100.0
                     * float(sum(nums[i] for i in usable))
                     / float(sum(dens[i] for i in usable))
+                    if usable
+                    else float("nan")
                 )
-            else:
-                out[rate].append(float("nan"))
         for c in _BENCH_SUMS:
             v, m = count_lists[c]
             out[c].append(sum(v[i] for i in rows if not m[i]))

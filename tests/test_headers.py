@@ -112,6 +112,4 @@ def test_merged_group_heading_gives_a_column_its_meaning() -> None:
         "not_upheld": 3,
     }
     # a title in the first cell alone is not a group heading
-    assert match_headers(header, None, ["Decisions 2023-24", None, None, None]) == {
-        "authority": 0
-    }
+    assert match_headers(header, None, ["Decisions 2023-24", None, None, None]) == {"authority": 0}

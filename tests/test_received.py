@@ -101,7 +101,7 @@ def test_older_store_is_migrated(db_path: Path, version: int) -> None:
     assert f.loc[("E08000035", "2020-21"), "not_complied"] == 1
     assert f.loc[("name:transport for london", "2019-20"), "upheld"] == 1
     con = sqlite3.connect(db_path)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     # decisions and compliance of two years, each with its digest (check() recomputed them)
     digests = con.execute("SELECT count(*) FROM case_rows WHERE length(digest) = 64")
     assert digests.fetchone() == (4,)

@@ -143,6 +143,12 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "complied": ("complied", "complied on time", "compliance on time"),
     "complied_late": ("complied late", "late compliance"),
+    "complied_total": (
+        "total complied",
+        "complied total",
+        "complied on time or late",
+        "complied including late",
+    ),
     "not_complied": ("not complied", "non compliance", "not complied with"),
     "compliance_outcomes": (
         "compliance outcomes",
