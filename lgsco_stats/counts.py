@@ -10,6 +10,7 @@ benchmarks.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,7 @@ import pandas as pd
 
 from . import outcomes as oc
 from .councils import Register, register
-from .errors import DataError, UsageError
+from .errors import DataError, UsageError, rows_text
 from .outcomes import COUNT_COLUMNS, GIVEN_RATES, normalise_text
 from .read.columns import text_column
 
@@ -45,12 +46,15 @@ def factorize_pairs(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, list[tuple[
     return codes, pairs
 
 
-def attach_councils(frame: pd.DataFrame, reg: Register | None = None) -> pd.DataFrame:
+def attach_councils(
+    frame: pd.DataFrame, reg: Register | None = None, aliases: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """Add ``gss_code`` and ``authority_key`` to rows with ``authority`` and ``year`` columns.
 
-    Each distinct (authority, year) is resolved once against the register. A name that matches
-    no council keeps ``gss_code`` missing and the key ``name:<normalised name>``: a body outside
-    the register, with its own figures and no group.
+    Each distinct (authority, year) is resolved once against the register, after the user's
+    ``aliases`` (normalised name → GSS code, see :func:`~lgsco_stats.read.aliases.
+    read_aliases`). A name that matches no council keeps ``gss_code`` missing and the key
+    ``name:<normalised name>``: a body outside the register, with its own figures and no group.
     """
     reg = reg or register()
     out = frame.copy()
@@ -61,6 +65,10 @@ def attach_councils(frame: pd.DataFrame, reg: Register | None = None) -> pd.Data
     codes: dict[tuple[str, str], str | None] = {}
     which, uniques = factorize_pairs(out["authority"], out["year"])
     for name, year in uniques:
+        alias = aliases.get(normalise_text(name)) if aliases else None
+        if alias is not None:
+            codes[(name, year)] = alias
+            continue
         try:
             c = reg.resolve(name, year)
         except UsageError as e:
@@ -103,12 +111,51 @@ class Attached:
         ]
         return unmatched(pd.concat(frames), reg)
 
+    def unresolved(self, reg: Register | None = None) -> list[Unresolved]:
+        """Names outside the register with where each first appears and its suggestions."""
+        reg = reg or register()
+        frames = [
+            f.loc[f["gss_code"].isna(), ["authority", "source", "row"]]
+            for f in (self.decisions, self.compliance, self.published)
+        ]
+        rows = pd.concat(frames, ignore_index=True)
+        out = []
+        for name, group in rows.groupby("authority", sort=True):
+            places = [(str(s), int(r)) for s, r in zip(group["source"], group["row"], strict=True)]
+            out.append(Unresolved(str(name), places, len(group), reg.suggestions(str(name))))
+        return out
 
-def attach(ds: Dataset, reg: Register | None = None) -> Attached:
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A name the register does not know: where it appears (``rows`` in all) and the councils
+    whose names are close."""
+
+    name: str
+    places: list[tuple[str, int]]
+    rows: int
+    suggestions: list[str]
+
+    def text(self) -> str:
+        by_source: dict[str, list[int]] = {}
+        for source, row in self.places:
+            by_source.setdefault(source, []).append(row)
+        where = "; ".join(f"{s}, {rows_text(r)}" for s, r in by_source.items())
+        close = (
+            f"; did you mean {' or '.join(repr(c) for c in self.suggestions)}?"
+            if self.suggestions
+            else ""
+        )
+        return f"{where}: {self.name!r} is not a council in the register{close}"
+
+
+def attach(
+    ds: Dataset, reg: Register | None = None, aliases: Mapping[str, str] | None = None
+) -> Attached:
     """Resolve every authority in a :class:`Dataset`; a published table naming one council twice
     for a year (even spelt two ways: "Kent" and "Kent County Council") is an error."""
     reg = reg or register()
-    pub = attach_councils(ds.published, reg)
+    pub = attach_councils(ds.published, reg, aliases)
     if len(pub):
         dup = pub.duplicated(KEY, keep=False)
         if dup.any():
@@ -124,10 +171,10 @@ def attach(ds: Dataset, reg: Register | None = None) -> Attached:
             )
             raise DataError(f"one council twice for {first['year']} in a published table: {places}")
     return Attached(
-        attach_councils(ds.decisions, reg),
-        attach_councils(ds.compliance, reg),
+        attach_councils(ds.decisions, reg, aliases),
+        attach_councils(ds.compliance, reg, aliases),
         pub,
-        attach_councils(ds.received, reg),
+        attach_councils(ds.received, reg, aliases),
     )
 
 
@@ -336,7 +383,7 @@ def combine_counts(
                 values[at] = v[rows[at]]
                 missing[at] = m[rows[at]]
             if fill is not None and c in _CASE_LEVEL:
-                missing &= ~fill
+                missing &= ~(fill & (from_case < 0))
             out[c] = (
                 pd.arrays.FloatingArray(np.where(missing, 0.0, values), missing)
                 if rate
@@ -345,6 +392,8 @@ def combine_counts(
     return pd.DataFrame(out)[COLUMNS]
 
 
-def counts_of(ds: Dataset, reg: Register | None = None) -> pd.DataFrame:
+def counts_of(
+    ds: Dataset, reg: Register | None = None, aliases: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """Counts per authority and year from a :class:`Dataset` (resolving the names)."""
-    return attach(ds, reg).counts()
+    return attach(ds, reg, aliases).counts()

@@ -118,6 +118,16 @@ def uphold_sentence(
     """The uphold rate in words. No detailed investigations in the year → say so, never 0% or
     n/a."""
     if upheld is None or investigations is None:
+        if not missing(rate):  # a published rate without its counts
+            return " ".join(
+                s
+                for s in (
+                    f"We upheld {format_percent(rate)} of the complaints we investigated about "
+                    "the council in detail (the rate as published, without its counts).",
+                    comparison_sentence(rate, benchmark),
+                )
+                if s
+            )
         return "The data for the year do not say how many complaints we upheld."
     if investigations == 0:
         return (
@@ -145,6 +155,17 @@ def remedy_sentence(
 ) -> str:
     """Upheld complaints the council had already put right before they reached us."""
     if remedied is None or upheld is None:
+        if not missing(rate):  # a published rate without its counts
+            return " ".join(
+                s
+                for s in (
+                    f"In {format_percent(rate)} of the complaints we upheld, the council had "
+                    "already offered a remedy we found satisfactory before the complaint came "
+                    "to us (the rate as published, without its counts).",
+                    comparison_sentence(rate, benchmark),
+                )
+                if s
+            )
         return "The data for the year do not say how many complaints the council had remedied."
     if upheld == 0:
         return (
@@ -178,6 +199,18 @@ def compliance_sentence(
     out → how many, and a request to learn from them. Decided on the counts, not the rounded
     rate: 199 of 200 shows as 100% but one case was still not complied with."""
     if complied is None or outcomes is None:
+        if not missing(rate):  # a published rate without its counts
+            based = f", based on {count_text(outcomes, 'compliance outcome')}" if outcomes else ""
+            return " ".join(
+                s
+                for s in (
+                    f"The council carried out our recommendations in {format_percent(rate)} of "
+                    f"the cases whose outcome we recorded this year (the rate as published"
+                    f"{based}).",
+                    comparison_sentence(rate, benchmark),
+                )
+                if s
+            )
         return (
             "The data for the year do not say whether the council carried out our recommendations."
         )

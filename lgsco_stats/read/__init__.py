@@ -22,6 +22,7 @@
 ``duplicates``  a case reference (or an authority and year) given twice;
 ``columns``     Arrow helpers for text columns of few distinct values;
 ``population``  population files (``--population``);
+``aliases``     a user's own names for councils (``--aliases``);
 ``allocator``   Arrow's memory allocator for a load.
 
 The package's own ``__init__`` imports nothing, so that a workbook can be parsed before pandas

@@ -225,14 +225,27 @@ for _field, _spellings in ALIASES.items():
             raise AssertionError(f"alias {_spelling!r} names two fields")
 
 
+_RATES = ("uphold_rate", "remedy_rate", "compliance_rate")
+
+
+def _lookup(text: str) -> str | None:
+    words = header_words(text)
+    field = _KEY_TO_FIELD.get("".join(words))
+    if field is None and words[-1:] == ["rate"]:
+        # "Compliance with recommendations (%)": a rate's name with a % beside it
+        plain = _KEY_TO_FIELD.get("".join(words[:-1]))
+        field = plain if plain in _RATES else None
+    return field
+
+
 def field_for(header: object, group: object = None) -> str | None:
     """The field a header names (read with its merged group heading when it means nothing
     alone), or None."""
     if header is None or not str(header).strip():
         return None
-    field = _KEY_TO_FIELD.get(header_key(header))
+    field = _lookup(str(header))
     if field is None and group is not None:
-        field = _KEY_TO_FIELD.get(header_key(f"{group} {header}"))
+        field = _lookup(f"{group} {header}")
     return field
 
 

@@ -122,6 +122,8 @@ def error_text(errors: Sequence[Problem]) -> str:
     :data:`SHOWN`, then "and N more")."""
     if len(errors) == 1:
         return errors[0].text
+    # by file, sheet and row, in the order found otherwise
+    errors = sorted(errors, key=lambda p: (p.file or "", p.sheet or "", min(p.rows, default=0)))
     lines = [f"{len(errors)} problems; nothing was stored:"]
     lines += [f"  {p.text}" for p in errors[:SHOWN]]
     if len(errors) > SHOWN:

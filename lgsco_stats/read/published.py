@@ -171,7 +171,14 @@ def read_rates(
     if nums and not any(c.percent for c in nums) and all(c.value <= 1 for c in nums):  # type: ignore[operator]
         if any(c.value not in (0, 1) for c in nums) or len(nums) > 2:
             got = got * 100
-            loc.note("note", fname, [], "rates written as fractions of one: 0.87 read as 87%")
+            eg = next((c.value for c in nums if c.value not in (0, 1)), nums[0].value)
+            loc.note(
+                "note",
+                fname,
+                [],
+                f"rates written as fractions of one (Excel's percent cells): {eg:g} read as "
+                f"{eg * 100:g}%",
+            )
     return got
 
 

@@ -160,3 +160,46 @@ def rates_of(kind: str | None, fields: set[str]) -> dict[str, str]:
         else:
             out[rate] = f"no: needs {_NEEDS_TEXT[rate]}"
     return out
+
+
+def missing_notes(reports: list[SheetReport], has_compliance: bool) -> list[str]:
+    """One line per file and rate it cannot give, saying which columns are missing (an absent
+    column is not a zero: the rate is n/a), or that it gives a rate without its counts; the
+    sheets of a file that say the same are named together."""
+    from ..errors import where
+
+    said: dict[tuple[str, str], list[str | None]] = {}
+    for r in reports:
+        for rate, verdict in r.rates.items():
+            name = RATE_LABELS[rate]
+            if verdict.startswith("no: no compliance outcomes") and has_compliance:
+                continue
+            if verdict.startswith("no: compliance outcomes only"):
+                continue
+            if verdict.startswith("no"):
+                line = f"{name} n/a, {verdict[4:]}"
+            elif verdict.startswith("yes, the published rate"):
+                line = f"{name} as published, without the counts behind it"
+            else:
+                continue
+            said.setdefault((r.file.rsplit("/", 1)[-1], line), []).append(r.sheet)
+    out = []
+    for (file, line), sheets in said.items():
+        named = [s for s in sheets if s is not None]
+        if len(named) > 1:
+            shown = ", ".join(repr(s) for s in named[:4]) + (" …" if len(named) > 4 else "")
+            out.append(f"{file}, sheets {shown}: {line}")
+        else:
+            out.append(f"{where(file, named[0] if named else None)}: {line}")
+    return out
+
+
+def year_notes(reports: list[SheetReport]) -> list[str]:
+    """Where each published table's year came from (case-level years come from the dates)."""
+    from ..errors import where
+
+    return [
+        f"{where(r.file, r.sheet)}: {', '.join(r.years) or 'no year'} from {r.year_source}"
+        for r in reports
+        if r.kind == "published" and r.year_source and r.years
+    ]
