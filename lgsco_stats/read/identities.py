@@ -89,6 +89,10 @@ def check_and_complete(counts: dict[str, pd.Series], rows: pd.Series, loc: Loc) 
                 loc.error(None, at, what)
             else:
                 loc.note("warning", None, at, what + "; the figures use the parts")
+                t = t.copy()
+                t[differ] = total_of_known[differ]
+                _set(counts, total, t, t_missing)
+                given[total] = _values(counts, total)
     for part, whole in oc.SUBSETS.items():
         (p, p_missing), (w, w_missing) = given[part], given[whole]
         above = ~p_missing & ~w_missing & (p > w)

@@ -152,13 +152,16 @@ def total_name(name: object) -> bool:
 
 def note_text(text: object) -> bool:
     """Whether a cell reads as a note rather than a name: it starts as notes do ("Source:",
-    "Note", "*", "1."), or is a sentence (at least six words, or longer than 60 characters)."""
+    "Note", "*", "1."), reads as a sentence (a full stop or colon in it), or is long (ten
+    words or more, or over 80 characters: the longest council names have eight words)."""
     s = str(text).strip()
     if not s:
         return False
     if _NOTE_START.match(s):
         return True
-    return len(s.split()) >= 6 or len(s) > 60
+    if s.endswith(".") or ". " in s or ": " in s:
+        return True
+    return len(s.split()) >= 10 or len(s) > 80
 
 
 def skipped_line(skipped: dict[str, list[int]]) -> str:

@@ -194,7 +194,7 @@ def _skip_rows(
     """Which rows are an authority's; the others by why they are not (totals and notes)."""
     n = len(names)
     keep = np.ones(n, dtype=bool)
-    skipped: dict[str, list[int]] = {"a total": [], "notes": [], "blank": []}
+    skipped: dict[str, list[int]] = {"a total": [], "notes": []}
     matrix = np.column_stack(
         [
             pd.array(counts[c], dtype="Int64").to_numpy(dtype=np.float64, na_value=np.nan)
@@ -266,8 +266,7 @@ def _skip_rows(
             continue
         section.append(i)
         kept.append(i)
-    del skipped["blank"]
-    return keep, skipped
+    return keep, {why: rows for why, rows in skipped.items() if rows}
 
 
 def read_published(
