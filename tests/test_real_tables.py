@@ -206,7 +206,9 @@ def test_merged_headings_over_no_and_percent() -> None:
     assert pct(got["Leeds City Council"]["uphold_rate"]) == "69%"  # 37 / 54
     assert pct(got["Kirklees Council"]["uphold_rate"]) == "80%"  # 20 / 25
     assert messages(ds, "warning") == []
-    fields = {c.header + "/" + c.letter: c.field for c in ds.reports[0].columns}
+    fields = {
+        c["header"] + "/" + c["column"]: c["field"] for c in ds.reports[0].as_dict()["columns"]
+    }
     assert fields == {
         "Council/A": "authority",
         "No./B": "upheld",

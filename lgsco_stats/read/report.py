@@ -34,12 +34,11 @@ _NEEDS_TEXT = {
 
 @dataclass
 class ColumnReport:
-    letter: str
+    """A column: its position among the parser's columns, its header and its field."""
+
+    index: int
     header: str
     field: str | None
-
-    def as_dict(self) -> dict[str, object]:
-        return {"column": self.letter, "header": self.header, "field": self.field}
 
 
 @dataclass
@@ -57,10 +56,18 @@ class SheetReport:
     rows_read: int = 0
     skipped: dict[str, list[int]] = field(default_factory=dict)
     rates: dict[str, str] = field(default_factory=dict)
+    _first: int | None = field(default=None, repr=False)
 
     @property
     def kind_label(self) -> str:
         return KIND_LABELS.get(self.kind or "", "not read")
+
+    def letter(self, column: ColumnReport) -> str:
+        """A column's letter in the sheet (the parser's columns start at the sheet's first
+        column with a value: found when first asked, as only ``inspect`` shows letters)."""
+        if self._first is None:
+            self._first = first_column(self.file, self.sheet)
+        return column_letters(self._first + column.index)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -69,7 +76,10 @@ class SheetReport:
             "kind": self.kind,
             "why": self.why,
             "header_row": self.header_row,
-            "columns": [c.as_dict() for c in self.columns],
+            "columns": [
+                {"column": self.letter(c), "header": c.header, "field": c.field}
+                for c in self.columns
+            ],
             "year_from": self.year_source,
             "years": self.years,
             "rows_read": self.rows_read,
@@ -98,9 +108,8 @@ def set_columns(
     if isinstance(fields, dict):
         by_column = {i: f for f, i in fields.items()}
         fields = [by_column.get(i) for i in range(len(raw.header))]
-    start = first_column(raw.file, raw.sheet)
     report.columns = [
-        ColumnReport(column_letters(start + i), str(h).strip(), f)
+        ColumnReport(i, str(h).strip(), f)
         for i, (h, f) in enumerate(zip(raw.header, fields, strict=True))
         if h is not None and str(h).strip()
     ]
