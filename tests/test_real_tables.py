@@ -103,6 +103,30 @@ def test_a_council_officers_case_workbook() -> None:
     }
 
 
+def test_a_council_officers_own_tracker(cli) -> None:
+    # From column B under a title; compliance beside each decision; dates as text; a notes
+    # column; a "Total cases: 5" line; a summary sheet "Summary 2023-24".
+    path = REAL / "officer-workbook.xlsx"
+    r = cli("inspect", path)
+    assert r.exit_code == 0, r.stderr
+    assert "B  Case number               reference" in r.stdout
+    assert "J  Officer notes             ignored" in r.stdout
+    assert "rows: 5 read; skipped row 11: notes" in r.stdout
+    assert "years: 2023-24 (1 rows), from the sheet's name 'Summary 2023-24'" in r.stdout
+    r = cli("compute", path, "-f", "json", "--no-store")
+    got = {x["year"]: x for x in json.loads(r.stdout)}
+    y = got["2023-24"]
+    # case-level data wins over the summary row: 3 upheld, 1 not upheld, 1 closed: 3/4 = 75%;
+    # remedies "Yes", blank, "No" on the upheld: 1 of 3 = 33%; compliance recorded 1 Aug and
+    # 20 Dec 2023 (complied, late): 2/2 = 100%
+    assert (y["decisions"], y["upheld"], y["not_upheld"]) == (5, 3, 1)
+    assert pct(y["uphold_rate"]) == "75%" and pct(y["remedy_rate"]) == "33%"
+    assert pct(y["compliance_rate"]) == "100%"
+    # not complied, recorded 15 June 2024: in 2024-25, 0 of 1
+    assert (got["2024-25"]["not_complied"], got["2024-25"]["compliance_outcomes"]) == (1, 1)
+    assert "compliance rate n/a" not in r.stderr  # the case-level columns give it
+
+
 def test_a_journalists_table_in_the_2024_25_vocabulary() -> None:
     # "Complaints dealt with, Not for us, Assessed and closed, Investigated, Upheld" (no Not
     # upheld column), compliance as a percentage "based on N compliance outcomes", a title line
@@ -177,6 +201,10 @@ def test_a_table_of_rates_without_counts(cli) -> None:
     assert r.exit_code == 0, r.stderr
     assert "We upheld 85% of the complaints we investigated" in r.stdout
     assert "the rate as published" in r.stdout
+    assert "| Complaints upheld | 85% (of 120), as published |" in r.stdout
+    # the summary ranks counted rates only: these have none to rank, and it still works
+    r = cli("summary", "--year", "2023-24")
+    assert r.exit_code == 0, r.stderr
 
 
 def test_rates_in_excel_percent_cells() -> None:

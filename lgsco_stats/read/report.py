@@ -174,14 +174,22 @@ def rates_of(kind: str | None, fields: set[str]) -> dict[str, str]:
 def missing_notes(reports: list[SheetReport], has_compliance: bool) -> list[str]:
     """One line per file and rate it cannot give, saying which columns are missing (an absent
     column is not a zero: the rate is n/a), or that it gives a rate without its counts; the
-    sheets of a file that say the same are named together."""
+    sheets of a file that say the same are named together. A published sheet's missing rate
+    is not mentioned where case-level data of the load gives it (case-level data wins)."""
     from ..errors import where
 
+    given = {"compliance_rate": has_compliance}
+    given["uphold_rate"] = any(r.kind == "decisions" for r in reports)
+    given["remedy_rate"] = any(
+        r.kind == "decisions" and r.rates.get("remedy_rate") == "yes" for r in reports
+    )
     said: dict[tuple[str, str], list[str | None]] = {}
     for r in reports:
         for rate, verdict in r.rates.items():
             name = RATE_LABELS[rate]
             if verdict.startswith("no: no compliance outcomes") and has_compliance:
+                continue
+            if r.kind == "published" and verdict.startswith("no") and given[rate]:
                 continue
             if verdict.startswith("no: compliance outcomes only"):
                 continue

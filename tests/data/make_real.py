@@ -330,9 +330,62 @@ def our_names(path: Path) -> Path:
     )
 
 
+def officer_workbook(path: Path) -> Path:
+    """A council officer's own tracker, typed by hand: a bold title from column B, the table
+    from column B, compliance in columns beside each decision, dates typed as text, an officer's
+    notes column, a "Total cases" line, and a summary sheet named "Summary 2023-24"."""
+    from openpyxl.styles import Font
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "LGSCO cases"
+    ws["B1"] = "Portsmouth City Council – Ombudsman cases"
+    ws["B1"].font = Font(bold=True, size=14)
+    ws["B2"] = "Prepared by the Corporate Complaints Team"
+    header = (
+        "Case number",
+        "Organisation",
+        "Date of decision",
+        "Final decision",
+        "Satisfactory remedy?",
+        "Service",
+        "Compliance",
+        "Date compliance recorded",
+        "Officer notes",
+    )
+    rows = [
+        ("23 004 511", "Portsmouth City Council", "12/05/2023",
+         "Upheld: maladministration and injustice", "Yes", "Housing", "Complied", "01/08/2023",
+         "apology sent"),
+        ("23 004 620", "Portsmouth CC", "30/06/2023", "Not upheld: no maladministration", None,
+         "Planning", None, None, None),
+        ("23 005 001", "Portsmouth City Council", "14/09/2023", "Upheld", None,
+         "Adult social care", "Complied late", "20/12/2023", "late - staff sickness"),
+        ("23 006 777", "PORTSMOUTH CITY COUNCIL", "02/02/2024", "Closed after initial enquiries",
+         None, "Highways", None, None, None),
+        ("23 007 123", "Portsmouth City Council", "28/03/2024", "Upheld", "No", "Housing",
+         "Not complied", "15/06/2024", "disputed"),
+    ]  # fmt: skip
+    for i, row in enumerate([header, *rows]):
+        for j, v in enumerate(row):
+            cell = ws.cell(row=4 + i, column=2 + j, value=v)
+            cell.font = Font(bold=i == 0)
+    ws.cell(row=11, column=2, value="Total cases: 5")
+    summary = wb.create_sheet("Summary 2023-24")
+    for r in (
+        ("Council", "Upheld", "Not upheld", "Uphold rate (%)"),
+        ("Portsmouth City Council", 3, 1, 75),
+        ("Total", 3, 1, 75),
+    ):
+        summary.append(list(r))
+    wb.save(path)
+    return path
+
+
 MAKERS = {
     "lgsco-2023-24-table.xlsx": ombudsman_table,
     "council-casework.xlsx": council_casework,
+    "officer-workbook.xlsx": officer_workbook,
     "journalist-2024-25.csv": journalist_2024_25,
     "sheet-per-year.xlsx": sheet_per_year,
     "rates-only.xlsx": rates_only,
