@@ -15,6 +15,7 @@ from .options import (
     OutputOpt,
     PopulationOpt,
     TypeOpt,
+    WideOpt,
     YearOpt,
 )
 from .render import Format
@@ -24,6 +25,9 @@ class SortBy(str, Enum):
     uphold = "uphold"
     remedy = "remedy"
     compliance = "compliance"
+    uphold_comparison = "uphold-comparison"
+    remedy_comparison = "remedy-comparison"
+    compliance_comparison = "compliance-comparison"
     name = "name"
 
 
@@ -34,7 +38,9 @@ def compare(
         SortBy,
         typer.Option(
             "--sort",
-            help="Order councils by a rate (highest first) or by name.",
+            help="Order councils by a rate (highest first), by how a rate compares with "
+            "similar councils (RATE-comparison: higher first, the clearest first; then similar "
+            "and too few, highest first; lower last), or by name.",
             case_sensitive=False,
         ),
     ] = SortBy.uphold,
@@ -48,6 +54,7 @@ def compare(
     ] = None,
     average: AverageOpt = AverageKind.mean,
     population: PopulationOpt = None,
+    wide: WideOpt = False,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
@@ -55,19 +62,31 @@ def compare(
     """Compare every council of a group with the group's average for a year (the latest in the
     store unless --year is given). Without --type or --council, list the five groups' averages.
 
-    Rates on fewer than 10 cases are marked with *.
+    Rates on fewer than 10 cases are marked with *. "vs similar" says whether each rate is
+    higher or lower than the pooled rate of the group's other councils by more than chance
+    would explain (exact binomial test, p < 0.05), similar, or on too few cases to tell;
+    --wide adds each rate's 95% interval.
 
     \b
     Example: lgsco-stats compare --type unitary --year 2019-20 --council southampton
+    Example: lgsco-stats compare --type district --sort uphold-comparison --wide
     """
     from ..councils import GROUP_LABELS, register
     from ..errors import UsageError
     from ..figures import RATES, council_figures, group_benchmarks
     from ..read.population import read_population
-    from ..tables import records
+    from ..tables import counted, records
     from . import render
     from .data import figures_for_year
-    from .views import FIGURE_KEYS, SMALL_NOTE, figure_columns
+    from .views import (
+        COMPARISON_NOTE,
+        FIGURE_KEYS,
+        INTERVAL_NOTE,
+        SMALL_NOTE,
+        comparison_notes,
+        figure_columns,
+        population_note,
+    )
 
     reg = register()
     chosen_year, counts = figures_for_year(db, year)
@@ -85,19 +104,19 @@ def compare(
                 f"{GROUP_LABELS[group]}; drop --type or choose --type {target.type}"
             )
     how = (
-        "the mean of the councils' rates"
+        "the mean of the councils' figures"
         if average.value == "mean"
-        else "the pooled rate of all the group's cases"
+        else "the pooled figure of all the group's cases (per 100k: its upheld over its population)"
     )
     if group is None:
         bench = group_benchmarks(figures, average.value)
         bench = bench[bench["year"] == chosen_year]
         rows = records(bench)
-        from ..rounding import format_percent
+        from ..rounding import format_number, format_percent
         from .render import Column
 
         def pct(key: str, n: str) -> Any:
-            return lambda r: f"{format_percent(r[key])} ({r[n]} councils)"
+            return lambda r: f"{format_percent(r[key])} ({counted(r[n], 'council')})"
 
         columns = [
             Column("type", "Group", lambda r: GROUP_LABELS[r["type"]]),
@@ -115,6 +134,15 @@ def compare(
                 pct("remedy_rate", "remedy_councils"),
                 numeric=True,
             ),
+            Column(
+                "upheld_per_100k",
+                "Upheld per 100k",
+                lambda r: (
+                    f"{format_number(r['upheld_per_100k'])} "
+                    f"({counted(r['per_100k_councils'], 'council')})"
+                ),
+                numeric=True,
+            ),
         ]
         render.emit(
             rows,
@@ -123,6 +151,7 @@ def compare(
             columns=columns,
             keys=list(bench.columns),
             title=f"Group averages {chosen_year} ({how})",
+            notes=[population_note(records(figures[figures["in_group"]]))],
         )
         return
     members = figures[(figures["type"] == group) & figures["in_group"]].copy()
@@ -130,6 +159,10 @@ def compare(
         raise UsageError(f"no {GROUP_LABELS[group].lower()} have data for {chosen_year}")
     if sort is SortBy.name:
         members = members.sort_values("council", key=lambda s: s.str.lower())
+    elif sort.value.endswith("-comparison"):
+        from ..statistics import by_comparison
+
+        members = by_comparison(members, sort.value.removesuffix("-comparison"))
     else:
         rate = f"{sort.value}_rate"
         assert rate in RATES
@@ -140,10 +173,11 @@ def compare(
     b = bench[(bench["type"] == group) & (bench["year"] == chosen_year)].iloc[0]
     footer = [
         {
-            "council": f"{GROUP_LABELS[group]} average ({b['councils']} councils)",
+            "council": f"{GROUP_LABELS[group]} average ({counted(int(b['councils']), 'council')})",
             "uphold_rate": b["uphold_rate"],
             "compliance_rate": b["compliance_rate"],
             "remedy_rate": b["remedy_rate"],
+            "upheld_per_100k": b["upheld_per_100k"],
             "group_uphold_rate": b["uphold_rate"],
             "group_compliance_rate": b["compliance_rate"],
             "group_remedy_rate": b["remedy_rate"],
@@ -152,19 +186,27 @@ def compare(
         }
     ]
     code = target.gss_code if target else None
+    member_rows = records(members)
     notes = [
         SMALL_NOTE,
         f"Group = {how}; upheld over {b['uphold_councils']} councils, complied over "
-        f"{b['compliance_councils']}, remedied over {b['remedy_councils']} (councils with no "
-        "cases have no rate and are left out)."
+        f"{b['compliance_councils']}, remedied over {b['remedy_councils']}, per 100k over "
+        f"{b['per_100k_councils']} (councils with no cases, or no population, have no figure "
+        "and are left out)."
         if average.value == "mean"
-        else f"Group = {how}.",
+        else f"Group = {how}; upheld over {b['uphold_councils']} councils, complied over "
+        f"{b['compliance_councils']}, remedied over {b['remedy_councils']}, per 100k over "
+        f"{b['per_100k_councils']}.",
+        population_note(member_rows),
+        *comparison_notes(member_rows),
+        COMPARISON_NOTE,
+        *([INTERVAL_NOTE] if wide else []),
     ]
     render.emit(
-        records(members),
+        member_rows,
         fmt,
         output,
-        columns=figure_columns(with_year=False, with_type=False, differences=True),
+        columns=figure_columns(with_year=False, with_type=False, differences=True, intervals=wide),
         keys=FIGURE_KEYS,
         title=f"{GROUP_LABELS[group]} {chosen_year}",
         notes=notes,

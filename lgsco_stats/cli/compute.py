@@ -7,7 +7,15 @@ from typing import Annotated, Any
 
 import typer
 
-from .options import AverageKind, AverageOpt, DbOpt, FormatOpt, OutputOpt, PopulationOpt
+from .options import (
+    AverageKind,
+    AverageOpt,
+    DbOpt,
+    FormatOpt,
+    OutputOpt,
+    PopulationOpt,
+    WideOpt,
+)
 from .render import Format
 
 # Modules compute needs once the workbook is parsed, imported while the parse runs instead:
@@ -55,6 +63,7 @@ def compute(
         ),
     ] = True,
     population: PopulationOpt = None,
+    wide: WideOpt = False,
     aliases: Annotated[
         Path | None,
         typer.Option(
@@ -100,14 +109,23 @@ def compute(
     with workbook.parsing(files, sheet, mapping):
         from ..councils import register
         from ..counts import attach
-        from ..figures import council_figures
+        from ..figures import council_figures, group_benchmarks
         from ..read.allocator import use_system_malloc
         from ..read.files import read_files
         from ..read.population import read_population
         from ..tables import records
         from ..years import parse_year
         from . import render
-        from .views import FIGURE_KEYS, SMALL_NOTE, figure_columns
+        from .views import (
+            COMPARISON_NOTE,
+            FIGURE_KEYS,
+            INTERVAL_NOTE,
+            SMALL_NOTE,
+            comparison_notes,
+            figure_columns,
+            group_count_notes,
+            population_note,
+        )
 
         for module in _USED_AFTER_THE_PARSE:
             importlib.import_module(module)
@@ -127,32 +145,34 @@ def compute(
     show_problems(ds.problems)
     for line in year_notes(ds.reports):
         render.message(f"Note: {line}")
-    notes = [
-        SMALL_NOTE,
-        f"Group = the {average.value} of the group's councils' rates"
-        + (
-            " (councils with no cases left out)."
-            if average.value == "mean"
-            else " (pooled: all the group's cases together)."
-        ),
-    ]
-
+    # which rate each sheet cannot give, and why: under a table, on stderr for csv and json
     missing = missing_notes(ds.reports, len(ds.compliance) > 0)
     if fmt.value in ("csv", "json"):
         for line in missing:
             render.message(f"Note: {line}")
-    else:
-        notes += missing
+        missing = []
+    how = f"Group = the {average.value} of the group's councils' figures" + (
+        " (councils with no cases or no population left out)."
+        if average.value == "mean"
+        else " (pooled: all the group's cases, and its population, together)."
+    )
 
     def shown(counts: Any) -> str:
         figures = council_figures(counts, reg, average.value, pops)
+        rows = records(figures)
+        notes = [SMALL_NOTE, how, population_note(rows), COMPARISON_NOTE]
+        notes += [INTERVAL_NOTE] if wide else []
+        if fmt in (render.Format.table, render.Format.markdown):
+            notes += comparison_notes(rows)
+            notes += group_count_notes(records(group_benchmarks(figures, average.value)))
+        notes += missing
         if average.value == "pooled":
-            notes.extend(_pooled_notes(figures))
+            notes += _pooled_notes(figures)
         return render.prepare(
-            records(figures),
+            rows,
             fmt,
             output,
-            columns=figure_columns(),
+            columns=figure_columns(dealt_with=True, intervals=wide),
             keys=FIGURE_KEYS,
             title=f"Council figures {', '.join(years)}",
             notes=notes,
@@ -162,20 +182,7 @@ def compute(
         data = attach(ds, reg, own_names)
         unresolved = data.unresolved(reg)
         if strict_names and unresolved:
-            from ..errors import DataError
-            from ..read.problems import Problems
-
-            problems = Problems()
-            for u in unresolved:
-                problems.error(u.text(), placed=True)
-            try:
-                problems.raise_errors()
-            except DataError as e:
-                raise DataError(
-                    e.message,
-                    hint="name them in a file given with --aliases (name, council), or drop "
-                    "--strict-names to keep them as bodies outside the register",
-                ) from None
+            _refuse(unresolved)
         years = ds.years
         pops = read_population(population, reg) if population else None
         if store:
@@ -235,6 +242,24 @@ def _pooled_notes(figures: Any) -> list[str]:
                 "published rate but no counts are left out of them."
             )
     return out
+
+
+def _refuse(unresolved: Any) -> None:
+    """--strict-names: every name the register does not know, as one error."""
+    from ..errors import DataError
+    from ..read.problems import Problems
+
+    problems = Problems()
+    for u in unresolved:
+        problems.error(u.text(), placed=True)
+    try:
+        problems.raise_errors()
+    except DataError as e:
+        raise DataError(
+            e.message,
+            hint="name them in a file given with --aliases (name, council), or drop "
+            "--strict-names to keep them as bodies outside the register",
+        ) from None
 
 
 def _save(db: Path | None, data: Any, files: list[Path], years: list[str]) -> tuple[Path, Any]:
