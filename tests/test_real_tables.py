@@ -389,3 +389,14 @@ def test_workbook_of_all_three_kinds(make_xlsx) -> None:
     assert pct(got["Kent County Council"]["uphold_rate"]) == "50%"  # 1 / 2
     assert pct(got["Kent County Council"]["compliance_rate"]) == "100%"  # 1 / 1
     assert pct(got["Leeds City Council"]["uphold_rate"]) == "75%"  # 3 / 4, year from the name
+
+
+def test_no_letter_or_page_for_a_total_or_a_footnote(cli, tmp_path: Path) -> None:
+    # On main before this issue, "England" and the "Source:" line became bodies: letter --all
+    # wrote them letters and the report made them pages.
+    assert cli("compute", REAL / "lgsco-2023-24-table.xlsx").exit_code == 0
+    r = cli("letter", "--all", "--year", "2023-24", "--output", tmp_path / "letters")
+    assert r.exit_code == 0, r.stderr
+    names = sorted(p.name for p in (tmp_path / "letters").iterdir())
+    assert len(names) == 6
+    assert not [n for n in names if n.startswith(("england", "source", "note", "total"))]
