@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..councils import Register, register
-from ..errors import DataError, UsageError
+from ..errors import DataError
 from . import cells
 from .dataset import Dataset
 from .decisions import read_compliance, read_decisions
@@ -221,20 +221,9 @@ def inspect_files(
     parts = _Parts()
     raws: list[RawSheet] = []
     for p in paths:
-        try:
-            raws += _read_one(
-                p,
-                ds,
-                parts,
-                problems,
-                sheet=sheet,
-                mapping=mapping,
-                year=year,
-                today=today,
-                reg=reg,
-            )
-        except UsageError:
-            raise
+        raws += _read_one(
+            p, ds, parts, problems, sheet=sheet, mapping=mapping, year=year, today=today, reg=reg
+        )
     for line in _check_mapping(mapping, raws):
         problems.add("usage" if not raws else "error", line, placed=True)
     parts.into(ds)

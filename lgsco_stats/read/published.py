@@ -10,7 +10,6 @@ regions, notes) are skipped (:mod:`.layout`). Cells are read as :mod:`.numbers` 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,7 +23,6 @@ from . import cells, layout, numbers
 from .dataset import PUBLISHED_COLUMNS, RECEIVED_COLUMNS, empty
 from .error_cells import column_letters, error_cells
 from .identities import check_and_complete, check_rates
-from .kinds import COUNT_FIELDS, RATE_FIELDS
 
 # A count column whose values are percentages is this rate.
 _AS_RATE = {
@@ -409,8 +407,3 @@ def _received(published: pd.DataFrame, received: dict[str, pd.Series]) -> pd.Dat
     out = pd.concat(parts, ignore_index=True)
     out["received"] = out["received"].astype("Int64")
     return out[list(RECEIVED_COLUMNS)]
-
-
-def published_fields(fields: Iterable[str]) -> set[str]:
-    """The count and rate fields among a sheet's."""
-    return set(fields) & (COUNT_FIELDS | RATE_FIELDS)

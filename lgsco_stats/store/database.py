@@ -320,9 +320,12 @@ class Store:
             # for every spelling: min() is the one value. A published row is one per key.
             if table == "published":  # one row, as it is
                 sums = ", ".join(f"c.{c} AS {c}" for c in cols)
-            else:
+            else:  # only a remedy count may be missing (NULL) for a spelling
                 sums = ", ".join(
-                    f"CASE WHEN count(c.{c}) = count(*) THEN sum(c.{c}) END AS {c}" for c in cols
+                    f"CASE WHEN count(c.{c}) = count(*) THEN sum(c.{c}) END AS {c}"
+                    if c == "remedy_by_authority"
+                    else f"sum(c.{c}) AS {c}"
+                    for c in cols
                 )
             rows = self.db.execute(
                 f"SELECT a.authority_key, c.year, min(a.authority), min(a.gss_code), {sums} "
@@ -331,21 +334,19 @@ class Store:
                 params,
             ).fetchall()
             names = ["authority_key", "year", "authority", "gss_code", *cols]
-            columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
+            columns = dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {}
+            n = len(rows)
+            # every column at once (a column added later is an insert into the frame's index)
             frame = pd.DataFrame(
                 {
-                    n: pd.array(
-                        list(v),
-                        dtype="str" if i < 4 else "Float64" if n in GIVEN_RATES else "Int64",
+                    c: pd.array(
+                        list(columns[c]) if c in columns else [None] * n,
+                        dtype="str" if i < 4 else "Float64" if c in GIVEN_RATES else "Int64",
                     )
-                    for i, (n, v) in enumerate(zip(names, columns, strict=True))
+                    for i, c in enumerate(COLUMNS)
                 }
             )
-            for c in COLUMNS[4:]:
-                if c not in cols:
-                    dtype = "Float64" if c in GIVEN_RATES else "Int64"
-                    frame[c] = pd.Series(pd.NA, index=frame.index, dtype=dtype)
-            parts.append(frame[COLUMNS])
+            parts.append(frame)
         return parts[0], parts[1], parts[2]
 
     def case_rows(self, kind: str, years: Sequence[str] | None = None) -> Any:
