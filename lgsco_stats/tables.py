@@ -47,12 +47,17 @@ def safe_cell(v: object) -> object:
 @dataclass(frozen=True)
 class Column:
     """A column for display: its heading and how to show it from a whole record (by default the
-    value under ``key``)."""
+    value under ``key``).
+
+    ``priority`` says which columns a terminal too narrow for all of them leaves out: 0 is
+    always shown; the highest are left out first (``--wide`` shows them all). Files and pipes
+    get every column."""
 
     key: str
     heading: str
     show: Callable[[dict[str, Any]], str] | None = None
     numeric: bool = False
+    priority: int = 0
 
     def text(self, record: dict[str, Any]) -> str:
         if self.show is not None:
@@ -74,11 +79,6 @@ class Section:
 def count(v: Any) -> str:
     """A count for display: ``"1,234"``, ``"n/a"`` when missing (not reported)."""
     return "" if v == "" else NA if is_missing(v) else f"{int(v):,}"
-
-
-def counted(n: int, singular: str, plural: str | None = None) -> str:
-    """``counted(1, "council")`` → ``"1 council"``; ``(56, "council")`` → ``"56 councils"``."""
-    return f"{n:,} {singular if n == 1 else plural or singular + 's'}"
 
 
 def group_name(v: Any) -> str:

@@ -398,11 +398,11 @@ def test_fields_lists_every_field(cli, loaded):
     ("args", "code", "message"),
     [
         ((), 2, "say which letters"),
-        (("--council", "kent", "--all"), 2, "say which letters"),
+        (("--council", "kent", "--all"), 2, "--council and --all exclude each other"),
         (("--council", "kent", "--type", "county"), 2, "--type chooses councils for --all"),
         (("--all",), 2, "give a folder with --output DIR"),
         (("--council", "kent", "--format", "pdf"), 2, "--format pdf writes a file"),
-        (("--council", "kent", "--date", "22/07/2020"), 2, "write the date as YYYY-MM-DD"),
+        (("--council", "kent", "--date", "2020-02-30"), 2, "'2020-02-30' is not a date"),
         (("--council", "Solihul"), 1, "did you mean 'Solihull"),
         (
             ("--council", "portsmouth", "--year", "2020-21"),

@@ -8,8 +8,8 @@ from typing import Any
 
 from .. import outcomes as oc
 from ..councils import slugify
-from ..figures import MIN_OTHERS
 from ..rounding import format_number, format_percent
+from ..small_groups import MIN_OTHERS
 from .fields import (
     DEFAULT_JOB_TITLE,
     OMBUDSMAN,
@@ -123,7 +123,7 @@ def _stat(
         # a rate published without its counts (with the number of cases, where given)
         of = f" (of {denominator:,})" if denominator else ""
         shown = f"{format_percent(value)}{of}, as published"
-    elif denominator is None:
+    elif denominator is None or numerator is None:  # a count not reported
         shown = "not reported"
     elif denominator == 0:
         shown = {

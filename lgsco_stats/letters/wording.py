@@ -13,9 +13,10 @@ from typing import Any
 
 from .. import outcomes as oc
 from ..councils import GROUP_LABELS, GROUP_SINGULAR, GROUPS
-from ..figures import MIN_OTHERS, SMALL_NUMBER
+from ..figures import SMALL_NUMBER
 from ..populations import population_year
 from ..rounding import format_number, format_percent, round_half_up, shown_difference
+from ..small_groups import MIN_OTHERS
 from ..years import start_year
 from .fields import Fields, as_int, missing
 
@@ -361,7 +362,8 @@ def group_sentence(
     size = f"the {members:,} {group_plural(group)}" if members else f"the {group_plural(group)}"
     n = {k: ("?" if v is None else f"{v:,}") for k, v in councils.items()}
     parts = [
-        f"{n.get('uphold')} councils for complaints upheld",
+        f"{n.get('uphold')} {'council' if councils.get('uphold') == 1 else 'councils'} for "
+        "complaints upheld",
         f"{n.get('compliance')} for compliance",
         f"{n.get('remedy')} for remedies",
     ]

@@ -17,7 +17,7 @@ from ..errors import DataError, rows_text, where
 from .columns import Distinct, distinct_text, text_column
 from .problems import Problems
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (an import at run time is circular: sheets → dates → cells → sheets)
     from .sheets import RawSheet
 
 

@@ -37,8 +37,10 @@ from .problems import Problems
 from .published import read_published
 from .report import SheetReport, rates_of, set_columns, sheet_report
 from .sheets import RawSheet, read_raw
+from .workbook import WORKBOOK_SUFFIXES
 
-_HINT = "name the columns with --map FIELD=HEADER, e.g. --map outcome=Result"
+# Names a CSV file may have: a file of any other name with no header row is not a spreadsheet.
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab", "")
 
 
 class _Parts:
@@ -165,7 +167,15 @@ def _read_one(
         problems.error(f"{path}: no data: every sheet is empty")
     elif not read and not problems.errors:
         with_header = [r for r in raws if r.header]
-        if not with_header:
+        if not with_header and Path(path).suffix.lower() not in (
+            *WORKBOOK_SUFFIXES,
+            *TEXT_SUFFIXES,
+        ):
+            problems.error(
+                f"{path}: not a spreadsheet (lgsco-stats reads .xlsx, .xls, .ods and .csv files "
+                "of decisions, compliance outcomes or published tables)"
+            )
+        elif not with_header:
             problems.error(
                 f"{path}: no header row found (looked for column names such as Reference, "
                 f"Authority, Decision date, Outcome in the first {HEADER_SEARCH_ROWS} rows of "

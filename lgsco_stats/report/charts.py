@@ -33,7 +33,7 @@ from matplotlib.ticker import FixedFormatter, PercentFormatter  # noqa: E402
 from ..councils import GROUP_LABELS, GROUP_SINGULAR  # noqa: E402
 from ..errors import UsageError  # noqa: E402
 from ..figures import RATE_LABELS, RATES, SMALL_NUMBER  # noqa: E402
-from ..rounding import format_percent  # noqa: E402
+from ..rounding import format_count, format_percent  # noqa: E402
 
 if TYPE_CHECKING:
     from ..statistics import Funnel
@@ -329,7 +329,9 @@ def group_chart(
                 0, Patch(facecolor=HIGHLIGHT, edgecolor="#000000", hatch="xx", label=chosen)
             )
         if benchmark is not None and pd.notna(benchmark):
-            over = f" of {benchmark_councils} councils" if benchmark_councils else ""
+            over = (
+                f" of {format_count(benchmark_councils, 'council')}" if benchmark_councils else ""
+            )
             ax.axvline(
                 benchmark, color=GROUP, linestyle="--", linewidth=1.4, zorder=3, path_effects=_HALO
             )

@@ -29,8 +29,7 @@ from ..councils import GROUP_LABELS, GROUPS, Council, Register, lower_label, reg
 from ..errors import OutputError, UsageError
 from ..figures import PER_100K, RATE_LABELS, RATES, SHORT, SMALL_NUMBER, group_benchmarks
 from ..output import usual_mode
-from ..rounding import format_difference, format_number, format_percent
-from ..tables import counted
+from ..rounding import format_count, format_difference, format_number, format_percent
 from .summary import pooled_totals
 from .trends import RATE_KEYS, council_trend, lineage
 
@@ -85,7 +84,7 @@ def _environment() -> Environment:
     env.filters["label_lower"] = lower_label
     env.filters["number"] = format_number
     env.filters["count"] = lambda v: "n/a" if v is None else f"{int(v):,}"
-    env.filters["councils"] = lambda v: counted(int(v), "council")
+    env.filters["councils"] = lambda v: format_count(int(v), "council")
     return env
 
 

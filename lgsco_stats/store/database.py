@@ -19,7 +19,7 @@ import pandas as pd
 from .. import outcomes as oc
 from ..errors import StoreError
 from ..outcomes import COUNT_COLUMNS, GIVEN_RATES
-from . import blobs
+from . import blobs, schema
 from .schema import COUNTS_TABLE, DATES, KEY, KINDS, OUTCOMES, SCHEMA_VERSION, create_or_migrate
 
 ENV_VAR = "LGSCO_STATS_DB"
@@ -45,6 +45,7 @@ class LoadSummary:
     published: int
     years: tuple[str, ...]
     load_id: int | None = None
+    changed: tuple[str, ...] = ()  # the years whose stored data changed (none: nothing new)
 
 
 def file_hash(paths: Sequence[str | Path]) -> str:
@@ -161,6 +162,7 @@ class Store:
         loading a file again writes nothing.
         """
         years: set[str] = set()
+        changed: set[str] = set()  # only the years of rows that were not stored as they are
         try:
             with self.transaction() as db:
                 load_id = self._load_id(db, files, decisions, compliance, published)
@@ -168,8 +170,11 @@ class Store:
                 frames = [decisions, compliance, published] + ([rec] if rec is not None else [])
                 id_dec, id_comp, id_pub, *id_rec = self._authority_ids(db, frames)
                 if rec is not None:
-                    db.executemany(
-                        "INSERT OR REPLACE INTO received VALUES (?,?,?,?,?,?,?)",
+                    changed |= schema.upsert(
+                        db,
+                        "received",
+                        ["authority_key", "year", "category", "authority_id", "received"],
+                        ["load_id", "row"],
                         zip(
                             _objects(rec["authority_key"]),
                             _objects(rec["year"]),
@@ -183,22 +188,23 @@ class Store:
                     )
                     years.update(rec["year"].unique())
                 if len(decisions):
-                    blobs.merge_rows(
+                    changed |= blobs.merge_rows(
                         db, "decisions", blobs.decision_table(decisions, id_dec, load_id)
                     )
                     years.update(decisions["year"].unique())
                 if len(compliance):
-                    blobs.merge_rows(
+                    changed |= blobs.merge_rows(
                         db, "compliance", blobs.compliance_table(compliance, id_comp, load_id)
                     )
                     years.update(compliance["year"].unique())
                 if len(published):
                     cols = ["authority_key", "year", "authority_id", *COUNT_COLUMNS, *GIVEN_RATES]
                     frame = published.assign(authority_id=id_pub)
-                    marks = ",".join("?" * (len(cols) + 2))
-                    db.executemany(
-                        f"INSERT OR REPLACE INTO published ({','.join(cols)}, row, load_id) "
-                        f"VALUES ({marks})",
+                    changed |= schema.upsert(
+                        db,
+                        "published",
+                        cols,
+                        ["row", "load_id"],
                         [(*r, load_id) for r in _plain_rows(frame[[*cols, "row"]])],
                     )
                     years.update(published["year"].unique())
@@ -206,9 +212,8 @@ class Store:
             raise StoreError(
                 f"{self.path}: the load was not saved ({e}); the store is unchanged"
             ) from None
-        return LoadSummary(
-            len(decisions), len(compliance), len(published), tuple(sorted(years)), load_id
-        )
+        counted = (len(decisions), len(compliance), len(published), tuple(sorted(years)))
+        return LoadSummary(*counted, load_id, tuple(sorted(changed)))
 
     @staticmethod
     def _load_id(
@@ -318,15 +323,7 @@ class Store:
         ):
             # A key's gss_code is the key itself or, for a body outside the register, missing
             # for every spelling: min() is the one value. A published row is one per key.
-            if table == "published":  # one row, as it is
-                sums = ", ".join(f"c.{c} AS {c}" for c in cols)
-            else:  # only a remedy count may be missing (NULL) for a spelling
-                sums = ", ".join(
-                    f"CASE WHEN count(c.{c}) = count(*) THEN sum(c.{c}) END AS {c}"
-                    if c == "remedy_by_authority"
-                    else f"sum(c.{c}) AS {c}"
-                    for c in cols
-                )
+            sums = ", ".join(schema.key_sum(table, c) for c in cols)
             rows = self.db.execute(
                 f"SELECT a.authority_key, c.year, min(a.authority), min(a.gss_code), {sums} "
                 f"FROM {table} c JOIN authorities a ON a.id = c.authority_id {where} "
@@ -335,18 +332,17 @@ class Store:
             ).fetchall()
             names = ["authority_key", "year", "authority", "gss_code", *cols]
             columns = dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {}
-            n = len(rows)
             # every column at once (a column added later is an insert into the frame's index)
-            frame = pd.DataFrame(
-                {
-                    c: pd.array(
-                        list(columns[c]) if c in columns else [None] * n,
-                        dtype="str" if i < 4 else "Float64" if c in GIVEN_RATES else "Int64",
-                    )
-                    for i, c in enumerate(COLUMNS)
-                }
+            types = ["str"] * 4 + ["Float64" if c in GIVEN_RATES else "Int64" for c in COLUMNS[4:]]
+            blank = [None] * len(rows)
+            parts.append(
+                pd.DataFrame(
+                    {
+                        c: pd.array(list(columns.get(c, blank)), dtype=t)
+                        for c, t in zip(COLUMNS, types, strict=True)
+                    }
+                )
             )
-            parts.append(frame)
         return parts[0], parts[1], parts[2]
 
     def case_rows(self, kind: str, years: Sequence[str] | None = None) -> Any:
