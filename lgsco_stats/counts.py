@@ -245,6 +245,14 @@ def published_counts(published: pd.DataFrame) -> pd.DataFrame:
     return _typed(published[[c for c in COLUMNS if c in published.columns]].copy())
 
 
+def missing_column(n: int, dtype: str) -> pd.api.extensions.ExtensionArray:
+    """A column of ``n`` missing counts (``Int64``) or rates (``Float64``), made without a
+    list of ``None``."""
+    if dtype == "Float64":
+        return pd.arrays.FloatingArray(np.zeros(n), np.ones(n, dtype=bool))
+    return pd.arrays.IntegerArray(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool))
+
+
 def with_count_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """A counts frame with every count and given rate column, those it lacks missing (a
     frame made by hand, or before totals and rates were kept)."""
@@ -253,7 +261,7 @@ def with_count_columns(frame: pd.DataFrame) -> pd.DataFrame:
         return frame
     frame = frame.copy()
     for c in lacking:
-        frame[c] = pd.array([pd.NA] * len(frame), dtype="Float64" if c in GIVEN_RATES else "Int64")
+        frame[c] = missing_column(len(frame), "Float64" if c in GIVEN_RATES else "Int64")
     return frame
 
 
@@ -376,8 +384,8 @@ def combine_counts(
             values = np.full(n, np.nan) if rate else np.zeros(n, dtype=np.int64)
             missing = np.ones(n, dtype=bool)
             for source, rows in ((case_level, from_case), (published, from_pub)):
-                if source.empty:
-                    continue
+                if source.empty or (source is case_level and c not in _CASE_LEVEL):
+                    continue  # case-level counts have no totals or rates: missing
                 v, m = masked_rate(source, c) if rate else masked(source, c)
                 at = rows >= 0
                 values[at] = v[rows[at]]

@@ -312,7 +312,7 @@ class Store:
         spellings of one council's name are one council), naming each key by its least
         spelling, as the count of loaded rows does. A count missing for one spelling is missing
         for the key."""
-        from ..counts import COLUMNS
+        from ..counts import COLUMNS, missing_column
 
         where, params = _years_clause(years, "c.")
         parts = []
@@ -332,13 +332,16 @@ class Store:
             ).fetchall()
             names = ["authority_key", "year", "authority", "gss_code", *cols]
             columns = dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {}
-            # every column at once (a column added later is an insert into the frame's index)
+            # every column at once (a column added later is an insert into the frame's index);
+            # those this table does not have, missing
+            n = len(rows)
             types = ["str"] * 4 + ["Float64" if c in GIVEN_RATES else "Int64" for c in COLUMNS[4:]]
-            blank = [None] * len(rows)
             parts.append(
                 pd.DataFrame(
                     {
-                        c: pd.array(list(columns.get(c, blank)), dtype=t)
+                        c: pd.array(list(columns[c]), dtype=t)
+                        if c in columns
+                        else missing_column(n, t)
                         for c, t in zip(COLUMNS, types, strict=True)
                     }
                 )
