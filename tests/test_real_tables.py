@@ -395,7 +395,10 @@ def test_no_letter_or_page_for_a_total_or_a_footnote(cli, tmp_path: Path) -> Non
     # On main before this issue, "England" and the "Source:" line became bodies: letter --all
     # wrote them letters and the report made them pages.
     assert cli("compute", REAL / "lgsco-2023-24-table.xlsx").exit_code == 0
-    r = cli("letter", "--all", "--year", "2023-24", "--output", tmp_path / "letters")
+    r = cli(
+        "letter", "--all", "--year", "2023-24", "--signatory", "A. Ombudsman",
+        "--output", tmp_path / "letters",
+    )  # fmt: skip
     assert r.exit_code == 0, r.stderr
     names = sorted(p.name for p in (tmp_path / "letters").iterdir())
     assert len(names) == 6
