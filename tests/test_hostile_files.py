@@ -8,12 +8,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
 
-from lgsco_stats.read import guards, workbook
+from lgsco_stats.read import guards
 from tests.conftest import decisions_rows
 from tests.data import make_bad, make_hostile
 
@@ -22,22 +21,33 @@ ROOT = Path(__file__).resolve().parents[1]
 PEAK = 700 << 20
 
 
+# A process's peak memory counts what it was before it ran the program: a child of this test
+# process starts as a copy of it (hundreds of MB). So a small process starts the command and
+# reports the command's own peak, from wait4 (which counts the processes the command waited
+# for: the one calamine reads in).
+_MEASURE = """
+import os, subprocess, sys
+cmd = [sys.executable, "-m", "lgsco_stats", *sys.argv[1:]]
+p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(p.pid, 0)
+p.returncode = os.waitstatus_to_exitcode(status)
+print(p.returncode, usage.ru_maxrss * 1024)
+"""
+
+
 def measured(*args: object) -> tuple[int, str, int]:
-    """Run lgsco-stats in a fresh process: its exit code, stderr and peak memory in bytes (the
-    largest of it and the processes it waited for, from ``wait4``)."""
+    """Run lgsco-stats in a fresh process: its exit code, stderr and peak memory in bytes."""
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "lgsco_stats", *map(str, args)],
-            stdout=out,
-            stderr=err,
-            env=env,
-        )
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-        err.seek(0)
-        return proc.returncode, err.read().decode(), usage.ru_maxrss * 1024
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    code, peak = (int(x) for x in done.stdout.split())
+    return code, done.stderr, peak
 
 
 @pytest.fixture
@@ -203,7 +213,7 @@ def test_without_a_child_the_sheet_checks_still_hold(
 def test_zip_bomb_in_a_contacts_file(cli, tmp_path: Path, make_xlsx) -> None:
     data = make_xlsx({"D": decisions_rows([("Kent", "Upheld", 2, None)])}, name="kent.xlsx")
     assert cli("compute", data).exit_code == 0
-    bomb = make_bad.zip_bomb(tmp_path / "contacts.xlsx", expanded_bytes=1 << 30)
+    bomb = make_bad.zip_bomb(tmp_path / "contacts.xlsx", expanded_bytes=128 << 20)
     r = cli("letter", "--council", "Kent", "--year", "2019-20", "--contacts", bomb)
     _refused(r.exit_code, r.stderr, bomb, "zip bomb")
 
@@ -215,4 +225,149 @@ def test_legitimate_workbooks_are_within_the_limits() -> None:
     xml = 1_048_576 * 16 * 20
     assert guards.cell_limit(xml) >= 1_048_576 * 16
     assert guards.memory_limit(50 << 20) > 1 << 30
-    assert workbook.HEAD_ROWS < guards.MAX_COLUMNS
+
+
+# --------------------------------------------------------------------------- text files
+
+
+def test_utf8_file_with_one_bad_byte_names_its_line(
+    cli, tmp_path: Path, baseline: bytes, db_path: Path
+) -> None:
+    # "King’s Lynn" (E2 80 99 in UTF-8) on line 2 and a cp1252 pound sign (A3) on line 3:
+    # decoding it all as cp1252 made the name "Kingâ€™s Lynn", a body outside the register.
+    path = make_hostile.utf8_with_a_bad_byte(tmp_path / "decisions.csv")
+    r = cli("compute", path)
+    assert r.exit_code == 1, r.stderr
+    assert f"{path}, line 3 (byte 0xA3): not UTF-8" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert db_path.read_bytes() == baseline
+
+
+def test_a_csv_field_over_128_kb_loads(cli, tmp_path: Path) -> None:
+    # Python's csv module stops at 131,072 characters a field ("unexpected Error ... bug");
+    # the header row is found in a bounded sample and pandas, which reads the rows, has no
+    # such limit. The 200,000-character authority is a body outside the register.
+    path = make_hostile.long_field_csv(tmp_path / "long.csv")
+    r = cli("compute", path, "--no-store", "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    assert '"decisions": 1' in r.stdout
+
+
+def test_a_csv_larger_than_the_limit_is_refused(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(guards, "MAX_CSV_BYTES", 1000)
+    path = tmp_path / "big.csv"
+    rows = "R,Kent,2019-05-01,Upheld\n" * 50
+    path.write_text("Reference,Authority,Decision date,Outcome\n" + rows)
+    r = cli("compute", path)
+    assert r.exit_code == 1
+    assert f"{path}: refused: 1,292 bytes, more than the 1,000" in r.stderr
+
+
+def test_a_large_csv_takes_memory_in_proportion(tmp_path: Path) -> None:
+    # 16 MB of decisions: read as one string, then a StringIO (4 bytes a character), then
+    # parsed whole, it took 7.6 times its size; read by pandas from the file in pieces, the
+    # whole command (imports, reading, matching, figures) stays under 300 MB + 6 x the file.
+    path = tmp_path / "big.csv"
+    line = "R{:08d},Kent County Council,01/05/2019,Upheld,Adult care services\n"
+    with open(path, "w") as f:
+        f.write("Reference,Authority,Decision date,Outcome,Category\n")
+        f.writelines(line.format(i) for i in range(250_000))
+    size = path.stat().st_size
+    code, err, peak = measured("compute", path, "--no-store", "-f", "csv")
+    assert code == 0, err
+    assert peak < (300 << 20) + 6 * size
+
+
+def test_hidden_sheets_are_read_and_said(cli, tmp_path: Path) -> None:
+    path = make_hostile.hidden_sheets(tmp_path / "hidden.xlsx")
+    r = cli("compute", path, "--no-store", "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    # two decisions on the visible sheet, one each on the hidden and the very hidden one
+    assert "Read 4 decisions" in r.stderr
+    assert f"{path}, sheet 'Old': the sheet is hidden in the workbook" in r.stderr
+    assert f"{path}, sheet 'Secret': the sheet is very hidden (only a macro can show it)" in (
+        r.stderr
+    )
+    assert "sheet 'Visible'" not in r.stderr
+
+
+def test_a_contacts_field_over_128_kb_is_one_line(cli, make_xlsx, tmp_path: Path) -> None:
+    data = make_xlsx({"D": decisions_rows([("Kent", "Upheld", 2, None)])}, name="kent.xlsx")
+    assert cli("compute", data).exit_code == 0
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text(f"council,name\nKent,{'N' * 200_000}\n", encoding="utf-8")
+    r = cli("letter", "--council", "Kent", "--year", "2019-20", "--contacts", contacts)
+    assert r.exit_code == 1, r.stderr
+    assert "contacts.csv, line 2: not readable as CSV (field larger than field limit" in r.stderr
+    assert "bug" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+# --------------------------------------------------------------------------- templates
+
+TEMPLATES = {
+    "recursion.md.j2": (
+        "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
+        "calls itself without end",
+    ),
+    "loop.md.j2": (
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+        "took longer than",
+    ),
+    "output.md.j2": (
+        "{% for i in range(100000) %}{{ 'x' * 100000 }}{% endfor %}",
+        "grew past 2,000,000 characters",
+    ),
+    "repeat.md.j2": ("{{ 'A' * 10**10 }}", "line 1: a repetition of 10,000,000,000"),
+    "center.md.j2": ("{{ council.name|center(10**10) }}", "line 1: an argument to center"),
+    "method.md.j2": ("{{ council.name.ljust(10**10) }}", "line 1: an argument to ljust"),
+    "width.md.j2": ("{{ '%9999999999d' % 1 }}", "line 1: a width in a format"),
+    "replace.md.j2": (
+        "{{ ('A' * 100000)|replace('A', 'A' * 100000) }}",
+        "line 1: a replacement of 10,000,000,000",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATES))
+def test_runaway_templates_stop_with_one_line(
+    cli, make_xlsx, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    from lgsco_stats.letters import render
+
+    monkeypatch.setattr(render, "MAX_RENDER_SECONDS", 0.5)  # 10 s in use
+    data = make_xlsx({"D": decisions_rows([("Kent", "Upheld", 2, None)])}, name="kent.xlsx")
+    assert cli("compute", data).exit_code == 0
+    source, said = TEMPLATES[name]
+    (tmp_path / name).write_text(source, encoding="utf-8")
+    out = tmp_path / "letters"
+    r = cli("letter", "--all", "--year", "2019-20", "--template", tmp_path / name, "--output", out)
+    assert r.exit_code == 1, r.stderr
+    assert f"{name}" in r.stderr and said in r.stderr, r.stderr
+    assert "bug" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert not out.exists() or not any(out.iterdir())  # every letter is rendered first
+
+
+def test_a_template_larger_than_a_letter_is_refused(cli, tmp_path: Path, make_xlsx) -> None:
+    data = make_xlsx({"D": decisions_rows([("Kent", "Upheld", 2, None)])}, name="kent.xlsx")
+    assert cli("compute", data).exit_code == 0
+    big = tmp_path / "big.md.j2"
+    big.write_text("x" * (2 << 20), encoding="utf-8")
+    r = cli("letter", "--council", "Kent", "--year", "2019-20", "--template", big)
+    assert r.exit_code == 1, r.stderr
+    assert "refused: a template of 2,097,152 bytes" in r.stderr
+
+
+def test_ordinary_template_arithmetic_still_works(cli, tmp_path: Path, make_xlsx) -> None:
+    data = make_xlsx({"D": decisions_rows([("Kent", "Upheld", 2, None)])}, name="kent.xlsx")
+    assert cli("compute", data).exit_code == 0
+    t = tmp_path / "ok.md.j2"
+    t.write_text(
+        "{{ '-' * 3 }} {{ '%5.1f' % 2.25 }} {{ '{:,}'.format(1589100) }} {{ 2 ** 10 }}\n",
+        encoding="utf-8",
+    )
+    r = cli("letter", "--council", "Kent", "--year", "2019-20", "--template", t)
+    assert r.exit_code == 0, r.stderr
+    # '%5.1f' % 2.25 is "  2.2" (2.25 is stored as 2.25 exactly; Python rounds half to even)
+    assert r.stdout == "---   2.2 1,589,100 1024\n"

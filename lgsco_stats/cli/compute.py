@@ -144,6 +144,8 @@ def compute(
         parts.append(f"{len(ds.published):,} published rows")
     said = f"Read {' and '.join(parts) or 'no rows'} for {', '.join(years) or 'no year'}"
     render.message(said + (f"; saved in {where}." if store else " (not saved)."))
+    for note in ds.notes:
+        render.message(note, style="yellow")
     if bodies:
         names = ", ".join(n for n, _ in bodies[:8]) + (" …" if len(bodies) > 8 else "")
         render.message(

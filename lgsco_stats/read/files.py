@@ -53,6 +53,12 @@ def sheet_kind(fields: Iterable[str]) -> str | None:
     return None
 
 
+def hidden_note(label: str, state: str) -> str:
+    """The note that a sheet the workbook hides was read like the others."""
+    how = "very hidden (only a macro can show it)" if state == "veryhidden" else "hidden"
+    return f"{label}: the sheet is {how} in the workbook; it was read like the others."
+
+
 def read_file(
     path: str | Path,
     *,
@@ -111,6 +117,8 @@ def read_file(
             parts["published"].append(pub)
             parts["received"].append(read_received(frame, rows, fields, loc, pub))
         ds.sheets.append(raw.label)
+        if raw.hidden:
+            ds.notes.append(hidden_note(raw.label, raw.hidden))
     if not ds.sheets:
         labels = [r for r in raws if r.header]
         if not raws:
@@ -164,6 +172,7 @@ def read_files(
         compliance=pd.concat([s.compliance for s in sets], ignore_index=True),
         published=pd.concat([s.published for s in sets], ignore_index=True),
         sheets=[x for s in sets for x in s.sheets],
+        notes=[x for s in sets for x in s.notes],
         received=pd.concat([s.received for s in sets], ignore_index=True),
     )
     check_duplicates(ds)
