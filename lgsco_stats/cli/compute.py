@@ -133,8 +133,9 @@ def compute(
             where, counts = _save(db, data, files, years)
         else:
             counts = data.counts()
-        text = shown(counts)
         bodies = data.bodies(reg)
+    # What was read and saved is said before the figures are made: whatever happens to them
+    # (an output that cannot be written, or a bug), the user knows the load is in the store.
     parts = []
     if len(ds.decisions):
         parts.append(f"{len(ds.decisions):,} decisions")
@@ -158,7 +159,7 @@ def compute(
                     f"  {name!r}: did you mean {' or '.join(repr(c) for c in close)}?",
                     style="yellow",
                 )
-    render.write_text(text, output)
+    render.write_text(shown(counts), output)
 
 
 def _save(db: Path | None, data: Any, files: list[Path], years: list[str]) -> tuple[Path, Any]:

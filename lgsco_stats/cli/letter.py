@@ -219,7 +219,7 @@ def letter(
             "Markdown template for markdown, docx or pdf"
         )
     if all_:
-        if output is None:
+        if output is None or str(output) == "-":
             raise UsageError("--all writes one file per council: give a folder with --output DIR")
         if output.exists() and not output.is_dir():
             raise UsageError(f"--output {output} is a file; --all needs a folder")
@@ -287,7 +287,7 @@ def _write(
         render_letter,
         write_letters,
     )
-    from ..output import write_atomic
+    from ..output import is_stdout, write_atomic
     from . import render
     from .data import figures_for_year
 
@@ -296,12 +296,15 @@ def _write(
     if council:
         fields = letters.context(letters.find(council), settings)
         data, title = render_letter(fields, fmt.value, tmpl)
+        if isinstance(data, str) and is_stdout(output):  # Word or PDF to standard output
+            render.write_bytes(_one_file(data, title, fields, fmt), None)
+            return
         if isinstance(data, str):  # Word or PDF
             target = _target(output, fields, fmt)
             make_files([(str(target), data, title, fields["letter"]["date_iso"])], fmt.value, 1)
             render.message(f"Wrote {target}")
             return
-        if output is None:
+        if is_stdout(output):
             sys.stdout.write(data.decode("utf-8"))
             sys.stdout.flush()
             return
@@ -328,6 +331,18 @@ def _write(
     render.message(
         f"Wrote {len(made)} {fmt.value} letters for {letters.year} to {output}{to}{note}."
     )
+
+
+def _one_file(text: str, title: str, fields: Any, fmt: LetterFormat) -> bytes:
+    """A Word or PDF letter's bytes, made here (for standard output)."""
+    if fmt is LetterFormat.pdf:
+        from ..letters.pdf import markdown_to_pdf
+
+        date = dt.date.fromisoformat(fields["letter"]["date_iso"])
+        return markdown_to_pdf(text, title, date)
+    from ..letters.word import markdown_to_docx
+
+    return markdown_to_docx(text, title)
 
 
 def _target(output: Path | None, fields: Any, fmt: LetterFormat) -> Path:

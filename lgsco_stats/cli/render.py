@@ -16,11 +16,13 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..output import write_atomic
+from ..escape import printable
+from ..output import is_stdout, write_atomic
 from ..tables import Column, plain_table, to_csv, to_json, to_markdown
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
 
 class Format(str, Enum):
@@ -42,15 +44,23 @@ def err_console() -> Console:
 
 
 def message(text: str, *, style: str | None = None) -> None:
-    """A message for the user on stderr (never data)."""
-    err_console().print(text, style=style, markup=False)
+    """A message for the user on stderr (never data): printed as text, never as Rich markup or
+    emoji codes, with any control characters (from a name or a file name) removed."""
+    err_console().print(printable(text), style=style, markup=False, emoji=False)
 
 
 def error(text: str, hint: str | None = None) -> None:
     c = err_console()
-    c.print(f"Error: {text}", style="bold red", markup=False)
+    c.print(f"Error: {printable(text)}", style="bold red", markup=False, emoji=False)
     if hint:
-        c.print(f"Hint: {hint}", style="yellow", markup=False)
+        c.print(f"Hint: {printable(hint)}", style="yellow", markup=False, emoji=False)
+
+
+def cell(text: str) -> Text:
+    """A table cell (or title) for Rich: text as it is, never markup (``[link=…]``, ``[/]``)."""
+    from rich.text import Text
+
+    return Text(printable(text))
 
 
 # --------------------------------------------------------------------------- cells
@@ -60,12 +70,25 @@ def error(text: str, hint: str | None = None) -> None:
 
 
 def write_text(text: str, output: Path | None) -> None:
-    """Write to ``output`` atomically (temp file + rename), or to stdout."""
-    if output is None:
+    """Write to ``output`` atomically (temp file + rename), or to stdout (no ``--output``, or
+    ``--output -``)."""
+    if is_stdout(output):
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    assert output is not None
     write_atomic(output, text.encode("utf-8"))
+
+
+def write_bytes(data: bytes, output: Path | None) -> None:
+    """Write a file's bytes to ``output`` atomically, or to stdout (``--output -``)."""
+    if is_stdout(output):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    assert output is not None
+    write_atomic(output, data)
 
 
 def to_table_text(
@@ -89,7 +112,7 @@ def to_table_text(
     from rich.table import Table
 
     table = Table(
-        title=title,
+        title=cell(title) if title else None,
         box=box.SIMPLE_HEAVY if on_terminal else box.SIMPLE,
         header_style="bold" if on_terminal else None,
         title_style="bold" if on_terminal else None,
@@ -100,7 +123,7 @@ def to_table_text(
         # and names keep a readable width while the numbers make room.
         longest = max((len(c.text(r)) for r in records), default=0)
         table.add_column(
-            c.heading,
+            cell(c.heading),
             justify="right" if c.numeric else "left",
             overflow="fold",
             min_width=None if c.numeric else min(longest, 28),
@@ -110,11 +133,12 @@ def to_table_text(
         cells = [c.text(r) for c in columns]
         if highlight and highlight(r) and not on_terminal:
             cells[0] = "> " + cells[0]
-        table.add_row(*cells, style=style)
+        table.add_row(*map(cell, cells), style=style)
     if footer:
         table.add_section()
         for r in footer:
-            table.add_row(*[c.text(r) for c in columns], style="italic" if on_terminal else None)
+            footing = [cell(c.text(r)) for c in columns]
+            table.add_row(*footing, style="italic" if on_terminal else None)
     # The terminal's own width (or $TERMINAL_WIDTH / $COLUMNS when set, as in tests).
     width = _width() or shutil.get_terminal_size((120, 40)).columns
     console = Console(
@@ -127,7 +151,7 @@ def to_table_text(
     )
     console.print(table)
     for n in notes:
-        console.print(n, markup=False, style="dim" if on_terminal else None)
+        console.print(cell(n), style="dim" if on_terminal else None)
     out = console.file.getvalue()  # type: ignore[attr-defined]
     return "\n".join(line.rstrip() for line in out.splitlines()) + "\n"
 
@@ -167,7 +191,7 @@ def prepare(
             notes=notes,
             highlight=highlight,
             footer=footer,
-            terminal=None if output is None else False,
+            terminal=None if is_stdout(output) else False,
         )
     return text
 
@@ -187,7 +211,7 @@ class Progress:
             from rich.progress import Progress as RichProgress
 
             self._bar = RichProgress(
-                TextColumn("{task.description}"),
+                TextColumn("{task.description}", markup=False),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeRemainingColumn(),
@@ -214,7 +238,7 @@ class Status:
     """A spinner with a message on stderr when it is a terminal."""
 
     def __init__(self, text: str) -> None:
-        self._status = err_console().status(text) if sys.stderr.isatty() else None
+        self._status = err_console().status(cell(text)) if sys.stderr.isatty() else None
 
     def __enter__(self) -> Status:
         if self._status:
@@ -223,7 +247,7 @@ class Status:
 
     def update(self, text: str) -> None:
         if self._status:
-            self._status.update(text)
+            self._status.update(cell(text))
 
     def __exit__(self, *exc: object) -> None:
         if self._status:

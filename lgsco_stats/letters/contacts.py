@@ -41,7 +41,7 @@ def _rows_of(path: Path) -> list[list[object]]:
     """The first sheet of a workbook (read within the limits every workbook is read in), or a
     CSV file's rows."""
     from ..read import guards, workbook
-    from ..read.sheets import decode_text
+    from ..read.text import decode_text
 
     kind = workbook.sniff(path)
     if kind == "encrypted":

@@ -19,6 +19,7 @@ import pandas as pd
 from .. import outcomes as oc
 from ..errors import StoreError
 from ..outcomes import COUNT_COLUMNS
+from ..output import protect
 from . import blobs
 from .schema import COUNTS_TABLE, DATES, KEY, KINDS, OUTCOMES, SCHEMA_VERSION, create_or_migrate
 
@@ -72,6 +73,7 @@ class Store:
                 raise StoreError(
                     f"cannot create the store's folder {self.path.parent}: {e.strerror}"
                 ) from None
+        protect(self.path)  # no output is ever written over it
         try:
             self.db = sqlite3.connect(self.path, timeout=120, isolation_level=None)
             # REFERENCES clauses document the links (Datasette shows names for ids); they are
