@@ -20,7 +20,7 @@ from .. import outcomes as oc
 from ..errors import StoreError
 from ..outcomes import COUNT_COLUMNS
 from ..output import protect
-from . import blobs
+from . import blobs, schema
 from .schema import COUNTS_TABLE, DATES, KEY, KINDS, OUTCOMES, SCHEMA_VERSION, create_or_migrate
 
 ENV_VAR = "LGSCO_STATS_DB"
@@ -85,8 +85,10 @@ class Store:
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, error: BaseException | None, tb: object) -> None:
         self.close()
+        if isinstance(error, sqlite3.DatabaseError | pd.errors.DatabaseError):  # not a bug
+            raise schema.damaged(self.path, error) from None
 
     def close(self) -> None:
         self.db.close()
@@ -99,6 +101,8 @@ class Store:
             raise StoreError(
                 f"{self.path}: a SQLite file that is not an lgsco-stats store (no schema version)"
             )
+        if version == SCHEMA_VERSION and (problem := schema.incomplete(self.path, tables)):
+            raise problem
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path}: made by a newer lgsco-stats (schema {version}, this one reads "
@@ -429,7 +433,10 @@ class Store:
         each decodes, has its stated number of rows and digest, known outcomes, authorities and
         loads, each reference once and in one year only, and counts that match its rows (empty
         if no problem)."""
-        problems = [r[0] for r in self.db.execute("PRAGMA integrity_check") if r[0] != "ok"]
+        try:
+            problems = [r[0] for r in self.db.execute("PRAGMA integrity_check") if r[0] != "ok"]
+        except sqlite3.DatabaseError as e:  # too damaged for the check to run
+            return [f"SQLite cannot check it: {e}"]
         problems += [f"foreign key: {r}" for r in self.db.execute("PRAGMA foreign_key_check")]
         authorities = {r[0] for r in self.db.execute("SELECT id FROM authorities")}
         loads = {r[0] for r in self.db.execute("SELECT id FROM loads")}
