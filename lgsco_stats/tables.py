@@ -48,12 +48,17 @@ def safe_cell(v: object) -> object:
 @dataclass(frozen=True)
 class Column:
     """A column for display: its heading and how to show it from a whole record (by default the
-    value under ``key``)."""
+    value under ``key``).
+
+    ``priority`` says which columns a terminal too narrow for all of them leaves out: 0 is
+    always shown; the highest are left out first (``--wide`` shows them all). Files and pipes
+    get every column."""
 
     key: str
     heading: str
     show: Callable[[dict[str, Any]], str] | None = None
     numeric: bool = False
+    priority: int = 0
 
     def text(self, record: dict[str, Any]) -> str:
         """The cell as it is shown: text, with no control characters (:func:`printable`)."""

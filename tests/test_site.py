@@ -147,7 +147,8 @@ def test_council_page_has_figures_trend_group_comparison_and_letters(site):
     assert "<h1>Somerset Council</h1>" in page
     assert '<img src="../charts/somerset-council.svg"' in page
     assert "2022-23" in page and "County councils" in page and "Unitary councils" in page
-    assert "+15" in page  # uphold 80% against the unitary mean 65%
+    # unitaries 2023-24 are Somerset and Dorset: one other council is no comparison
+    assert "only one other unitary council in the store for 2023-24: no comparison" in page
     assert "1st highest of 2" in page  # 80% above Dorset's 50%
     assert "+20" in page  # uphold 60% -> 80% since 2022-23
     assert 'href="../letters/somerset-council-2023-24.html"' in page
@@ -216,7 +217,12 @@ def test_site_of_the_earlier_year_shows_somerset_county(cli, site, tmp_path):
     assert r.exit_code == 0, r.stderr
     page = (out / "councils" / "somerset-council.html").read_text(encoding="utf-8")
     assert "Figures for 2022-23" in page and "County councils" in page
-    assert "75%" in page  # counties 2022-23: (60 + 90) / 2
+    assert "60% <span" in page  # Somerset County Council 2022-23: 6 of 10
+    assert "573,119 (ONS mid-2021 estimate)" in page  # 2022-23 uses mid-2021
+    group = (out / "groups" / "county.html").read_text(encoding="utf-8")
+    # the group page still gives the group's own figure, (60 + 90) / 2 = 75, with its count
+    assert '75% <span class="note">(2 councils)</span>' in group
+    assert "each has only one other to compare it with" in group
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
-"""``lgsco-stats chart``: a council against its group year by year, or a group ranked, as PNG or
-SVG."""
+"""``lgsco-stats chart``: a council against its group year by year, a group ranked, or a group's
+funnel plot, as PNG or SVG."""
 
 from __future__ import annotations
 
@@ -9,16 +9,20 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .options import AverageKind, AverageOpt, DbOpt, TypeOpt, YearOpt
+from .options import RATE_WORDS, AverageKind, AverageOpt, DbOpt, TypeOpt, YearOpt, choose
 
 if TYPE_CHECKING:
-    from ..councils import Council
+    pass
 
 
 class RateName(StrEnum):
     uphold = "uphold"
     compliance = "compliance"
     remedy = "remedy"
+
+
+def _rate(value: object) -> RateName:
+    return choose(value, RateName, {w: RateName(r) for w, r in RATE_WORDS.items()}, "rate")
 
 
 def chart(
@@ -47,37 +51,53 @@ def chart(
         RateName | None,
         typer.Option(
             "--rate",
+            parser=_rate,
+            metavar="[uphold|compliance|remedy]",
             help="The rate to draw (a council's trend: all three unless given; a group: "
-            "uphold unless given).",
-            case_sensitive=False,
+            "uphold unless given); upheld, complied and remedied work too.",
         ),
     ] = None,
     average: AverageOpt = AverageKind.mean,
+    funnel: Annotated[
+        bool,
+        typer.Option(
+            "--funnel",
+            help="Draw the group's funnel plot: each council's rate against its number of "
+            "cases, the pooled rate and exact 95% and 99.8% limits (with --type or --council).",
+        ),
+    ] = False,
     db: DbOpt = None,
 ) -> None:
     """Draw a chart as PNG or SVG (by the output's extension).
 
     With --council alone: the council's rates year by year as bars, its group's average as a
     dashed line. With --type (and --year, default the latest): the group's councils ranked, the
-    group average as a line, --council highlighted.
+    group average as a line, --council highlighted. With --funnel: the group's funnel plot for
+    a rate (uphold unless --rate is given); councils beyond the limits are named, and when the
+    councils vary more than chance would make them the widened limits are drawn too.
 
     \b
     Example: lgsco-stats chart --type unitary --year 2023-24 --output unitary.svg
+    Example: lgsco-stats chart --funnel --type unitary --year 2019-20 --rate uphold -o f.svg
     """
     from ..errors import UsageError
 
     if council is None and type_ is None:
-        raise UsageError("say what to draw: --council C (its trend) or --type T (a group)")
+        raise UsageError(
+            "say what to draw: --council C (its trend) or --type T (a group"
+            + (", for --funnel)" if funnel else ")")
+        )
     from ..report.charts import chart_format  # matplotlib is imported here, only when drawing
 
     fmt = chart_format(output)
-    from ..councils import GROUP_LABELS, lower_label, register
+    from ..councils import GROUP_LABELS, GROUP_SINGULAR, lower_label, register
     from ..errors import NotFound
     from ..figures import council_figures, group_benchmarks
+    from ..rounding import format_count
     from . import render
 
     reg = register()
-    if council is not None and type_ is None and year is None:
+    if council is not None and type_ is None and year is None and not funnel:
         from ..report.charts import trend_chart
         from ..report.trends import council_series, council_trend
         from .data import all_figures
@@ -92,18 +112,17 @@ def chart(
         rates = (rate.value,) if rate else ("uphold", "compliance", "remedy")
         data = trend_chart(table, name, fmt, rates)
         render.write_atomic(output, data)
-        render.message(
-            f"Wrote {output}: {name}, {len(table)} years "
-            f"({table['year'].iloc[0]} to {table['year'].iloc[-1]})."
-        )
+        first, last = table["year"].iloc[0], table["year"].iloc[-1]
+        span = first if first == last else f"{first} to {last}"
+        render.message(f"Wrote {output}: {name}, {format_count(len(table), 'year')} ({span}).")
         return
     from ..report.charts import group_chart
     from .data import figures_for_year
 
     chosen, counts = figures_for_year(db, year)
     figures = council_figures(counts, reg, average.value)
-    target: Council | None = reg.get(council, chosen) if council else None
-    group = type_.value if type_ else target.type if target else None
+    target = reg.get(council, chosen) if council else None
+    group = type_ if type_ else target.type if target else None
     if target is not None and type_ is not None and target.type != group:
         raise UsageError(
             f"{target.name} is in the {GROUP_LABELS[target.type]} group, not "
@@ -114,6 +133,26 @@ def chart(
     if members.empty:
         raise NotFound(f"no {lower_label(GROUP_LABELS[str(group)])} have data for {chosen}")
     short = rate.value if rate else "uphold"
+    if funnel:
+        from ..report.charts import funnel_chart
+        from ..statistics import funnel_data
+
+        fun = funnel_data(figures, str(group), chosen, short)
+        data = funnel_chart(fun, fmt, highlight=target.gss_code if target else None)
+        render.write_atomic(output, data)
+        outside = int((fun.points["position"] != "within").sum())
+        widened = (
+            f"; over-dispersed (phi {fun.dispersion.phi:.2f}, tau2 {fun.dispersion.tau2:.4f}): "
+            "widened limits drawn too"
+            if fun.widened
+            else ""
+        )
+        render.message(
+            f"Wrote {output}: funnel plot of {len(fun.points)} "
+            f"{lower_label(GROUP_LABELS[str(group)])}, {short} rate, {chosen}; {outside} beyond "
+            f"the 95% limits{widened}."
+        )
+        return
     bench = group_benchmarks(figures, average.value)
     b = bench[(bench["type"] == group) & (bench["year"] == chosen)].iloc[0]
     data = group_chart(
@@ -128,7 +167,5 @@ def chart(
         average=average.value,
     )
     render.write_atomic(output, data)
-    render.message(
-        f"Wrote {output}: {len(members)} {lower_label(GROUP_LABELS[str(group)])}, "
-        f"{short} rate, {chosen}."
-    )
+    kind = GROUP_SINGULAR[str(group)] if len(members) == 1 else GROUP_LABELS[str(group)]
+    render.message(f"Wrote {output}: {len(members)} {lower_label(kind)}, {short} rate, {chosen}.")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 
 from .options import (
+    RATE_WORDS,
     AverageKind,
     AverageOpt,
     DbOpt,
@@ -15,16 +16,45 @@ from .options import (
     OutputOpt,
     PopulationOpt,
     TypeOpt,
+    WideOpt,
     YearOpt,
+    choose,
 )
 from .render import Format
 
 
-class SortBy(str, Enum):
+class SortBy(StrEnum):
     uphold = "uphold"
     remedy = "remedy"
     compliance = "compliance"
+    uphold_comparison = "uphold-comparison"
+    remedy_comparison = "remedy-comparison"
+    compliance_comparison = "compliance-comparison"
+    decisions = "decisions"
+    per_100k = "per_100k"
     name = "name"
+
+
+# The column each order sorts on, and the words for it (the columns' own headings among them).
+_SORT_KEYS = {
+    SortBy.uphold: "uphold_rate",
+    SortBy.remedy: "remedy_rate",
+    SortBy.compliance: "compliance_rate",
+    SortBy.decisions: "decisions",
+    SortBy.per_100k: "upheld_per_100k",
+}
+_SORT_WORDS = {
+    **{m.value: m for m in SortBy},
+    **{w: SortBy(short) for w, short in RATE_WORDS.items()},
+    "council": SortBy.name,
+    "per 100k": SortBy.per_100k,
+    "per100k": SortBy.per_100k,
+    "upheld per 100k": SortBy.per_100k,
+}
+
+
+def _sort_by(value: Any) -> SortBy:
+    return choose(value, SortBy, _SORT_WORDS, "sort order")
 
 
 def compare(
@@ -34,8 +64,13 @@ def compare(
         SortBy,
         typer.Option(
             "--sort",
-            help="Order councils by a rate (highest first) or by name.",
-            case_sensitive=False,
+            parser=_sort_by,
+            metavar="[uphold|compliance|remedy|RATE-comparison|decisions|per_100k|name]",
+            help="Order councils by a rate, by decisions or upheld per 100k (highest first), by "
+            "how a rate compares with similar councils (RATE-comparison, e.g. "
+            "uphold-comparison: higher first, the clearest first; then similar and too few, "
+            "highest first; lower last), or by name; the columns' headings work too (upheld, "
+            "complied, remedied, council).",
         ),
     ] = SortBy.uphold,
     council: Annotated[
@@ -49,32 +84,49 @@ def compare(
     average: AverageOpt = AverageKind.mean,
     population: PopulationOpt = None,
     db: DbOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Compare every council of a group with the group's average for a year (the latest in the
     store unless --year is given). Without --type or --council, list the five groups' averages.
 
-    Rates on fewer than 10 cases are marked with *.
+    Rates on fewer than 10 cases are marked with *. "vs similar" says whether each rate is
+    higher or lower than the pooled rate of the group's other councils by more than chance
+    would explain (exact binomial test, p < 0.05), similar, or on too few cases to tell;
+    --wide adds each rate's 95% interval.
 
     \b
     Example: lgsco-stats compare --type unitary --year 2019-20 --council southampton
+    Example: lgsco-stats compare --type district --sort uphold-comparison --wide
     """
+    from .render import output_format
+
+    fmt = output_format(fmt, output)
     from ..councils import GROUP_LABELS, register
     from ..errors import UsageError
-    from ..figures import RATES, council_figures, group_benchmarks
+    from ..figures import council_figures, group_benchmarks
     from ..read.population import read_population
+    from ..rounding import format_count
     from ..tables import records
     from . import render
     from .data import figures_for_year
-    from .views import FIGURE_KEYS, SMALL_NOTE, figure_columns
+    from .views import (
+        COMPARISON_NOTE,
+        FIGURE_KEYS,
+        INTERVAL_NOTE,
+        SMALL_NOTE,
+        comparison_notes,
+        figure_columns,
+        population_note,
+    )
 
     reg = register()
     chosen_year, counts = figures_for_year(db, year)
     pops = read_population(population, reg) if population else None
     figures = council_figures(counts, reg, average.value, pops)
     target = None
-    group = type_.value if type_ else None
+    group = type_ if type_ else None
     if council:
         target = reg.get(council, chosen_year)
         if group is None:
@@ -85,19 +137,19 @@ def compare(
                 f"{GROUP_LABELS[group]}; drop --type or choose --type {target.type}"
             )
     how = (
-        "the mean of the councils' rates"
+        "the mean of the councils' figures"
         if average.value == "mean"
-        else "the pooled rate of all the group's cases"
+        else "the pooled figure of all the group's cases (per 100k: its upheld over its population)"
     )
     if group is None:
         bench = group_benchmarks(figures, average.value)
         bench = bench[bench["year"] == chosen_year]
         rows = records(bench)
-        from ..rounding import format_percent
+        from ..rounding import format_number, format_percent
         from .render import Column
 
         def pct(key: str, n: str) -> Any:
-            return lambda r: f"{format_percent(r[key])} ({r[n]} councils)"
+            return lambda r: f"{format_percent(r[key])} ({format_count(r[n], 'council')})"
 
         columns = [
             Column("type", "Group", lambda r: GROUP_LABELS[r["type"]]),
@@ -115,6 +167,15 @@ def compare(
                 pct("remedy_rate", "remedy_councils"),
                 numeric=True,
             ),
+            Column(
+                "upheld_per_100k",
+                "Upheld per 100k",
+                lambda r: (
+                    f"{format_number(r['upheld_per_100k'])} "
+                    f"({format_count(r['per_100k_councils'], 'council')})"
+                ),
+                numeric=True,
+            ),
         ]
         render.emit(
             rows,
@@ -123,6 +184,8 @@ def compare(
             columns=columns,
             keys=list(bench.columns),
             title=f"Group averages {chosen_year} ({how})",
+            notes=[population_note(records(figures[figures["in_group"]]))],
+            wide=wide,
         )
         return
     members = figures[(figures["type"] == group) & figures["in_group"]].copy()
@@ -130,20 +193,28 @@ def compare(
         raise UsageError(f"no {GROUP_LABELS[group].lower()} have data for {chosen_year}")
     if sort is SortBy.name:
         members = members.sort_values("council", key=lambda s: s.str.lower())
+    elif sort.value.endswith("-comparison"):
+        from ..statistics import by_comparison
+
+        members = by_comparison(members, sort.value.removesuffix("-comparison"))
     else:
-        rate = f"{sort.value}_rate"
-        assert rate in RATES
         members = members.sort_values(
-            [rate, "council"], ascending=[False, True], na_position="last", kind="stable"
+            [_SORT_KEYS[sort], "council"],
+            ascending=[False, True],
+            na_position="last",
+            kind="stable",
         )
     bench = group_benchmarks(figures, average.value)
     b = bench[(bench["type"] == group) & (bench["year"] == chosen_year)].iloc[0]
     footer = [
         {
-            "council": f"{GROUP_LABELS[group]} average ({b['councils']} councils)",
+            "council": (
+                f"{GROUP_LABELS[group]} average ({format_count(int(b['councils']), 'council')})"
+            ),
             "uphold_rate": b["uphold_rate"],
             "compliance_rate": b["compliance_rate"],
             "remedy_rate": b["remedy_rate"],
+            "upheld_per_100k": b["upheld_per_100k"],
             "group_uphold_rate": b["uphold_rate"],
             "group_compliance_rate": b["compliance_rate"],
             "group_remedy_rate": b["remedy_rate"],
@@ -152,22 +223,34 @@ def compare(
         }
     ]
     code = target.gss_code if target else None
+    member_rows = records(members)
+    over = (
+        f"upheld over {format_count(int(b['uphold_councils']), 'council')}, complied over "
+        f"{b['compliance_councils']}, remedied over {b['remedy_councils']}, per 100k over "
+        f"{b['per_100k_councils']}"
+    )
     notes = [
         SMALL_NOTE,
-        f"Group = {how}; upheld over {b['uphold_councils']} councils, complied over "
-        f"{b['compliance_councils']}, remedied over {b['remedy_councils']} (councils with no "
-        "cases have no rate and are left out)."
+        f"Group = {how}; {over} (councils with no cases, or no population, have no figure and "
+        "are left out)."
         if average.value == "mean"
-        else f"Group = {how}.",
+        else f"Group = {how}; {over}.",
+        population_note(member_rows),
+        *comparison_notes(member_rows),
+        COMPARISON_NOTE,
+        *([INTERVAL_NOTE] if wide else []),
     ]
     render.emit(
-        records(members),
+        member_rows,
         fmt,
         output,
-        columns=figure_columns(with_year=False, with_type=False, differences=True),
+        columns=figure_columns(
+            with_year=False, with_type=False, differences=True, one_group=True, intervals=wide
+        ),
         keys=FIGURE_KEYS,
         title=f"{GROUP_LABELS[group]} {chosen_year}",
         notes=notes,
         highlight=(lambda r: r.get("gss_code") == code) if code else None,
         footer=footer if fmt in (Format.table, Format.markdown) else (),
+        wide=wide,
     )

@@ -4,23 +4,30 @@ or PDF."""
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .options import AverageKind, AverageOpt, DbOpt, TypeOpt, YearOpt
+from .options import AverageKind, AverageOpt, DbOpt, TypeOpt, YearOpt, choose
 
 if TYPE_CHECKING:
     from ..letters.fields import Settings
 
 
-class LetterFormat(str, Enum):  # noqa: UP042 - like the other option enums
+class LetterFormat(StrEnum):
     markdown = "markdown"
     html = "html"
     docx = "docx"
     pdf = "pdf"
+
+
+_FORMAT_WORDS = {**{f.value: f for f in LetterFormat}, "md": LetterFormat.markdown}
+
+
+def _letter_format(value: Any) -> LetterFormat:
+    return choose(value, LetterFormat, _FORMAT_WORDS, "letter format")
 
 
 _BY_SUFFIX = {
@@ -32,6 +39,28 @@ _BY_SUFFIX = {
     ".pdf": LetterFormat.pdf,
 }
 CONFIG_KEYS = ("signatory", "signatory_title", "date", "contacts", "template")
+
+
+def _format_of(output: Path, fmt: LetterFormat | None) -> LetterFormat | None:
+    """The format a letter file's suffix gives (None without a suffix); a suffix that is not a
+    letter's, or that contradicts --format, is a usage error (never Markdown under a .doc
+    name)."""
+    from ..errors import UsageError
+
+    suffix = output.suffix.lower()
+    by_suffix = _BY_SUFFIX.get(suffix)
+    if suffix and by_suffix is None:
+        word = " (Word letters are .docx)" if suffix in (".doc", ".rtf", ".odt") else ""
+        raise UsageError(
+            f"--output {output}: a letter is written as .md, .html, .docx or .pdf, not "
+            f"{suffix}{word}"
+        )
+    if fmt is not None and by_suffix is not None and by_suffix is not fmt:
+        raise UsageError(
+            f"--format {fmt.value} and --output {output} disagree (a {suffix} file is "
+            f"{by_suffix.value}); drop --format, or give the file a name to match"
+        )
+    return fmt or by_suffix
 
 
 def read_config(path: Path) -> dict[str, Any]:
@@ -69,14 +98,17 @@ def read_config(path: Path) -> dict[str, Any]:
 
 
 def parse_date(text: str) -> dt.date:
+    """A letter date written as input files write dates (2020-07-22, 22/07/2020, 22 July 2020);
+    a day that does not exist (2020-02-30) or text that is no date is a usage error."""
     from ..errors import UsageError
+    from ..read.dates import parse_date as read_date
 
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
+    day = read_date(text)
+    if day is None or not text.strip() or text.strip().replace(".", "").isdigit():
         raise UsageError(
-            f"--date {text!r}: write the date as YYYY-MM-DD, e.g. 2020-07-22"
-        ) from None
+            f"--date {text!r} is not a date; write it as 2020-07-22, 22/07/2020 or 22 July 2020"
+        )
+    return day
 
 
 def letter(
@@ -99,10 +131,11 @@ def letter(
         typer.Option(
             "--format",
             "-f",
-            case_sensitive=False,
+            parser=_letter_format,
+            metavar="[markdown|html|docx|pdf]",
             show_default=False,
-            help="markdown, html, docx or pdf (default: from the --output file's suffix, else "
-            "markdown).",
+            help="markdown (or md), html, docx or pdf (default: from the --output file's "
+            "suffix, .md, .html, .docx or .pdf, else markdown).",
         ),
     ] = None,
     output: Annotated[
@@ -198,13 +231,18 @@ def letter(
             contacts,
         )
         return
-    if bool(council) == all_:
+    if council and all_:
+        raise UsageError(
+            "--council and --all exclude each other: --council NAME writes one letter, --all "
+            "one for every council"
+        )
+    if not council and not all_:
         raise UsageError("say which letters: --council NAME for one, or --all for every council")
     if type_ is not None and not all_:
         raise UsageError("--type chooses councils for --all; with --council leave it out")
     chosen = fmt
-    if chosen is None and output is not None and not all_:
-        chosen = _BY_SUFFIX.get(output.suffix.lower())
+    if output is not None and not all_ and not output.is_dir():
+        chosen = _format_of(output, fmt)
     template_path = template or (
         Path(settings_file["template"]) if "template" in settings_file else None
     )
@@ -231,7 +269,7 @@ def letter(
         council,
         all_,
         year,
-        type_.value if type_ else None,
+        type_ if type_ else None,
         chosen,
         output,
         contacts or (Path(settings_file["contacts"]) if "contacts" in settings_file else None),
@@ -251,9 +289,9 @@ def _settings(
 ) -> Settings:
     from ..letters.fields import OMBUDSMAN, Settings
 
-    date_text = date or from_file.get("date")
+    date_text = date if date is not None else from_file.get("date")
     return Settings(
-        date=parse_date(date_text) if date_text else dt.date.today(),
+        date=parse_date(date_text) if date_text is not None else dt.date.today(),
         signatory=signatory if signatory is not None else from_file.get("signatory"),
         signatory_title=(
             signatory_title
@@ -325,12 +363,13 @@ def _write(
     made = render_all(letters, with_data, settings, fmt.value, tmpl, output)
     with render.Progress(f"Letters {letters.year}", len(made)) as progress:
         write_letters(made, fmt.value, tmpl, output, jobs, progress.advance)
+    from ..rounding import format_count
+
     note = f"; skipped {skipped} with no decisions in {letters.year}" if skipped else ""
     addressed = sum(1 for r in with_data if str(r["authority_key"]) in letters.contacts)
     to = f" ({addressed} addressed from --contacts)" if contacts else ""
-    render.message(
-        f"Wrote {len(made)} {fmt.value} letters for {letters.year} to {output}{to}{note}."
-    )
+    wrote = format_count(len(made), f"{fmt.value} letter")
+    render.message(f"Wrote {wrote} for {letters.year} to {output}{to}{note}.")
 
 
 def _one_file(text: str, title: str, fields: Any, fmt: LetterFormat) -> bytes:

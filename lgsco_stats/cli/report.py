@@ -52,6 +52,7 @@ def report(
     from ..councils import register
     from ..errors import NotFound
     from ..report.site import build_site, chart_jobs
+    from ..rounding import format_count
     from ..years import parse_year
     from . import render
     from .data import all_figures, default_year
@@ -77,7 +78,10 @@ def report(
             version=v,
             progress=bar.advance,
         )
-    render.message(
-        f"Wrote {result.path}/index.html: {result.councils} council pages, {result.groups} group "
-        f"pages, {result.charts} charts, {result.letters} letters, for {result.year}."
-    )
+    made = [
+        format_count(result.councils, "council page"),
+        format_count(result.groups, "group page"),
+        format_count(result.charts, "chart"),
+        format_count(result.letters, "letter"),
+    ]
+    render.message(f"Wrote {result.path}/index.html: {', '.join(made)}, for {result.year}.")

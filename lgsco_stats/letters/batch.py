@@ -98,16 +98,16 @@ class Letters:
     def find(self, name: str) -> dict[str, Any]:
         """The figures of the council (or body) called ``name``; NotFound (with "did you mean", or
         the years it has data in) when it has no decisions in the year."""
+        from ..councils import Council
         from ..errors import NotFound
-        from ..outcomes import normalise_text
 
-        c = self.reg.resolve(name, self.year)
-        key = c.gss_code if c else "name:" + normalise_text(name)
+        bodies = {_key(r): str(r["council"]) for r in self.rows if not r.get("gss_code")}
+        found = self.reg.lookup(name, self.year, bodies=bodies)
+        c = found if isinstance(found, Council) else None
+        key = c.gss_code if c else str(found)
         row = next((r for r in self.rows if _key(r) == key), None)
-        if c is None and row is None:
-            self.reg.get(name, self.year)  # raises NotFound with "did you mean"
         if row is None or not has_data(row):
-            label = c.name if c else name
+            label = c.name if c else bodies.get(key, name)
             years = [y for y in _years_with_data(self.db, key) if y != self.year]
             raise NotFound(
                 f"no decisions for {label} in {self.year}; years with data: "

@@ -38,6 +38,10 @@ from .duplicates import check_duplicates
 from .headers import HEADER_SEARCH_ROWS, duplicate_fields, match_headers
 from .published import read_published, read_received
 from .sheets import read_raw
+from .workbook import WORKBOOK_SUFFIXES
+
+# Names a CSV file may have: a file of any other name with no header row is not a spreadsheet.
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab", "")
 
 
 def sheet_kind(fields: Iterable[str]) -> str | None:
@@ -123,6 +127,11 @@ def read_file(
         labels = [r for r in raws if r.header]
         if not raws:
             raise DataError(f"{path}: no data: every sheet is empty")
+        if not labels and Path(path).suffix.lower() not in (*WORKBOOK_SUFFIXES, *TEXT_SUFFIXES):
+            raise DataError(
+                f"{path}: not a spreadsheet (lgsco-stats reads .xlsx, .xls, .ods and .csv files "
+                "of decisions, compliance outcomes or published tables)"
+            )
         if not labels:
             raise DataError(
                 f"{path}: no header row found (looked for column names such as Reference, "

@@ -28,9 +28,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from ..councils import GROUP_LABELS, GROUPS, Council, Register, lower_label, register, slugify
 from ..errors import OutputError, UsageError
 from ..escape import printable
-from ..figures import RATE_LABELS, RATES, SMALL_NUMBER, group_benchmarks
+from ..figures import PER_100K, RATE_LABELS, RATES, SHORT, SMALL_NUMBER, group_benchmarks
 from ..output import copy_regular, usual_mode
-from ..rounding import format_difference, format_number, format_percent
+from ..rounding import format_count, format_difference, format_number, format_percent
 from .summary import pooled_totals
 from .trends import RATE_KEYS, council_trend, lineage
 
@@ -87,6 +87,7 @@ def _environment() -> Environment:
     env.filters["label_lower"] = lower_label
     env.filters["number"] = format_number
     env.filters["count"] = lambda v: "n/a" if v is None else f"{int(v):,}"
+    env.filters["councils"] = lambda v: format_count(int(v), "council")
     return env
 
 
@@ -271,9 +272,9 @@ def build_site(
         raise UsageError(f"no data for {year}; years in the store: {', '.join(years)}")
     env = _environment()
     average_text = (
-        "the mean of the group's councils' rates"
+        "the mean of the group's councils' figures"
         if average == "mean"
-        else "pooled: all the group's cases together"
+        else "pooled: all the group's cases, and its population, together"
     )
     common = {
         "version": version,
@@ -433,34 +434,39 @@ def _council_page(
     trend: pd.DataFrame,
     letters: list[dict[str, str]],
 ) -> str:
-    cur = this[this["authority_key"].isin(e.keys)]
-    current = _records(cur)[0] if len(cur) else None
+    # The year's row of the council that existed that year (Somerset Council in 2023-24, not
+    # the compliance outcomes recorded for Somerset County Council after its abolition).
+    cur = trend[trend["year"] == year]
+    main = cur[cur["primary"].astype(bool)]
+    current = _records(main)[0] if len(main) else None
     in_group = bool(current and current["in_group"] and isinstance(current["type"], str))
     group = current["type"] if current and in_group else None
     group_label = GROUP_LABELS[group] if group else "No comparison group"
-    stats = []
+    stats: list[dict[str, Any]] = []
+    per_100k: dict[str, Any] = {}
     if current is not None:
         members = this[(this["type"] == group) & this["in_group"].astype(bool)] if group else None
-        for short in RATE_KEYS:
-            rate = f"{short}_rate"
-            num, den = RATES[rate]
-            stats.append(
-                {
-                    "label": RATE_LABELS[rate].capitalize(),
-                    "key": rate,
-                    "num": num,
-                    "den": den,
-                    "group": current[f"group_{rate}"],
-                    "difference": format_difference(current[rate], current[f"group_{rate}"]),
-                    "rank": place_in_group(current[rate], members[rate])
-                    if members is not None
-                    else "",
-                }
-            )
+        for f in (*(f"{short}_rate" for short in RATE_KEYS), PER_100K):
+            item = {
+                "key": f,
+                "group": current[f"group_{f}"],
+                "group_councils": current[f"group_{SHORT[f]}_councils"],
+                "difference": format_difference(
+                    current[f], current[f"group_{f}"], 0 if f in RATES else 1
+                ),
+                "rank": place_in_group(current[f], members[f]) if members is not None else "",
+            }
+            if f in RATES:
+                num, den = RATES[f]
+                stats.append({**item, "label": RATE_LABELS[f].capitalize(), "num": num, "den": den})
+            else:
+                per_100k = item
     trend_rows = []
     for r in _records(trend):
         t = r["type"] if isinstance(r["type"], str) and r["in_group"] else None
         r["group_label"] = GROUP_LABELS[t] if t else "none"
+        # a second row in a year is another council of the lineage: name it
+        r["year_label"] = r["year"] if r["primary"] else f"{r['year']} ({r['council']})"
         for short in RATE_KEYS:
             v, ch = r[f"{short}_rate"], r[f"{short}_change"]
             r[f"{short}_shown_change"] = format_difference(v, v - ch) if ch is not None else "n/a"
@@ -485,13 +491,15 @@ def _council_page(
         year=year,
         name=e.name,
         gss_code=e.council.gss_code if e.council else None,
-        population=e.council.population if e.council else None,
+        population=current["population"] if current else None,
+        population_source=current["population_source"] if current else None,
         group_label=group_label,
         group_href=f"../groups/{group}.html" if group else None,
         group_note=current["group_note"] if current else None,
         lineage_text=history,
         current=current,
         stats=stats,
+        per_100k=per_100k,
         trend=trend_rows,
         chart=f"../charts/{e.slug}.svg",
         chart_alt=alt,

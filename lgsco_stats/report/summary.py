@@ -22,17 +22,21 @@ from ..figures import RATES, SMALL_NUMBER
 from ..outcomes import canonical_category
 from ..rounding import format_percent
 from ..rounding import rate as percent_of
+from ..statistics import dispersion_table
 from ..tables import Column, Section, count, group_name, plain, records
+from .dispersion import dispersion_records, dispersion_rows, dispersion_section
 from .trends import RATE_KEYS
 
 # The 2024-25 grouping of outcomes, as columns of the summary.
 OUTCOME_GROUP_KEYS: tuple[str, ...] = (oc.NOT_FOR_US, oc.ASSESSED_AND_CLOSED, oc.INVESTIGATED)
 
-# The counts a summary gives for each scope (England, each group, no group).
+# The counts a summary gives for each scope (England, each group, no group). ``dealt_with`` is
+# the Ombudsman's 2024-25 name for the decisions: not for us + assessed and closed + investigated.
 SUMMARY_COUNTS: tuple[str, ...] = (
     "councils",
     "decisions",
     *oc.OUTCOMES,
+    "dealt_with",
     *OUTCOME_GROUP_KEYS,
     "investigations",
     "remedy_by_authority",
@@ -86,6 +90,7 @@ class Summary:
     extremes: pd.DataFrame
     top: int
     received: pd.DataFrame | None = None  # category, received, share (published tables)
+    dispersion: pd.DataFrame | None = None  # statistics.DISPERSION_COLUMNS: φ, τ² per group
 
 
 def pooled_totals(frame: pd.DataFrame) -> dict[str, object]:
@@ -93,7 +98,9 @@ def pooled_totals(frame: pd.DataFrame) -> dict[str, object]:
 
     A rate pools only the rows where both its numerator and denominator are known (a blank
     published cell is "not reported", not 0); ``*_councils`` says how many rows had a
-    non-empty denominator. A count that no row reports is None (not reported), not 0.
+    non-empty denominator. A count that no row reports is None (not reported), not 0. The
+    2024-25 counts (``dealt_with``, ``not_for_us``, ``assessed_and_closed``, ``investigated``)
+    are the sums of the councils' own where ``frame`` has them, else of the outcome totals.
     """
     out: dict[str, object] = {"councils": len(frame)}
     for c in (
@@ -106,8 +113,16 @@ def pooled_totals(frame: pd.DataFrame) -> dict[str, object]:
     ):
         known = frame[c].dropna()
         out[c] = int(known.sum()) if len(known) else None
-    for g in OUTCOME_GROUP_KEYS:
-        parts = [out[o] for o in oc.OUTCOMES if oc.OUTCOME_GROUPS[o] == g]
+    for g in ("dealt_with", *OUTCOME_GROUP_KEYS):
+        if g in frame:  # the councils' own counts (council_figures' columns)
+            known = frame[g].dropna()
+            out[g] = int(known.sum()) if len(known) else None
+            continue
+        parts = (
+            [out["decisions"]]
+            if g == "dealt_with"
+            else [out[o] for o in oc.OUTCOMES if oc.OUTCOME_GROUPS[o] == g]
+        )
         out[g] = (
             None if all(p is None for p in parts) else sum(int(p) for p in parts if p is not None)
         )  # type: ignore[call-overload]
@@ -179,7 +194,7 @@ def summary(
                     "share": 100.0 * sums.to_numpy(dtype=float) / float(sums.sum() or 1),
                 }
             )
-    return Summary(year, totals, cats, extremes(f, top), top, got)
+    return Summary(year, totals, cats, extremes(f, top), top, got, dispersion_table(f))
 
 
 def extremes(figures: pd.DataFrame, top: int = 5) -> pd.DataFrame:
@@ -266,6 +281,7 @@ def summary_document(s: Summary) -> dict[str, Any]:
         "categories": [{k: plain(v) for k, v in r.items()} for r in cats],
         "received": [{k: plain(v) for k, v in r.items()} for r in rec],
         "extremes": [{k: plain(v) for k, v in r.items()} for r in ext],
+        "dispersion": dispersion_records(s.dispersion) if s.dispersion is not None else [],
     }
     return doc
 
@@ -323,6 +339,8 @@ def summary_rows(s: Summary) -> list[dict[str, Any]]:
                 "denominator": r["denominator"],
             }
         )
+    if s.dispersion is not None:
+        long += dispersion_rows(s.dispersion)
     return long
 
 
@@ -345,9 +363,15 @@ def summary_sections(s: Summary) -> list[Section]:
     sections: list[Section] = []
     cols = [
         Column("scope", "Scope", lambda r: scope_label(r["scope"])),
-        Column("councils", "Authorities", numeric=True),
-        Column("decisions", "Decisions", lambda r: count(r["decisions"]), numeric=True),
-        *[Column(g, oc.GROUP_LABELS[g], _counter(g), numeric=True) for g in OUTCOME_GROUP_KEYS],
+        # (a narrow terminal leaves out the counts before the rates: Column.priority)
+        Column("councils", "Authorities", numeric=True, priority=2),
+        Column(
+            "dealt_with", "Dealt with", lambda r: count(r["dealt_with"]), numeric=True, priority=1
+        ),
+        *[
+            Column(g, oc.GROUP_LABELS[g], _counter(g), numeric=True, priority=2)
+            for g in OUTCOME_GROUP_KEYS
+        ],
         Column(
             "uphold", "Upheld", rate_cell("uphold_rate", "upheld", "investigations"), numeric=True
         ),
@@ -369,7 +393,11 @@ def summary_sections(s: Summary) -> list[Section]:
             f"England and the comparison groups {s.year} (rates pooled)",
             totals,
             cols,
-            ["Investigated = upheld + not upheld (the detailed investigations)."],
+            [
+                "Dealt with = the decisions: not for us + assessed and closed + investigated "
+                "(the Ombudsman's 2024-25 counts); investigated = upheld + not upheld (the "
+                "detailed investigations)."
+            ],
         )
     )
     national = totals[0]
@@ -438,7 +466,7 @@ def summary_sections(s: Summary) -> list[Section]:
                     Column("end", "End"),
                     Column("position", "#", numeric=True),
                     Column("council", "Council"),
-                    Column("type", "Group", lambda r: group_name(r.get("type"))),
+                    Column("type", "Group", lambda r: group_name(r.get("type")), priority=1),
                     Column(
                         "value",
                         "Rate",
@@ -451,4 +479,5 @@ def summary_sections(s: Summary) -> list[Section]:
                 [f"Councils with fewer than {SMALL_NUMBER} cases behind the rate are left out."],
             )
         )
-    return sections
+    spread = dispersion_section(s.dispersion, s.year) if s.dispersion is not None else None
+    return [*sections, spread] if spread else sections

@@ -46,6 +46,7 @@ class LoadSummary:
     published: int
     years: tuple[str, ...]
     load_id: int | None = None
+    changed: tuple[str, ...] = ()  # the years whose stored data changed (none: nothing new)
 
 
 def file_hash(paths: Sequence[str | Path]) -> str:
@@ -167,6 +168,7 @@ class Store:
         loading a file again writes nothing.
         """
         years: set[str] = set()
+        changed: set[str] = set()  # only the years of rows that were not stored as they are
         try:
             with self.transaction() as db:
                 load_id = self._load_id(db, files, decisions, compliance, published)
@@ -174,8 +176,11 @@ class Store:
                 frames = [decisions, compliance, published] + ([rec] if rec is not None else [])
                 id_dec, id_comp, id_pub, *id_rec = self._authority_ids(db, frames)
                 if rec is not None:
-                    db.executemany(
-                        "INSERT OR REPLACE INTO received VALUES (?,?,?,?,?,?,?)",
+                    changed |= schema.upsert(
+                        db,
+                        "received",
+                        ["authority_key", "year", "category", "authority_id", "received"],
+                        ["load_id", "row"],
                         zip(
                             _objects(rec["authority_key"]),
                             _objects(rec["year"]),
@@ -189,22 +194,23 @@ class Store:
                     )
                     years.update(rec["year"].unique())
                 if len(decisions):
-                    blobs.merge_rows(
+                    changed |= blobs.merge_rows(
                         db, "decisions", blobs.decision_table(decisions, id_dec, load_id)
                     )
                     years.update(decisions["year"].unique())
                 if len(compliance):
-                    blobs.merge_rows(
+                    changed |= blobs.merge_rows(
                         db, "compliance", blobs.compliance_table(compliance, id_comp, load_id)
                     )
                     years.update(compliance["year"].unique())
                 if len(published):
                     cols = ["authority_key", "year", "authority_id", *COUNT_COLUMNS]
                     frame = published.assign(authority_id=id_pub)
-                    marks = ",".join("?" * (len(cols) + 2))
-                    db.executemany(
-                        f"INSERT OR REPLACE INTO published ({','.join(cols)}, row, load_id) "
-                        f"VALUES ({marks})",
+                    changed |= schema.upsert(
+                        db,
+                        "published",
+                        cols,
+                        ["row", "load_id"],
                         [(*r, load_id) for r in _plain_rows(frame[[*cols, "row"]])],
                     )
                     years.update(published["year"].unique())
@@ -212,9 +218,8 @@ class Store:
             raise StoreError(
                 f"{self.path}: the load was not saved ({e}); the store is unchanged"
             ) from None
-        return LoadSummary(
-            len(decisions), len(compliance), len(published), tuple(sorted(years)), load_id
-        )
+        counted = (len(decisions), len(compliance), len(published), tuple(sorted(years)))
+        return LoadSummary(*counted, load_id, tuple(sorted(changed)))
 
     @staticmethod
     def _load_id(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -98,6 +99,39 @@ CREATE VIEW IF NOT EXISTS compliance_counts_readable AS
     SELECT a.authority, a.gss_code, a.authority_key, c.*
     FROM compliance_counts c JOIN authorities a ON a.id = c.authority_id;
 """
+
+
+def upsert(
+    db: sqlite3.Connection,
+    table: str,
+    columns: list[str],
+    source: list[str],
+    rows: Iterable[tuple[object, ...]],
+) -> set[str]:
+    """Insert rows of ``columns`` then ``source`` (where each came from) into a table whose key
+    is ``columns[:2]`` (authority key, year) and, for ``received``, the category; a stored row
+    with the key is replaced only where it differs. Returns the years of the rows that changed
+    anything: loading the same rows again changes nothing."""
+    key = columns[:3] if table == "received" else columns[:2]
+    others = [c for c in [*columns, *source] if c not in key]
+    every = [*columns, *source]
+    sql = (
+        f"INSERT INTO {table} ({', '.join(every)}) VALUES ({', '.join('?' * len(every))}) "
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in others)
+        + f" WHERE ({', '.join(f'{table}.{c}' for c in others)}) IS NOT "
+        f"({', '.join(f'excluded.{c}' for c in others)})"
+    )
+    by_year: dict[object, list[tuple[object, ...]]] = {}
+    for r in rows:
+        by_year.setdefault(r[1], []).append(r)
+    changed = set()
+    for year, chunk in by_year.items():
+        before = db.total_changes
+        db.executemany(sql, chunk)
+        if db.total_changes != before:
+            changed.add(str(year))
+    return changed
 
 
 def create_or_migrate(db: sqlite3.Connection, tables: set[str]) -> None:
