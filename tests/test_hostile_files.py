@@ -198,16 +198,21 @@ def test_reading_that_takes_too_long_is_stopped(
 def test_without_a_child_the_sheet_checks_still_hold(
     cli, tmp_path: Path, baseline: bytes, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Where calamine reads in-process (no fork), a far cell that fits in memory (XFD300:
-    # 16,384 x 300 = 4,915,200 cells, 157 MB in calamine) is refused before reading goes on.
+    # Where calamine reads in-process (no fork), the cells' references are looked at first: a
+    # block too large for the file is refused before calamine allocates it (XFD100000 here,
+    # in the test's own process); cells placed without references are refused once read, by
+    # the column limit.
     monkeypatch.setattr(guards, "ISOLATE", False)
-    path = make_hostile.far_cell(tmp_path / "far.xlsx", "XFD300")
+    path = make_hostile.far_cell(tmp_path / "far.xlsx", "XFD100000")
     r = cli("compute", path)
-    _refused(r.exit_code, r.stderr, path, "16,384 columns wide")
-    assert db_path.read_bytes() == baseline
+    _refused(r.exit_code, r.stderr, path, "its cells span A1:XFD100000")
     path = make_hostile.far_cell(tmp_path / "far2.xlsx", "CV50000")  # 100 x 50,000 = 5,000,000
     r = cli("compute", path)
-    _refused(r.exit_code, r.stderr, path, "5,000,000 cells")
+    _refused(r.exit_code, r.stderr, path, "a block of 5,000,000 cells")
+    path = make_hostile.far_cell_without_references(tmp_path / "wide.xlsx")
+    r = cli("compute", path)
+    _refused(r.exit_code, r.stderr, path, "20,001 columns wide")
+    assert db_path.read_bytes() == baseline
 
 
 def test_zip_bomb_in_a_contacts_file(cli, tmp_path: Path, make_xlsx) -> None:

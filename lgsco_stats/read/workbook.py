@@ -254,6 +254,10 @@ def _parse_here(
     out = Parsed(first_rows=first_rows(p) if kind == "xlsx" else {})
     typed = _typed_sheets(p, names) if kind == "xlsx" else set()
     limits = _task(p, kind, None)
+    if not guards.ISOLATE:  # no child to die in its place: look at the cells' references first
+        for name in names:
+            if why := limits.explain(name) if limits.explain else None:
+                raise DataError(f"{where(str(p), name)}: refused: {why}")
     states: dict[str, str] = {}
 
     def load(name: str, sheet_reader: Any) -> tuple[Any, Head | None]:
