@@ -376,3 +376,20 @@ def test_ordinary_template_arithmetic_still_works(cli, tmp_path: Path, make_xlsx
     assert r.exit_code == 0, r.stderr
     # '%5.1f' % 2.25 is "  2.2" (2.25 is stored as 2.25 exactly; Python rounds half to even)
     assert r.stdout == "---   2.2 1,589,100 1024\n"
+
+
+def test_without_a_process_to_spare_reading_goes_on(
+    cli, make_xlsx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # fork can fail (no memory to copy the page tables, a process limit): the workbook is then
+    # read in this process, within the limits that hold there.
+    import os as os_module
+
+    def no_fork() -> int:
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(os_module, "fork", no_fork)
+    path = make_xlsx({"D": decisions_rows([("Kent", "Upheld", 2, None)])}, name="kent.xlsx")
+    r = cli("compute", path, "--no-store", "-f", "csv")
+    assert r.exit_code == 0, r.stderr
+    assert "Kent County Council" in r.stdout

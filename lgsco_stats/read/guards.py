@@ -252,9 +252,15 @@ class Isolated:
         self.tasks = list(tasks)
         self._data = tempfile.TemporaryFile(prefix="lgsco-read-")
         read_end, write_end = os.pipe()
-        with warnings.catch_warnings():  # Python 3.12 warns about fork with threads alive
-            warnings.simplefilter("ignore", DeprecationWarning)
-            pid = os.fork()
+        try:
+            with warnings.catch_warnings():  # Python 3.12 warns about fork with threads alive
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
+        except OSError:
+            for fd in (read_end, write_end):
+                os.close(fd)
+            self._data.close()
+            raise
         if pid == 0:  # pragma: no cover - the child, seen through its messages
             os.close(read_end)
             self._child(write_end)
@@ -469,6 +475,10 @@ def run(task: Task) -> tuple[Any, dict[Any, Any]]:
     (meta, tables); the tables' memory is mapped from the child's output and stays readable."""
     if not ISOLATE:
         return task.work()
-    with Isolated([task]) as child:
+    try:
+        child = Isolated([task])
+    except OSError:  # no process to be had (memory, a process limit): read here
+        return task.work()
+    with child:
         got = child.result(0)
     return got if got is not None else task.work()  # a child that never started: read here

@@ -421,7 +421,12 @@ def start(
             tasks.append(_parse_task(p, sheet, kind, mapping))
             jobs.append(job)
         if tasks:
-            child = guards.Isolated(tasks)
+            try:
+                child = guards.Isolated(tasks)
+            except OSError:  # no child to be had: each is parsed when the reader asks for it
+                for job in jobs:
+                    job.done.set()
+                return keys
             for i, job in enumerate(jobs):
                 job.child = (child, i)
             for key in keys:
