@@ -393,3 +393,14 @@ def test_without_a_process_to_spare_reading_goes_on(
     r = cli("compute", path, "--no-store", "-f", "csv")
     assert r.exit_code == 0, r.stderr
     assert "Kent County Council" in r.stdout
+
+
+def test_a_config_nested_without_end_is_one_line(cli, tmp_path: Path, make_xlsx) -> None:
+    # tomllib reads nested arrays by recursion: 5,000 of them was "unexpected RecursionError".
+    data = make_xlsx({"D": decisions_rows([("Kent", "Upheld", 2, None)])}, name="kent.xlsx")
+    assert cli("compute", data).exit_code == 0
+    deep = tmp_path / "deep.toml"
+    deep.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    r = cli("letter", "--council", "Kent", "--year", "2019-20", "--config", deep)
+    assert r.exit_code == 2, r.stderr
+    assert "not a TOML config file (nested too deeply)" in r.stderr and "bug" not in r.stderr

@@ -69,13 +69,18 @@ def read_config(path: Path) -> dict[str, Any]:
     import tomllib
 
     from ..errors import UsageError
+    from ..letters.render import MAX_TEMPLATE_BYTES
 
     try:
+        if path.stat().st_size > MAX_TEMPLATE_BYTES:  # a few settings: as small as a template
+            raise UsageError(f"{path}: refused: a config file of {path.stat().st_size:,} bytes")
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as e:
         raise UsageError(f"cannot read the config file {path}: {e.strerror}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise UsageError(f"{path}: not a TOML config file ({e})") from None
+    except RecursionError:  # tomllib reads nested arrays by recursion
+        raise UsageError(f"{path}: not a TOML config file (nested too deeply)") from None
     section = data.get("letter", data)
     if not isinstance(section, dict):
         raise UsageError(f"{path}: [letter] must be a table of settings")
