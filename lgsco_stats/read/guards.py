@@ -20,8 +20,9 @@ gigabytes:
    bytes of text (:func:`check_sheet`), so that a file of a few kilobytes never becomes a
    frame of hundreds of megabytes.
 
-CSV files and templates are text: they are limited by size (:data:`MAX_CSV_BYTES`,
-:data:`MAX_TEMPLATE_BYTES`) and read with memory proportional to that.
+CSV files are text: they are limited by size (:data:`MAX_CSV_BYTES`) and read with memory
+proportional to that. Letter templates have limits of their own, on their size and on what
+rendering one letter may make and take (:mod:`lgsco_stats.letters.render`).
 
 None of this imports pandas.
 """
@@ -78,9 +79,9 @@ MEMORY_PER_BYTE = 8
 # sheet, 247 MiB, reads in 3-5 s on the team's machine).
 SECONDS_FLOOR = 120.0
 SECONDS_PER_MIB = 0.5
-# Text files: a CSV is read whole into memory (about 3 times its size); a template is a letter.
-MAX_CSV_BYTES = 2 << 30
-MAX_TEMPLATE_BYTES = 1 << 20
+# A CSV takes about 6 times its size through the whole of compute (2-3 for the read itself):
+# 1 GiB is ten times a million decisions.
+MAX_CSV_BYTES = 1 << 30
 
 
 def _size(n: float) -> str:
