@@ -149,7 +149,7 @@ def letter(
             "--output",
             "-o",
             help="File to write (one council) or folder (with --all; created if "
-            "missing). Without it, one letter is printed to stdout.",
+            "missing). Without it, or with '-', one letter is printed to stdout.",
         ),
     ] = None,
     contacts: Annotated[
