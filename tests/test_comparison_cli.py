@@ -118,7 +118,8 @@ def test_letter_says_it_in_plain_words(cli, stored, tmp_path: Path) -> None:
     )
     r = cli("letter", "--council", "isle of wight", "--year", "2019-20", "--format", "markdown")
     text = " ".join(r.stdout.split())
-    assert "not clearly different from similar councils: 1 investigation is too few to tell" in text
+    phrase = "not clearly different from similar councils: one investigation is too few to tell"
+    assert phrase in text
     r = cli("letter", "--council", "southampton", "--year", "2019-20", "--fields")
     assert "stats.uphold.peer_comparison" in r.stdout and "stats.uphold.interval_text" in r.stdout
 
@@ -135,9 +136,9 @@ def test_letter_says_it_in_plain_words(cli, stored, tmp_path: Path) -> None:
          "lower than similar councils, more than chance would explain with 1,234 recorded "
          "outcomes"),
         ("too few cases", 4, "investigation",
-         "not clearly different from similar councils: 4 investigations are too few to tell"),
+         "not clearly different from similar councils: four investigations are too few to tell"),
         ("too few cases", 1, "upheld complaint",
-         "not clearly different from similar councils: 1 upheld complaint is too few to tell"),
+         "not clearly different from similar councils: one upheld complaint is too few to tell"),
         ("similar", 57, "investigation",
          "not clearly different from similar councils: with 57 investigations, the difference "
          "is within what chance would explain"),

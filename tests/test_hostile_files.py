@@ -16,6 +16,9 @@ from lgsco_stats.read import guards
 from tests.conftest import decisions_rows
 from tests.data import make_bad, make_hostile
 
+# One council's letter, signed (an unsigned letter is warned of).
+KENT_LETTER = ("--signatory", "A Person", "--council", "Kent", "--year", "2019-20")
+
 ROOT = Path(__file__).resolve().parents[1]
 # "A file of a few KB never needs more than a few hundred MB": the whole process tree's peak.
 PEAK = 700 << 20
@@ -187,7 +190,18 @@ def test_reading_that_takes_too_long_is_stopped(
 ) -> None:
     if not guards.ISOLATE:
         pytest.skip("the time limit is the reading child's, and there is none here")
-    monkeypatch.setattr(guards, "SECONDS_FLOOR", 0.0)
+    import time
+
+    from lgsco_stats.read import workbook
+
+    real = workbook._parse_here
+
+    def slow(*args: object, **kwargs: object) -> object:  # a reader that takes its time
+        time.sleep(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(workbook, "_parse_here", slow)  # the child is a fork: it has it too
+    monkeypatch.setattr(guards, "SECONDS_FLOOR", 0.5)
     monkeypatch.setattr(guards, "SECONDS_PER_MIB", 0.0)
     path = make_hostile.far_cell(tmp_path / "slow.xlsx", "D4")  # an ordinary small sheet
     r = cli("compute", path)
@@ -219,7 +233,7 @@ def test_zip_bomb_in_a_contacts_file(cli, tmp_path: Path, make_xlsx) -> None:
     data = make_xlsx({"D": decisions_rows([("Kent", "Upheld", 2, None)])}, name="kent.xlsx")
     assert cli("compute", data).exit_code == 0
     bomb = make_bad.zip_bomb(tmp_path / "contacts.xlsx", expanded_bytes=128 << 20)
-    r = cli("letter", "--council", "Kent", "--year", "2019-20", "--contacts", bomb)
+    r = cli("letter", *KENT_LETTER, "--contacts", bomb)
     _refused(r.exit_code, r.stderr, bomb, "zip bomb")
 
 
@@ -303,7 +317,7 @@ def test_a_contacts_field_over_128_kb_is_one_line(cli, make_xlsx, tmp_path: Path
     assert cli("compute", data).exit_code == 0
     contacts = tmp_path / "contacts.csv"
     contacts.write_text(f"council,name\nKent,{'N' * 200_000}\n", encoding="utf-8")
-    r = cli("letter", "--council", "Kent", "--year", "2019-20", "--contacts", contacts)
+    r = cli("letter", *KENT_LETTER, "--contacts", contacts)
     assert r.exit_code == 1, r.stderr
     assert "contacts.csv, line 2: not readable as CSV (field larger than field limit" in r.stderr
     assert "bug" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
@@ -347,7 +361,8 @@ def test_runaway_templates_stop_with_one_line(
     source, said = TEMPLATES[name]
     (tmp_path / name).write_text(source, encoding="utf-8")
     out = tmp_path / "letters"
-    r = cli("letter", "--all", "--year", "2019-20", "--template", tmp_path / name, "--output", out)
+    args = ("--all", "--year", "2019-20", "--template", tmp_path / name, "--output", out)
+    r = cli("letter", "--signatory", "A Person", *args)
     assert r.exit_code == 1, r.stderr
     assert f"{name}" in r.stderr and said in r.stderr, r.stderr
     assert "bug" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
@@ -359,7 +374,7 @@ def test_a_template_larger_than_a_letter_is_refused(cli, tmp_path: Path, make_xl
     assert cli("compute", data).exit_code == 0
     big = tmp_path / "big.md.j2"
     big.write_text("x" * (2 << 20), encoding="utf-8")
-    r = cli("letter", "--council", "Kent", "--year", "2019-20", "--template", big)
+    r = cli("letter", *KENT_LETTER, "--template", big)
     assert r.exit_code == 1, r.stderr
     assert "refused: a template of 2,097,152 bytes" in r.stderr
 
@@ -372,7 +387,7 @@ def test_ordinary_template_arithmetic_still_works(cli, tmp_path: Path, make_xlsx
         "{{ '-' * 3 }} {{ '%5.1f' % 2.25 }} {{ '{:,}'.format(1589100) }} {{ 2 ** 10 }}\n",
         encoding="utf-8",
     )
-    r = cli("letter", "--council", "Kent", "--year", "2019-20", "--template", t)
+    r = cli("letter", *KENT_LETTER, "--template", t)
     assert r.exit_code == 0, r.stderr
     # '%5.1f' % 2.25 is "  2.2" (2.25 is stored as 2.25 exactly; Python rounds half to even)
     assert r.stdout == "---   2.2 1,589,100 1024\n"
@@ -401,6 +416,6 @@ def test_a_config_nested_without_end_is_one_line(cli, tmp_path: Path, make_xlsx)
     assert cli("compute", data).exit_code == 0
     deep = tmp_path / "deep.toml"
     deep.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
-    r = cli("letter", "--council", "Kent", "--year", "2019-20", "--config", deep)
+    r = cli("letter", *KENT_LETTER, "--config", deep)
     assert r.exit_code == 2, r.stderr
     assert "not a TOML config file (nested too deeply)" in r.stderr and "bug" not in r.stderr

@@ -113,7 +113,7 @@ def hostile(cli, tmp_path: Path) -> Path:
 def test_html_letters_show_names_as_text(cli, hostile: Path) -> None:
     out = hostile / "html"
     r = cli(
-        "letter", "--all", "--year", "2019-20", "-f", "html", "-o", out,
+        "letter", "--signatory", "A Person", "--all", "--year", "2019-20", "-f", "html", "-o", out,
         "--contacts", hostile / "contacts.csv",
     )  # fmt: skip
     assert r.exit_code == 0, r.stderr
@@ -139,6 +139,7 @@ def test_markdown_word_and_pdf_letters_show_names_as_text(cli, hostile: Path) ->
     for fmt in ("markdown", "docx", "pdf"):
         out = hostile / fmt
         args = ("--all", "--year", "2019-20", "-f", fmt, "-o", out, "--contacts", contacts)
+        args += ("--signatory", "A Person")
         r = cli("letter", *args)
         assert r.exit_code == 0, r.stderr  # the 300-character name made Word fail
         assert len(list(out.iterdir())) == len(NAMES) + 1

@@ -38,7 +38,7 @@ def _root_page(db: Path, table: str) -> int:
 
 COMMANDS = [
     ("compare", "--type", "county"),
-    ("letter", "--council", "Kent", "--year", "2019-20"),
+    ("letter", "--signatory", "A Person", "--council", "Kent", "--year", "2019-20"),
     ("db", "export", "{tmp}/out.xlsx"),
     ("compute", "{data}"),
 ]

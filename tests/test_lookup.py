@@ -138,3 +138,14 @@ def test_lookup_rules() -> None:
     assert reg.lookup("Transport for London", bodies=bodies) == "name:transport for london"
     assert reg.lookup("london transport", bodies=bodies) == "name:transport for london"
     assert reg.lookup("camden", bodies=bodies).name == "London Borough of Camden"
+
+
+def test_a_body_has_no_group_to_compare_or_chart_in(loaded, tmp_path) -> None:
+    for args in (
+        ("compare", "--council", "transport for london"),
+        ("chart", "--type", "unitary", "--council", "Transport London", "-o", tmp_path / "c.png"),
+    ):
+        r = loaded(*args)
+        assert r.exit_code == 2, r.stderr
+        assert "Transport for London is outside the register of councils" in r.stderr
+        assert "lgsco-stats trend --council 'Transport for London'" in r.stderr

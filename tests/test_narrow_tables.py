@@ -63,18 +63,22 @@ def _header(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("width", [80, 100])
-@pytest.mark.parametrize("command", ["compare", "trend"])
-def test_the_table_fits_and_never_breaks_a_rate(cli, terminal, width, command) -> None:
-    args = {"compare": ("compare", "--type", "unitary"), "trend": ("trend", "-c", "kent")}[command]
+@pytest.mark.parametrize(
+    "args",
+    [("compare", "--type", "unitary"), ("trend", "-c", "kent"), ("councils", "--type", "county")],
+    ids=lambda a: a[0],
+)
+def test_the_table_fits_and_never_breaks_a_rate(cli, terminal, width, args) -> None:
     text = terminal(width, *args)
     for line in text.splitlines():
         assert cell_len(line) <= width, line
-    # every rate the plain table shows is whole on one line of the terminal's
+    # every rate the table shows is one the plain table shows: none cut across two lines
     shown = set(RATE.findall(text))
-    assert shown and shown <= _rates(cli, args) | {"100% (123/150)"}
-    for rate in ("82% (123/150)", "67% (38/57)", "90% (9/10)"):
-        if command == "compare" or rate == "87% (53/61)":
-            assert rate in text or rate == "82% (123/150)" and command == "trend"
+    assert shown <= _rates(cli, args)
+    if args[0] == "compare":
+        assert {"82% (123/150)", "67% (38/57)", "90% (9/10)"} <= shown
+    if args[0] == "trend":
+        assert "87% (53/61)" in shown
 
 
 @pytest.mark.parametrize("width", [80, 100])
@@ -82,7 +86,7 @@ def test_headings_wrap_at_spaces_never_inside_a_word(terminal, width) -> None:
     text = terminal(width, "compare", "--type", "unitary")
     words = set(
         "Unitary councils 2019-20 Council Decisions Upheld Group upheld Complied complied "
-        "Remedied by council remedied ± per 100k".split()
+        "Remedied by council remedied ± per 100k vs similar".split()
     )
     for line in _header(text):
         for word in line.split():
@@ -148,3 +152,38 @@ def test_terminal_cells_are_text_not_markup(terminal, cli, tmp_path) -> None:
     assert cli("compute", data, "-f", "json").exit_code == 0
     text = terminal(100, "trend", "--council", "[bold]Fake[/bold] Authority")
     assert "[bold]Fake[/bold] Authority" in text
+
+
+def test_compare_at_100_keeps_how_each_council_compares(terminal) -> None:
+    # every row of compare has the same group figures (the last row is the group's average):
+    # at 100 columns the comparison with similar councils stays and the group columns go
+    text = terminal(100, "compare", "--type", "unitary")
+    head = " ".join(_header(text))
+    assert head.count("similar") == 3 and "Group upheld" not in head
+    note = " ".join(text[text.index("Not shown at 100 columns:") :].split())
+    assert "Group upheld" in note and "vs similar" not in note
+
+
+def test_trend_across_a_successor_names_each_row(cli, make_xlsx, terminal) -> None:
+    # Somerset: the county until March 2023, the unitary after; a successor's year can have a
+    # row for each, so the council column stays, and names wrap before the group figures go.
+    import datetime as dt
+
+    rows = (
+        decisions_rows(
+            [
+                ("Somerset County Council", "Upheld", 3, None),
+                ("Somerset County Council", "Not upheld", 1, None),
+            ],
+            start=dt.date(2022, 6, 1),
+        )
+        + decisions_rows([("Somerset Council", "Upheld", 2, None)], start=dt.date(2023, 6, 1))[1:]
+    )
+    rows = [r if i == 0 else (f"S{i:04d}", *r[1:]) for i, r in enumerate(rows)]
+    assert cli("compute", make_xlsx({"D": rows}, name="somerset.xlsx"), "-f", "json").exit_code == 0
+    text = terminal(100, "trend", "--council", "somerset")
+    head = " ".join(_header(text))
+    assert "Council" in head and "Group" in head and "upheld" in head
+    lines = text.splitlines()
+    assert any(x.startswith("2022-23") and "Somerset County" in x for x in lines), text
+    assert any(x.startswith("2023-24") and "Somerset Council" in x for x in lines), text

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 EVIL = "<script>alert(1)</script>"
+EVERY_LETTER = ("letter", "--all", "--year", "2019-20", "--signatory", "A Signatory")
 CLIMB = "../../etc/evil <b>x</b>"
 
 
@@ -28,7 +29,7 @@ def hostile(cli, tmp_path: Path) -> Path:
 
 def test_html_letters_escape_names_and_stay_in_their_folder(cli, hostile: Path) -> None:
     out = hostile / "letters"
-    r = cli("letter", "--all", "--year", "2019-20", "--format", "html", "--output", out)
+    r = cli(*EVERY_LETTER, "--format", "html", "--output", out)
     assert r.exit_code == 0, r.stderr
     files = sorted(p.name for p in out.iterdir())
     assert len(files) == 3
@@ -46,12 +47,7 @@ def test_output_files_get_ordinary_permissions(cli, hostile: Path) -> None:
         out = hostile / "figures.csv"
         assert cli("compare", "--type", "county", "-f", "csv", "-o", out).exit_code == 0
         letters = hostile / "letters"
-        assert (
-            cli(
-                "letter", "--all", "--year", "2019-20", "--format", "markdown", "--output", letters
-            ).exit_code
-            == 0
-        )
+        assert cli(*EVERY_LETTER, "--format", "markdown", "--output", letters).exit_code == 0
         site = hostile / "site"
         assert cli("report", "--output", site).exit_code == 0
     finally:
@@ -118,11 +114,12 @@ def test_output_dash_is_standard_output(cli, loaded, tmp_path: Path, monkeypatch
     assert r.exit_code == 0, r.stderr
     assert r.stdout.startswith("council,") and "Kent County Council" in r.stdout
     assert not (tmp_path / "-").exists()
-    r = cli("letter", "--council", "Kent", "--year", "2019-20", "--format", "pdf", "-o", "-")
+    one = ("--council", "Kent", "--year", "2019-20", "--format", "pdf", "-o", "-")
+    r = cli("letter", "--signatory", "A Person", *one)
     assert r.exit_code == 0, r.stderr
     assert r.stdout_bytes.startswith(b"%PDF-")
     assert not (tmp_path / "-").exists()
-    r = cli("letter", "--all", "--year", "2019-20", "--output", "-")
+    r = cli("letter", "--signatory", "A Person", "--all", "--year", "2019-20", "--output", "-")
     assert r.exit_code == 2 and "give a folder" in r.stderr
 
 
@@ -132,7 +129,10 @@ def test_letters_are_not_written_over_links(cli, loaded, tmp_path: Path) -> None
     precious = tmp_path / "precious.md"
     precious.write_text("keep me\n")
     (out / "kent-county-council-2019-20.md").symlink_to(precious)
-    r = cli("letter", "--all", "--year", "2019-20", "--format", "markdown", "--output", out)
+    r = cli(
+        "letter", "--all", "--year", "2019-20", "--format", "markdown", "--output", out,
+        "--signatory", "A Person",
+    )  # fmt: skip
     _one_line(r, "kent-county-council-2019-20.md: it is a symbolic link")
     assert precious.read_text() == "keep me\n"
     assert [p.name for p in out.iterdir()] == [

@@ -117,11 +117,11 @@ def chart(
         render.message(f"Wrote {output}: {name}, {format_count(len(table), 'year')} ({span}).")
         return
     from ..report.charts import group_chart
-    from .data import figures_for_year
+    from .data import council_in_a_group, figures_for_year
 
     chosen, counts = figures_for_year(db, year)
     figures = council_figures(counts, reg, average.value)
-    target = reg.get(council, chosen) if council else None
+    target = council_in_a_group(reg, council, chosen, figures) if council else None
     group = type_ if type_ else target.type if target else None
     if target is not None and type_ is not None and target.type != group:
         raise UsageError(

@@ -110,7 +110,7 @@ def compare(
     from ..rounding import format_count
     from ..tables import records
     from . import render
-    from .data import figures_for_year
+    from .data import council_in_a_group, figures_for_year
     from .views import (
         COMPARISON_NOTE,
         FIGURE_KEYS,
@@ -128,7 +128,7 @@ def compare(
     target = None
     group = type_ if type_ else None
     if council:
-        target = reg.get(council, chosen_year)
+        target = council_in_a_group(reg, council, chosen_year, figures)
         if group is None:
             group = target.type
         elif target.type != group:

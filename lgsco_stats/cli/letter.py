@@ -162,7 +162,11 @@ def letter(
         ),
     ] = None,
     signatory: Annotated[
-        str | None, typer.Option("--signatory", help="Who signs the letters.")
+        str | None,
+        typer.Option(
+            "--signatory",
+            help="Who signs the letters (or signatory in --config); needed with --all.",
+        ),
     ] = None,
     signatory_title: Annotated[
         str | None,
@@ -182,6 +186,7 @@ def letter(
             help="TOML file with signatory, signatory-title, date, contacts, template "
             "(options given on the command line win).",
             dir_okay=False,
+            envvar="LGSCO_STATS_CONFIG",
         ),
     ] = None,
     template: Annotated[
@@ -270,6 +275,19 @@ def letter(
         raise UsageError(f"--format {chosen.value} writes a file: give it with --output FILE")
 
     settings = _settings(settings_file, signatory, signatory_title, date, average.value)
+    if not settings.signatory:
+        if all_:
+            raise UsageError(
+                "--all signs every letter: say who signs them with --signatory NAME (or "
+                'signatory = "NAME" in the --config file)'
+            )
+        from . import render
+
+        render.message(
+            "No --signatory: the letter is signed with the title alone; give --signatory NAME "
+            "(or signatory in the --config file).",
+            style="yellow",
+        )
     _write(
         council,
         all_,

@@ -160,11 +160,6 @@ def write_bytes(data: bytes, output: Path | None) -> None:
     write_atomic(output, data)
 
 
-# A text column wraps at spaces down to this width (or its longest cell, if narrower) before
-# columns are left out; numbers never wrap.
-TEXT_MIN_WIDTH = 20
-
-
 def to_table_text(
     records: Sequence[dict[str, Any]],
     columns: Sequence[Column],
@@ -194,10 +189,16 @@ def to_table_text(
     width = _width() or shutil.get_terminal_size((120, 40)).columns
     cells = [[c.text(r) for c in columns] for r in [*records, *footer]]
     shown = list(range(len(columns)))
-    sizes = _sizes(columns, cells)
+    sizes = _sizes(columns, cells, TEXT_MIN_WIDTH)
+    tight = _sizes(columns, cells, TEXT_TIGHT)
     widths = _fit([sizes[i] for i in shown], width)
-    while widths is None and not wide and any(columns[i].priority for i in shown):
+    while widths is None and not wide:
         top = max(columns[i].priority for i in shown)
+        if top <= 1:  # names wrap more before a group figure (or a column always shown) goes
+            widths = _fit([tight[i] for i in shown], width)
+            sizes = tight if widths is not None else sizes
+        if widths is not None or not top:
+            break
         shown = [i for i in shown if columns[i].priority != top]
         widths = _fit([sizes[i] for i in shown], width)
     if widths is None:  # --wide, or too narrow even for the columns always shown
@@ -227,10 +228,13 @@ def to_table_text(
 # Space between two columns (no edges, padding collapsed); a text column wraps at spaces down to
 # TEXT_MIN_WIDTH (or its longest cell, if narrower) before columns are left out.
 _GAP = 2
-TEXT_MIN_WIDTH = 20
+TEXT_MIN_WIDTH = 26
+TEXT_TIGHT = 14  # ... and down to this to keep the group figures (Column.priority 1)
 
 
-def _sizes(columns: Sequence[Column], cells: list[list[str]]) -> list[tuple[int, int, bool]]:
+def _sizes(
+    columns: Sequence[Column], cells: list[list[str]], text_min: int
+) -> list[tuple[int, int, bool]]:
     """Each column's narrowest and natural width: a number column is never narrower than its
     widest cell; text wraps at spaces; a heading wraps at spaces, never inside a word."""
     from rich.cells import cell_len
@@ -240,7 +244,7 @@ def _sizes(columns: Sequence[Column], cells: list[list[str]]) -> list[tuple[int,
         texts = [row[i] for row in cells]
         longest = max((cell_len(t) for t in texts), default=0)
         word = max((cell_len(w) for t in [c.heading, *texts] for w in t.split()), default=1)
-        least = max(longest if c.numeric else min(longest, TEXT_MIN_WIDTH), word)
+        least = max(longest if c.numeric else min(longest, text_min), word)
         out.append((least, max(longest, cell_len(c.heading), least), c.numeric))
     return out
 

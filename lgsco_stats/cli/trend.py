@@ -67,7 +67,8 @@ def trend(
 
     lead = [Column("year", "Year")]
     if len(names) > 1:
-        lead.append(Column("council", "Council", priority=DETAIL))
+        # (several names: a successor's year can have two rows, told apart by the name)
+        lead.append(Column("council", "Council"))
     lead.append(
         Column(
             "type",

@@ -68,15 +68,18 @@ def comparison_text(r: dict[str, Any], short: str) -> str:
 
 # Which columns a terminal too narrow for all of them leaves out first (``Column.priority``;
 # ``--wide`` shows them all): the council and its three rates with their counts always, then
-# the group figures, then decisions, upheld per 100k and the comparisons with similar councils,
-# then differences, intervals and the group's name, then the year. Where every row has
+# the group figures, then decisions and the comparisons with similar councils, then upheld per
+# 100k, differences, intervals and the group's name, then the year. Where every row has
 # the same group figure (compare, whose last row is the group's average) the group columns go
 # first (SAME).
 ALWAYS, GROUP, COUNTS, DETAIL, YEAR, SAME = 0, 1, 2, 3, 4, 5
 
 
-def comparison_columns(short: str, *, interval: bool = False, word: bool = True) -> list[Column]:
-    """The display columns of one rate's fair comparison: its interval and its word."""
+def comparison_columns(
+    short: str, *, interval: bool = False, word: bool = True, priority: int = COUNTS
+) -> list[Column]:
+    """The display columns of one rate's fair comparison: its interval and its word (the word
+    left out of a narrow terminal at ``priority``)."""
     cols = []
     if interval:
         cols.append(
@@ -91,7 +94,7 @@ def comparison_columns(short: str, *, interval: bool = False, word: bool = True)
     if word:
         cols.append(
             Column(
-                f"{short}_vs", "vs similar", lambda r: comparison_text(r, short), priority=COUNTS
+                f"{short}_vs", "vs similar", lambda r: comparison_text(r, short), priority=priority
             )
         )
     return cols
@@ -129,7 +132,10 @@ def _rate_columns(
             priority=group_priority,
         ),
         *extra(short),
-        *comparison_columns(short, word=comparisons),
+        # where the group figure is every row's (compare), the word is what tells rows apart
+        *comparison_columns(
+            short, word=comparisons, priority=GROUP if group_priority == SAME else COUNTS
+        ),
     ]
 
 
@@ -161,10 +167,10 @@ def figure_columns(
     ``extra(short)`` adds columns after each rate's group figure (``short`` is ``uphold``,
     ``compliance`` or ``remedy``); ``lead`` replaces the leading council/group/year columns;
     ``one_group`` says every row has the same group figures (then a narrow terminal leaves them
-    out first, and keeps the differences). ``comparisons`` adds each rate's comparison with
-    similar councils in a word (``vs similar``), and ``intervals`` its 95% interval after the
-    rate (``95% CI``): see :func:`comparison_columns`. Each column has the priority
-    (:data:`ALWAYS` … :data:`SAME`) that chooses what a narrow terminal shows.
+    out first, and keeps the comparisons with similar councils). ``comparisons`` adds each
+    rate's comparison with similar councils in a word (``vs similar``), and ``intervals`` its
+    95% interval after the rate (``95% CI``): see :func:`comparison_columns`. Each column has the
+    priority (:data:`ALWAYS` … :data:`SAME`) that chooses what a narrow terminal shows.
     """
     if lead is not None:
         cols = list(lead)
@@ -218,7 +224,7 @@ def figure_columns(
                         else format_difference(r.get(rate), r.get(f"group_{rate}"))
                     ),
                     numeric=True,
-                    priority=GROUP if one_group else DETAIL,
+                    priority=DETAIL,
                 )
             )
     cols.append(
@@ -227,7 +233,7 @@ def figure_columns(
             "Upheld per 100k",
             lambda r: format_number(r.get("upheld_per_100k")),
             numeric=True,
-            priority=COUNTS,
+            priority=DETAIL,
         )
     )
     cols.append(
@@ -236,7 +242,7 @@ def figure_columns(
             "Group per 100k",
             lambda r: "" if r.get("_benchmark") else format_number(r.get("group_upheld_per_100k")),
             numeric=True,
-            priority=SAME if one_group else COUNTS,
+            priority=SAME if one_group else DETAIL,
         )
     )
     return cols

@@ -21,6 +21,7 @@ class Contact:
     name: str
     job_title: str = DEFAULT_JOB_TITLE
     email: str | None = None
+    shared_with: tuple[str, ...] = ()  # who else the letter goes to ("Cllr A, Leader")
 
 
 @dataclass(frozen=True)

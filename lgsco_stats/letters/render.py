@@ -343,9 +343,39 @@ def table_cells(tokens: list[Any], start: int) -> tuple[list[list[Any]], list[bo
     return rows, right, header_rows, i + 1
 
 
+# How letters close: the paragraph that starts the signature block, which Word and PDF keep on
+# one page with the name and titles below it, after a space for a handwritten signature.
+_CLOSING = re.compile(
+    r"^(yours (sincerely|faithfully|truly)|kind regards|best regards|regards|best wishes|"
+    r"with best wishes|with kind regards|many thanks)\b[\s,.]*$",
+    re.IGNORECASE,
+)
+
+
+def closing_at(tokens: list[Any]) -> int | None:
+    """The index of the ``paragraph_open`` token of a letter's closing ("Yours sincerely"):
+    the last paragraph that is only a sign-off; None for a letter without one. What follows
+    it (the signatory's name and titles, who the letter is shared with) is the signature
+    block."""
+    found = None
+    for i, t in enumerate(tokens[:-1]):
+        if t.type == "paragraph_open" and _CLOSING.match(tokens[i + 1].content.strip()):
+            found = i
+    return found
+
+
 def markdown_to_html(text: str) -> str:
-    """The HTML of a Markdown letter's body."""
-    return str(_markdown().render(text))
+    """The HTML of a Markdown letter's body; the closing and the paragraphs after it carry the
+    classes ``closing`` and ``signature`` (the page keeps them together, with room to sign)."""
+    md = _markdown()
+    tokens = md.parse(text)
+    at = closing_at(tokens)
+    if at is not None:
+        tokens[at].attrSet("class", "closing")
+        for t in tokens[at + 1 :]:
+            if t.type == "paragraph_open":
+                t.attrSet("class", "signature")
+    return str(md.renderer.render(tokens, md.options, {}))
 
 
 @functools.cache

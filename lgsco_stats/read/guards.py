@@ -345,7 +345,7 @@ class Isolated:
                             current,
                             DataError(
                                 f"{self._where(task, sheet)}: refused: reading it took longer "
-                                f"than {time_limit(task.inflated):,.0f} seconds (the limit for "
+                                f"than {time_limit(task.inflated):g} seconds (the limit for "
                                 f"a file of {_size(task.file_size)})"
                             ),
                         )
