@@ -162,8 +162,8 @@ def test_a_row_of_cells_without_references(
 def test_many_sheets_read_by_one_reader_per_worker(
     cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # 200 tiny sheets sharing 4 MiB of shared strings: a reader per sheet read the shared
-    # strings 200 times (1,000 sheets and 60 MiB took 4.5 minutes); one per worker reads
+    # 60 tiny sheets sharing 1 MiB of shared strings: a reader per sheet read the shared
+    # strings 60 times (1,000 sheets and 60 MiB took 4.5 minutes); one per worker reads
     # them once per worker. Counted in this process (no child), where the readers are made.
     import fastexcel
 
@@ -177,10 +177,10 @@ def test_many_sheets_read_by_one_reader_per_worker(
 
     monkeypatch.setattr(guards, "ISOLATE", False)
     monkeypatch.setattr(fastexcel, "read_excel", counting)
-    path = make_hostile.many_sheets_large_strings(tmp_path / "many.xlsx")
+    path = make_hostile.many_sheets_large_strings(tmp_path / "many.xlsx", 60, 1 << 20)
     r = cli("compute", path, "--no-store", "-f", "json")
     assert r.exit_code == 0, r.stderr
-    # each of the 200 sheets holds the same two Kent decisions; read as one dataset they are
+    # each of the 60 sheets holds the same two Kent decisions; read as one dataset they are
     # the same references twice, which is an error only if their contents differ: they don't
     assert len(made) <= 1 + (os.cpu_count() or 1)
 

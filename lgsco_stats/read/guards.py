@@ -13,12 +13,13 @@ gigabytes:
 2. **While calamine reads**, on Linux, it reads in a child process (:class:`Isolated`) whose
    address space is capped at :func:`memory_limit` (a floor plus a multiple of the file's
    inflated size) and whose time is capped at :func:`time_limit`; a child that dies of it is
-   one line about the file, never the tool aborting. Elsewhere calamine reads in-process, with
-   layers 1 and 3 only.
+   one line about the file, never the tool aborting. Elsewhere calamine reads in-process,
+   after an ``.xlsx`` sheet's cell references have been looked at for a block over
+   :func:`cell_limit` (:func:`lgsco_stats.read.xlsx_head.extent`).
 3. **Before the rest of the tool sees a sheet**, its size as calamine gives it: at most
-   :func:`cell_limit` cells (rows times columns, empty ones included) and :func:`text_limit`
-   bytes of text (:func:`check_sheet`), so that a file of a few kilobytes never becomes a
-   frame of hundreds of megabytes.
+   :data:`MAX_COLUMNS` columns, :func:`cell_limit` cells (rows times columns, empty ones
+   included) and :func:`text_limit` bytes of text (:func:`check_sheet`), so that a file of a
+   few kilobytes never becomes a frame of hundreds of megabytes.
 
 CSV files are text: they are limited by size (:data:`MAX_CSV_BYTES`) and read with memory
 proportional to that. Letter templates have limits of their own, on their size and on what
