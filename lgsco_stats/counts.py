@@ -10,7 +10,7 @@ benchmarks.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -251,6 +251,19 @@ def missing_column(n: int, dtype: str) -> pd.api.extensions.ExtensionArray:
     if dtype == "Float64":
         return pd.arrays.FloatingArray(np.zeros(n), np.ones(n, dtype=bool))
     return pd.arrays.IntegerArray(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool))
+
+
+def counts_frame(columns: Mapping[str, Sequence[object]], n: int) -> pd.DataFrame:
+    """A counts frame (``COLUMNS``) of ``n`` rows from the columns given (the labels as text,
+    counts Int64, rates Float64), the others missing; every column at once (a column added
+    later is an insert into the frame's index)."""
+    types = ["str"] * 4 + ["Float64" if c in GIVEN_RATES else "Int64" for c in COLUMNS[4:]]
+    return pd.DataFrame(
+        {
+            c: pd.array(list(columns[c]), dtype=t) if c in columns else missing_column(n, t)
+            for c, t in zip(COLUMNS, types, strict=True)
+        }
+    )
 
 
 def with_count_columns(frame: pd.DataFrame) -> pd.DataFrame:

@@ -200,8 +200,9 @@ def compute(
             where, counts, saved = _save(db, data, files, years)
         else:
             counts = data.counts()
-        text = shown(counts)
         bodies = data.bodies(reg)
+    # What was read and saved is said before the figures are made: whatever happens to them
+    # (an output that cannot be written, or a bug), the user knows the load is in the store.
     parts = []
     if len(ds.decisions):
         parts.append(format_count(len(ds.decisions), "decision"))
@@ -217,6 +218,8 @@ def compute(
     else:
         said += f"; nothing new: the store ({where}) already held all of it."
     render.message(said)
+    for note in ds.notes:
+        render.message(note, style="yellow")
     if bodies:
         names = ", ".join(n for n, _ in bodies[:8]) + (" …" if len(bodies) > 8 else "")
         render.message(
@@ -226,7 +229,7 @@ def compute(
         for u in unresolved:
             if u.suggestions:
                 render.message(f"Warning: {u.text()}", style="yellow")
-    render.write_text(text, output)
+    render.write_text(shown(counts), output)
 
 
 def show_problems(problems: Any, limit: int = 20) -> None:

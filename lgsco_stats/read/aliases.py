@@ -14,8 +14,8 @@ from pathlib import Path
 from ..councils import Register, register
 from ..errors import DataError, UsageError, where
 from ..outcomes import normalise_text
-from . import workbook
-from .sheets import _decode
+from . import guards, workbook
+from .text import decode_text
 
 _NAME_HEADERS = {"name", "alias", "as written", "spelling", "written as", "authority name"}
 _COUNCIL_HEADERS = {
@@ -43,7 +43,7 @@ def read_aliases(path: str | Path, reg: Register | None = None) -> dict[str, str
     if kind == "encrypted":
         raise DataError(f"{p}: the workbook is password-protected; save an unprotected copy")
     if kind == "csv":
-        text = _decode(p)
+        text = decode_text(p, guards.MAX_CSV_BYTES)
         rows = [(i + 1, list(r)) for i, r in enumerate(csv.reader(io.StringIO(text)))]
     else:
         book = workbook.parse(p, None, kind)

@@ -45,6 +45,9 @@ class Dataset:
     received: pd.DataFrame = field(default_factory=lambda: empty(RECEIVED_COLUMNS))
     problems: list[Problem] = field(default_factory=list)
     reports: list[Any] = field(default_factory=list)
+    # What the user should know about how the files were read (a hidden sheet was read), for
+    # the command line to show; reading never prints.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def years(self) -> list[str]:

@@ -162,6 +162,8 @@ def _read_one(
         ds.reports.append(report)
         if report.kind is not None:
             read.append(raw.label)
+            if raw.hidden:
+                ds.notes.append(hidden_note(raw.label, raw.hidden))
     ds.sheets += read
     if not raws:
         problems.error(f"{path}: no data: every sheet is empty")
@@ -240,6 +242,12 @@ def inspect_files(
     check_duplicates(ds, problems)
     ds.problems = problems.of("warning", "note")
     return ds, problems
+
+
+def hidden_note(label: str, state: str) -> str:
+    """The note that a sheet the workbook hides was read like the others."""
+    how = "very hidden (only a macro can show it)" if state == "veryhidden" else "hidden"
+    return f"{label}: the sheet is {how} in the workbook; it was read like the others."
 
 
 def read_file(

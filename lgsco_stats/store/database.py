@@ -19,6 +19,7 @@ import pandas as pd
 from .. import outcomes as oc
 from ..errors import StoreError
 from ..outcomes import COUNT_COLUMNS, GIVEN_RATES
+from ..output import protect
 from . import blobs, schema
 from .schema import COUNTS_TABLE, DATES, KEY, KINDS, OUTCOMES, SCHEMA_VERSION, create_or_migrate
 
@@ -73,6 +74,7 @@ class Store:
                 raise StoreError(
                     f"cannot create the store's folder {self.path.parent}: {e.strerror}"
                 ) from None
+        protect(self.path)  # no output is ever written over it
         try:
             self.db = sqlite3.connect(self.path, timeout=120, isolation_level=None)
             # REFERENCES clauses document the links (Datasette shows names for ids); they are
@@ -84,8 +86,10 @@ class Store:
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, error: BaseException | None, tb: object) -> None:
         self.close()
+        if isinstance(error, sqlite3.DatabaseError | pd.errors.DatabaseError):  # not a bug
+            raise schema.damaged(self.path, error) from None
 
     def close(self) -> None:
         self.db.close()
@@ -98,6 +102,10 @@ class Store:
             raise StoreError(
                 f"{self.path}: a SQLite file that is not an lgsco-stats store (no schema version)"
             )
+        if version == SCHEMA_VERSION and (problem := schema.incomplete(self.path, tables)):
+            raise problem
+        if 0 < version < SCHEMA_VERSION and not {"meta", "authorities"} & tables:
+            raise schema.incomplete(self.path, tables)  # not a store of an older version either
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path}: made by a newer lgsco-stats (schema {version}, this one reads "
@@ -312,7 +320,7 @@ class Store:
         spellings of one council's name are one council), naming each key by its least
         spelling, as the count of loaded rows does. A count missing for one spelling is missing
         for the key."""
-        from ..counts import COLUMNS, missing_column
+        from ..counts import counts_frame
 
         where, params = _years_clause(years, "c.")
         parts = []
@@ -332,20 +340,7 @@ class Store:
             ).fetchall()
             names = ["authority_key", "year", "authority", "gss_code", *cols]
             columns = dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {}
-            # every column at once (a column added later is an insert into the frame's index);
-            # those this table does not have, missing
-            n = len(rows)
-            types = ["str"] * 4 + ["Float64" if c in GIVEN_RATES else "Int64" for c in COLUMNS[4:]]
-            parts.append(
-                pd.DataFrame(
-                    {
-                        c: pd.array(list(columns[c]), dtype=t)
-                        if c in columns
-                        else missing_column(n, t)
-                        for c, t in zip(COLUMNS, types, strict=True)
-                    }
-                )
-            )
+            parts.append(counts_frame(columns, len(rows)))
         return parts[0], parts[1], parts[2]
 
     def case_rows(self, kind: str, years: Sequence[str] | None = None) -> Any:
@@ -438,7 +433,10 @@ class Store:
         each decodes, has its stated number of rows and digest, known outcomes, authorities and
         loads, each reference once and in one year only, and counts that match its rows (empty
         if no problem)."""
-        problems = [r[0] for r in self.db.execute("PRAGMA integrity_check") if r[0] != "ok"]
+        try:
+            problems = [r[0] for r in self.db.execute("PRAGMA integrity_check") if r[0] != "ok"]
+        except sqlite3.DatabaseError as e:  # too damaged for the check to run
+            return [f"SQLite cannot check it: {e}"]
         problems += [f"foreign key: {r}" for r in self.db.execute("PRAGMA foreign_key_check")]
         authorities = {r[0] for r in self.db.execute("SELECT id FROM authorities")}
         loads = {r[0] for r in self.db.execute("SELECT id FROM loads")}

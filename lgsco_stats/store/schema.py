@@ -3,12 +3,14 @@ version."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterable
 
 import pandas as pd
 
 from .. import outcomes as oc
+from ..errors import StoreError
 from ..outcomes import COUNT_COLUMNS, GIVEN_RATES
 from . import blobs
 
@@ -219,3 +221,36 @@ def merge_old_rows(db: sqlite3.Connection, kind: str, old: pd.DataFrame) -> None
             columns[field.name] = pa.array(values.astype("Int64"), pa.int64())
     table = pa.table(columns, schema=schema).append_column("year", blobs.text_array(old["year"]))
     blobs.merge_rows(db, kind, table)
+
+
+# Every table a store of this schema has (a store missing one was changed by hand).
+TABLES = tuple(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", SCHEMA))
+
+
+def incomplete(path: object, tables: set[str]) -> StoreError | None:
+    """The error for a file whose schema version is this one's but whose tables are not all
+    there (another program's SQLite file, or a store changed by hand); None if they are."""
+    missing = sorted(set(TABLES) - tables)
+    if not missing:
+        return None
+    if not set(TABLES) & tables:
+        return StoreError(
+            f"{path}: a SQLite file that is not an lgsco-stats store (its schema version "
+            "matches, but it has none of the store's tables)"
+        )
+    return StoreError(
+        f"{path}: the store has lost {'tables' if len(missing) > 1 else 'a table'} "
+        f"({', '.join(missing)}): it was changed outside lgsco-stats",
+        hint="restore a copy of the store, or move it away and load the files again",
+    )
+
+
+def damaged(path: object, error: BaseException) -> StoreError:
+    """SQLite's error met using a store: the file's problem (a damaged page, a table changed
+    by hand), one line naming it, never a bug."""
+    cause = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+    return StoreError(
+        f"{path}: the store is damaged ({cause})",
+        hint="'lgsco-stats db check' says more; restore a copy of the store, or move it away "
+        "and load the files again",
+    )
