@@ -15,7 +15,9 @@ import csv
 import datetime as dt
 import difflib
 import functools
+import hashlib
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -131,10 +133,21 @@ class Council:
 
 
 def slugify(text: str) -> str:
-    """``"King’s Lynn & West Norfolk"`` → ``"kings-lynn-and-west-norfolk"``: safe as a file name."""
+    """``"King’s Lynn & West Norfolk"`` → ``"kings-lynn-and-west-norfolk"``: safe as a file name,
+    and one name's alone (the letters' file names and the site's pages both use it).
+
+    Names that differ only in case, punctuation or ``&``/``and`` are one name (one authority
+    key); any other two names get two slugs: a name whose normalised form is not plain
+    ``a-z0-9`` words (``"Ynys Môn"``, ``"Åland"``), or is empty or longer than 120 characters,
+    has its slug (letters without accents) followed by 8 hex digits of a hash of that form,
+    so ``"Åland Council"`` and ``"Öland Council"`` no longer both become ``land-council``."""
     s = normalise_text(text)
-    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
-    return s[:120] or "council"
+    plain = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+    if slug and len(slug) <= 120 and slug.replace("-", " ") == s:
+        return slug
+    digest = hashlib.sha1(s.encode("utf-8")).hexdigest()[:8]
+    return f"{slug[:111].strip('-') or 'council'}-{digest}"
 
 
 # Words that publishers add to or leave off a council's name. Stripped from both ends of a

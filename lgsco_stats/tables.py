@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .escape import markdown_text, printable
 from .rounding import NA
 
 
@@ -60,10 +61,11 @@ class Column:
     priority: int = 0
 
     def text(self, record: dict[str, Any]) -> str:
+        """The cell as it is shown: text, with no control characters (:func:`printable`)."""
         if self.show is not None:
-            return self.show(record)
+            return printable(self.show(record))
         v = record.get(self.key)
-        return "" if is_missing(v) else str(v)
+        return "" if is_missing(v) else printable(v)
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,8 @@ def _json_value(v: object) -> Any:
 
 
 def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """A cell, title or note as literal Markdown text (links, images, HTML, pipes escaped)."""
+    return markdown_text(text)
 
 
 def to_markdown(
@@ -174,11 +177,11 @@ def plain_table(
         return " " + "   ".join(parts).rstrip()
 
     rule = " " + "   ".join("-" * w for w in widths)
-    out = [title] if title else []
+    out = [printable(title)] if title else []
     out += [line(heads), rule, *(line(x) for x in rows)]
     if foot:
         out += [rule, *(line(x) for x in foot)]
-    out += list(notes)
+    out += [printable(n) for n in notes]
     return "\n".join(out) + "\n"
 
 

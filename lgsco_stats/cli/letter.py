@@ -69,13 +69,18 @@ def read_config(path: Path) -> dict[str, Any]:
     import tomllib
 
     from ..errors import UsageError
+    from ..letters.render import MAX_TEMPLATE_BYTES
 
     try:
+        if path.stat().st_size > MAX_TEMPLATE_BYTES:  # a few settings: as small as a template
+            raise UsageError(f"{path}: refused: a config file of {path.stat().st_size:,} bytes")
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as e:
         raise UsageError(f"cannot read the config file {path}: {e.strerror}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise UsageError(f"{path}: not a TOML config file ({e})") from None
+    except RecursionError:  # tomllib reads nested arrays by recursion
+        raise UsageError(f"{path}: not a TOML config file (nested too deeply)") from None
     section = data.get("letter", data)
     if not isinstance(section, dict):
         raise UsageError(f"{path}: [letter] must be a table of settings")
@@ -144,7 +149,7 @@ def letter(
             "--output",
             "-o",
             help="File to write (one council) or folder (with --all; created if "
-            "missing). Without it, one letter is printed to stdout.",
+            "missing). Without it, or with '-', one letter is printed to stdout.",
         ),
     ] = None,
     contacts: Annotated[
@@ -262,7 +267,7 @@ def letter(
             "Markdown template for markdown, docx or pdf"
         )
     if all_:
-        if output is None:
+        if output is None or str(output) == "-":
             raise UsageError("--all writes one file per council: give a folder with --output DIR")
         if output.exists() and not output.is_dir():
             raise UsageError(f"--output {output} is a file; --all needs a folder")
@@ -343,7 +348,7 @@ def _write(
         render_letter,
         write_letters,
     )
-    from ..output import write_atomic
+    from ..output import is_stdout, write_atomic
     from . import render
     from .data import figures_for_year
 
@@ -352,12 +357,15 @@ def _write(
     if council:
         fields = letters.context(letters.find(council), settings)
         data, title = render_letter(fields, fmt.value, tmpl)
+        if isinstance(data, str) and is_stdout(output):  # Word or PDF to standard output
+            render.write_bytes(_one_file(data, title, fields, fmt), None)
+            return
         if isinstance(data, str):  # Word or PDF
             target = _target(output, fields, fmt)
             make_files([(str(target), data, title, fields["letter"]["date_iso"])], fmt.value, 1)
             render.message(f"Wrote {target}")
             return
-        if output is None:
+        if is_stdout(output):
             sys.stdout.write(data.decode("utf-8"))
             sys.stdout.flush()
             return
@@ -385,6 +393,18 @@ def _write(
     to = f" ({addressed} addressed from --contacts)" if contacts else ""
     wrote = format_count(len(made), f"{fmt.value} letter")
     render.message(f"Wrote {wrote} for {letters.year} to {output}{to}{note}.")
+
+
+def _one_file(text: str, title: str, fields: Any, fmt: LetterFormat) -> bytes:
+    """A Word or PDF letter's bytes, made here (for standard output)."""
+    if fmt is LetterFormat.pdf:
+        from ..letters.pdf import markdown_to_pdf
+
+        date = dt.date.fromisoformat(fields["letter"]["date_iso"])
+        return markdown_to_pdf(text, title, date)
+    from ..letters.word import markdown_to_docx
+
+    return markdown_to_docx(text, title)
 
 
 def _target(output: Path | None, fields: Any, fmt: LetterFormat) -> Path:

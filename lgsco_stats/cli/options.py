@@ -60,14 +60,28 @@ FormatOpt = Annotated[
         "--output file's suffix (.csv, .json, .md, .xlsx, .txt), else table.",
     ),
 ]
+
+
+def _output_allowed(value: Path | None) -> Path | None:
+    """Refuse an ``--output`` that must not be replaced before the command does any work (a
+    load is not saved only for its figures to find they cannot be written)."""
+    from ..output import check_target, is_stdout
+
+    if not is_stdout(value):
+        assert value is not None
+        check_target(value)
+    return value
+
+
 OutputOpt = Annotated[
     Path | None,
     typer.Option(
         "--output",
         "-o",
-        help="Write to this file instead of stdout.",
+        help="Write to this file instead of stdout ('-' is stdout).",
         dir_okay=False,
         writable=True,
+        callback=_output_allowed,
     ),
 ]
 DbOpt = Annotated[

@@ -18,7 +18,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..output import write_atomic
+from ..escape import printable
+from ..output import is_stdout, write_atomic
 from ..tables import Column, plain_table, to_csv, to_json, to_markdown
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ def output_format(fmt: Format | None, output: Path | None) -> Format:
             f"--format {fmt.value} and --output {output} disagree (a {suffix} file is "
             f"{by_suffix.value}); drop --format, or give the file a name to match"
         )
-    if fmt is Format.xlsx and output is None:
+    if fmt is Format.xlsx and is_stdout(output):
         raise UsageError("--format xlsx writes a workbook: give the file with --output NAME.xlsx")
     return fmt
 
@@ -100,15 +101,19 @@ def err_console() -> Console:
 
 
 def message(text: str, *, style: str | None = None) -> None:
-    """A message for the user on stderr (never data)."""
-    err_console().print(text, style=style, markup=False)
+    """A message for the user on stderr (never data): printed as text, never as Rich markup or
+    emoji codes, with any control characters (from a name or a file name) removed."""
+    err_console().print(printable(text), style=style, markup=False, emoji=False)
 
 
 def error(text: str, hint: str | None = None) -> None:
+    """``Error: text`` on stderr; an error listing several problems keeps one line each (each
+    line printable: the data in it is quoted by the core, its breaks escaped)."""
     c = err_console()
-    c.print(f"Error: {text}", style="bold red", markup=False)
+    lines = "\n".join(printable(line) for line in str(text).split("\n"))
+    c.print(f"Error: {lines}", style="bold red", markup=False, emoji=False)
     if hint:
-        c.print(f"Hint: {hint}", style="yellow", markup=False)
+        c.print(f"Hint: {printable(hint)}", style="yellow", markup=False, emoji=False)
 
 
 # --------------------------------------------------------------------------- cells
@@ -139,11 +144,23 @@ def write_text(text: str | Workbook, output: Path | None) -> None:
             )
         write_xlsx(sheets, output)
         return
-    if output is None:
+    if is_stdout(output):  # no --output, or --output -
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    assert output is not None
     write_atomic(output, text.encode("utf-8"))
+
+
+def write_bytes(data: bytes, output: Path | None) -> None:
+    """Write a file's bytes to ``output`` atomically, or to stdout (``--output -``)."""
+    if is_stdout(output):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    assert output is not None
+    write_atomic(output, data)
 
 
 def to_table_text(
@@ -206,7 +223,7 @@ def to_table_text(
             "--format csv gives every figure).",
         ]
     for n in notes:
-        console.print(Text(n, style="dim"), width=width)
+        console.print(Text(printable(n), style="dim"), width=width)
     out = console.file.getvalue()  # type: ignore[attr-defined]
     return "\n".join(line.rstrip() for line in out.splitlines()) + "\n"
 
@@ -270,7 +287,7 @@ def _rich_table(
     from rich.text import Text
 
     table = Table(
-        title=Text(title, style="bold") if title else None,
+        title=Text(printable(title), style="bold") if title else None,
         box=box.SIMPLE_HEAVY,
         header_style="bold",
         show_edge=False,
@@ -280,7 +297,10 @@ def _rich_table(
     for i, w in zip(shown, widths, strict=True):
         c = columns[i]
         table.add_column(
-            Text(c.heading), justify="right" if c.numeric else "left", width=w, overflow="fold"
+            Text(printable(c.heading)),
+            justify="right" if c.numeric else "left",
+            width=w,
+            overflow="fold",
         )
     for n, row in enumerate(cells):
         if n == len(records):
@@ -331,7 +351,7 @@ def prepare(
             notes=notes,
             highlight=highlight,
             footer=footer,
-            terminal=None if output is None else False,
+            terminal=None if is_stdout(output) else False,
             wide=wide,
         )
     return text
@@ -352,7 +372,7 @@ class Progress:
             from rich.progress import Progress as RichProgress
 
             self._bar = RichProgress(
-                TextColumn("{task.description}"),
+                TextColumn("{task.description}", markup=False),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeRemainingColumn(),
@@ -379,7 +399,7 @@ class Status:
     """A spinner with a message on stderr when it is a terminal."""
 
     def __init__(self, text: str) -> None:
-        self._status = err_console().status(text) if sys.stderr.isatty() else None
+        self._status = err_console().status(_text(text)) if sys.stderr.isatty() else None
 
     def __enter__(self) -> Status:
         if self._status:
@@ -388,8 +408,15 @@ class Status:
 
     def update(self, text: str) -> None:
         if self._status:
-            self._status.update(text)
+            self._status.update(_text(text))
 
     def __exit__(self, *exc: object) -> None:
         if self._status:
             self._status.stop()
+
+
+def _text(text: str) -> Any:
+    """Text for Rich that is never read as markup (a file named ``[/].xlsx``)."""
+    from rich.text import Text
+
+    return Text(printable(text))

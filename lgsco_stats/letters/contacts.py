@@ -62,31 +62,34 @@ def _shared(cell: str, role: str) -> list[str]:
 
 
 def _rows_of(path: Path) -> list[list[object]]:
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".xlsx", ".xlsm"):
-            import openpyxl
+    """The first sheet of a workbook (read within the limits every workbook is read in), or a
+    CSV file's rows."""
+    from ..read import guards, workbook
+    from ..read.text import decode_text
 
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-            try:
-                ws = wb.worksheets[0]
-                return [list(r) for r in ws.iter_rows(values_only=True)]
-            finally:
-                wb.close()
-        raw = path.read_bytes()
-    except OSError as e:
-        raise DataError(f"{path}: cannot read the contacts file ({e.strerror})") from None
-    except Exception as e:  # openpyxl raises many kinds for a file that is not a workbook
-        raise DataError(f"{path}: not a readable Excel workbook ({e})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
+    kind = workbook.sniff(path)
+    if kind == "encrypted":
+        raise DataError(f"{path}: the workbook is password-protected; save an unprotected copy")
+    if kind != "csv":
+        book = workbook.parse(path, None, kind)
+        if not book.tables:
+            return []
+        table = next(iter(book.tables.values()))
+        columns = [c.to_pylist() for c in table.columns]
+        return [list(r) for r in zip(*columns, strict=True)]
+    text = decode_text(path, guards.MAX_CSV_BYTES)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+    reader = csv.reader(io.StringIO(text), dialect)
+    rows: list[list[object]] = []
+    try:
+        for r in reader:
+            rows.append(list(r))
+    except csv.Error as e:
+        raise DataError(f"{path.name}, line {reader.line_num}: not readable as CSV ({e})") from None
+    return rows
 
 
 def _cell(v: object) -> str:

@@ -207,16 +207,36 @@ class _Layout:
                             line.append((st, word, w))
                             used += w
                         continue
-                    if line and used + w > width:
-                        while line and line[-1][1] == " ":
-                            used -= line.pop()[2]
-                        out.append(line)
-                        line, used = [], 0.0
-                    line.append((st, word, w))
-                    used += w
+                    for piece, pw in self._pieces(st, size, word, w, width):
+                        if line and used + pw > width:
+                            while line and line[-1][1] == " ":
+                                used -= line.pop()[2]
+                            out.append(line)
+                            line, used = [], 0.0
+                        line.append((st, piece, pw))
+                        used += pw
             while line and line[-1][1] == " ":
                 line.pop()
             out.append(line)
+        return out
+
+    def _pieces(
+        self, style: str, size: float, word: str, w: float, width: float
+    ) -> list[tuple[str, float]]:
+        """A word as pieces no wider than ``width``: itself, or (a name of 300 letters and no
+        space, say) cut between characters rather than running off the page."""
+        if w <= width or len(word) < 2:
+            return [(word, w)]
+        out: list[tuple[str, float]] = []
+        piece, used = "", 0.0
+        for ch in word:  # widths add up character by character (measure sums them too)
+            cw = self.measure(style, size, ch)
+            if piece and used + cw > width:
+                out.append((piece, used))
+                piece, used = "", 0.0
+            piece += ch
+            used += cw
+        out.append((piece, used))
         return out
 
     def draw_line(self, pieces: list[Piece], x: float, baseline: float, size: float) -> None:

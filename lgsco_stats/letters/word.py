@@ -20,6 +20,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
+from ..escape import xml_text
 from .render import closing_at, markdown_tokens, table_cells
 
 FONT = "Arial"
@@ -117,7 +118,7 @@ def _inline(paragraph: Any, token: Any) -> None:
         elif kind == "em_close":
             italic = False
         elif kind in ("text", "code_inline"):
-            run = paragraph.add_run(child.content)
+            run = paragraph.add_run(xml_text(child.content))
             run.bold = bold or None
             run.italic = italic or None
         elif kind == "softbreak":
@@ -178,7 +179,8 @@ class DocxMaker:
         for child in list(self._body):
             if child.tag != qn("w:sectPr"):
                 self._body.remove(child)
-        doc.core_properties.title = title
+        # Word's document properties hold at most 255 characters (python-docx raises beyond)
+        doc.core_properties.title = xml_text(title)[:255]
         tokens = markdown_tokens(markdown_text)
         closing = closing_at(tokens)
         list_depth = 0

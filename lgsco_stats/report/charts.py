@@ -32,6 +32,7 @@ from matplotlib.ticker import FixedFormatter, PercentFormatter  # noqa: E402
 
 from ..councils import GROUP_LABELS, GROUP_SINGULAR  # noqa: E402
 from ..errors import UsageError  # noqa: E402
+from ..escape import chart_text  # noqa: E402
 from ..figures import RATE_LABELS, RATES, SMALL_NUMBER  # noqa: E402
 from ..rounding import format_count, format_percent  # noqa: E402
 
@@ -213,6 +214,7 @@ class _TrendCanvas:
                 label.set_text(f"{format_percent(v)}\n{_counts(n, d)}")
             line.set_ydata(trend[f"group_{rate}"].to_numpy(dtype=float, na_value=np.nan))
             ax.xaxis.set_major_formatter(FixedFormatter(ticks))
+        name = chart_text(name)  # data is text: a "$" in a name starts no mathematics
         texts = self.legend.get_texts()
         texts[0].set_text(name)
         texts[1].set_text(f"{name}, fewer than {SMALL_NUMBER} cases (*)")
@@ -222,7 +224,7 @@ class _TrendCanvas:
             if grouped
             else "No group average: no comparison group"
         )
-        former = [c for c in dict.fromkeys(trend["council"]) if c != name]
+        former = [chart_text(c) for c in dict.fromkeys(trend["council"]) if chart_text(c) != name]
         was = f" (formerly {' and '.join(former)})" if former else ""
         against = "against its group" if grouped else "(no comparison group)"
         self.title.set_text(
@@ -260,7 +262,7 @@ def group_chart(
     num, den = RATES[rate]
     f = figures.assign(_name=figures["council"].str.lower())
     f = f.sort_values([rate, "_name"], ascending=[True, False], na_position="first", kind="stable")
-    names = list(f["council"])
+    names = [chart_text(n) for n in f["council"]]
     values = f[rate].to_numpy(dtype=float, na_value=np.nan)
     y = np.arange(len(f))
     label = _rate_title(short)
@@ -324,7 +326,7 @@ def group_chart(
             ),
         ]
         if highlight is not None and highlight in set(f["gss_code"]):
-            chosen = f.loc[f["gss_code"] == highlight, "council"].iloc[0]
+            chosen = chart_text(f.loc[f["gss_code"] == highlight, "council"].iloc[0])
             handles.insert(
                 0, Patch(facecolor=HIGHLIGHT, edgecolor="#000000", hatch="xx", label=chosen)
             )

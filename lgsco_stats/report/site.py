@@ -27,8 +27,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from ..councils import GROUP_LABELS, GROUPS, Council, Register, lower_label, register, slugify
 from ..errors import OutputError, UsageError
+from ..escape import printable
 from ..figures import PER_100K, RATE_LABELS, RATES, SHORT, SMALL_NUMBER, group_benchmarks
-from ..output import usual_mode
+from ..output import copy_regular, usual_mode
 from ..rounding import format_count, format_difference, format_number, format_percent
 from .summary import pooled_totals
 from .trends import RATE_KEYS, council_trend, lineage
@@ -74,6 +75,8 @@ class _Entity:
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("lgsco_stats.report", "templates"),
+        # names from data are text: no control characters in a page (autoescaping does HTML)
+        finalize=lambda v: printable(v) if type(v) is str else v,
         autoescape=select_autoescape(["html", "j2", "js"], default=True),
         undefined=StrictUndefined,
         trim_blocks=False,
@@ -129,9 +132,11 @@ def _entities(figures: pd.DataFrame, reg: Register) -> dict[str, _Entity]:
             ent = _Entity(latest.gss_code, keys, latest.name, latest.slug, latest, history)
         else:
             ent = _Entity(key, (key,), str(name), slugify(str(name)), None, ())
-        slug = ent.slug
-        if slugs.get(slug, ent.key) != ent.key:  # two names with one slug: keep both pages
-            slug = f"{slug}-{slugify(ent.key)}"
+        slug, n = ent.slug, 1
+        while slugs.get(slug, ent.key) != ent.key:  # one slug for two: keep every page
+            n += 1
+            slug = f"{ent.slug}-{n}"
+        if slug != ent.slug:
             ent = _Entity(ent.key, ent.keys, ent.name, slug, ent.council, ent.history)
         slugs[slug] = ent.key
         for k in ent.keys:
@@ -151,7 +156,9 @@ def find_letters(folder: Path | None, slugs: Iterable[str]) -> dict[str, list[tu
 
     pattern = re.compile(r"^(?P<slug>.+)-(?P<year>\d{4}-\d{2})$")
     for p in sorted(folder.iterdir()):
-        if not p.is_file() or p.suffix.lower() not in LETTER_KINDS:
+        # regular files in the folder only: a symbolic link may point anywhere the user can
+        # read (~/.ssh/id_rsa named kent-2023-24.txt), which the site would then publish
+        if p.is_symlink() or not p.is_file() or p.suffix.lower() not in LETTER_KINDS:
             continue
         m = pattern.match(p.stem)
         if m and m["slug"] in wanted:
@@ -205,6 +212,13 @@ def _run(
 
 
 def _prepare_folder(out: Path) -> None:
+    if str(out) == "-":
+        raise UsageError("--output -: the site is a folder of pages; give a folder")
+    if out.is_symlink():
+        raise UsageError(
+            f"--output {out}: a symbolic link; give the folder itself (the site replaces the "
+            "folder it is given)"
+        )
     if out.exists():
         if not out.is_dir():
             raise UsageError(f"--output {out}: a file, not a folder")
@@ -313,7 +327,7 @@ def build_site(
         for slug, files in found.items():
             e = slug_of[slug]
             for y, p in files:
-                shutil.copy2(p, tmp / "letters" / p.name)
+                copy_regular(p, tmp / "letters" / p.name, "--letters")
                 n_letters += 1
                 letters_of.setdefault(e.key, []).append(
                     {
