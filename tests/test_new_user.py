@@ -123,10 +123,8 @@ def test_a_name_that_fits_two_councils_gets_them_as_did_you_mean(cli, make_xlsx,
     )
     r = cli("compute", path)
     assert r.exit_code == 0, r.stderr
-    assert (
-        "'Kingston': did you mean 'Royal Borough of Kingston upon Thames' or 'Hull City Council'?"
-        in r.stderr
-    )
+    said = next(line for line in r.stderr.splitlines() if "'Kingston'" in line)
+    assert "did you mean 'Royal Borough of Kingston upon Thames' or 'Hull City Council'?" in said
     # the contacts file for the letters (a store without that body): the same suggestions
     other = tmp_path / "other.db"
     kent = make_xlsx({"Decisions": decisions_rows([("Kent", "Upheld", 1, None)])}, "kent.xlsx")
@@ -140,7 +138,8 @@ def test_a_name_that_fits_two_councils_gets_them_as_did_you_mean(cli, make_xlsx,
     # a misspelling still gets its near names ("Hull" never Solihull)
     path = make_xlsx({"Decisions": decisions_rows([("Southhampton", "Upheld", 1, None)])}, "b.xlsx")
     r = cli("compute", path)
-    assert "'Southhampton': did you mean 'Southampton City Council'" in r.stderr
+    said = next(line for line in r.stderr.splitlines() if "'Southhampton'" in line)
+    assert "did you mean 'Southampton City Council'" in said
 
 
 def test_letters_name_a_borough_with_its_article(cli, make_xlsx) -> None:

@@ -185,13 +185,10 @@ def remedy_sentence(
             f"As we upheld no complaints about the {noun} this year, there is no "
             "satisfactory remedy rate to report."
         )
-    if remedied == 0:
-        # "in none of the complaints" speaks of several: one upheld complaint is "the one"
-        which = (
-            f"none of the complaints we upheld had the {noun}"
-            if upheld > 1
-            else f"the one complaint we upheld, the {noun} had not"
-        )
+    if remedied == 0:  # "none of the complaints" speaks of several: one is "the one complaint"
+        which = f"none of the complaints we upheld had the {noun}"
+        if upheld == 1:
+            which = f"the one complaint we upheld, the {noun} had not"
         text = (
             f"In {which} already offered a remedy "
             f"we found satisfactory before the complaint came to us (0 of {upheld:,}, 0%)."
@@ -236,15 +233,12 @@ def compliance_sentence(
     missed = outcomes - complied
     late_text = f", {late:,} late" if late else ""  # in brackets: digits
     if missed == 0:
-        # never "every one of the one case": the one case, both cases, every one of the five
-        which = {1: "the one case", 2: "both cases"}.get(
-            outcomes, f"every one of the {count_text(outcomes, 'case')}"
-        )
+        which = f"every one of the {count_text(outcomes, 'case')}"  # not "… of the one case"
+        which = {1: "the one case", 2: "both cases"}.get(outcomes, which)
         text = (
             f"The {noun} carried out our recommendations in {which} whose outcome we recorded "
-            "this year "
-            f"({format_percent(rate)}{late_text}). We welcome this, and thank the {noun} for "
-            "acting on what we asked."
+            f"this year ({format_percent(rate)}{late_text}). We welcome this, and thank the "
+            f"{noun} for acting on what we asked."
         )
     else:
         text = (
