@@ -240,3 +240,15 @@ def test_compare_and_chart_refuse_a_council_in_a_year_it_did_not_exist(
     # "somerset" in 2023-24 is the unitary council, as before
     r = cli("compare", "--council", "somerset", "--year", "2023-24")
     assert r.exit_code == 0 and r.stdout.startswith("Unitary councils 2023-24")
+
+
+def test_a_workbook_sheet_named_after_a_title_has_single_spaces(cli, tmp_path: Path) -> None:
+    from lgsco_stats.cli.render import _sheet_name
+
+    # trend's title "Somerset County Council / Somerset Council: figures by year" named its
+    # sheet "Somerset County Council  Somers" (the "/" dropped, two spaces left)
+    assert _sheet_name("Somerset County Council / Somerset Council: figures by year") == (
+        "Somerset County Council Somerse"
+    )
+    assert _sheet_name("Unitary councils 2019-20") == "Unitary councils 2019-20"
+    assert _sheet_name("[]:*?/") == "data"

@@ -85,8 +85,9 @@ class Workbook:
 
 
 def _sheet_name(title: str | None) -> str:
-    name = "".join(ch for ch in (title or "") if ch not in "[]:*?/\\").strip(" '")
-    return name[:31] or "data"
+    name = "".join(" " if ch in "[]:*?/\\" else ch for ch in (title or ""))
+    name = " ".join(name.split()).strip(" '")  # "A / B: x" → "A B x", not "A  B x"
+    return name[:31].rstrip() or "data"
 
 
 def _width() -> int | None:
