@@ -252,3 +252,22 @@ def test_a_workbook_sheet_named_after_a_title_has_single_spaces(cli, tmp_path: P
     )
     assert _sheet_name("Unitary councils 2019-20") == "Unitary councils 2019-20"
     assert _sheet_name("[]:*?/") == "data"
+
+
+def test_one_letter_to_a_folder_named_with_a_slash(cli, make_xlsx, tmp_path: Path) -> None:
+    # `letter --council kent -o letters/` wrote a file called "letters" (no suffix: a PDF or
+    # Markdown file nothing opens), and a later `--all -o letters/` was refused as "a file"
+    assert cli("compute", _one_county_and_unitaries(make_xlsx)).exit_code == 0
+    folder = tmp_path / "letters"
+    r = cli("letter", "--council", "kent", "--signatory", "X", "-o", f"{folder}/", "-f", "pdf")
+    assert r.exit_code == 0, r.stderr
+    written = folder / "kent-county-council-2019-20.pdf"
+    assert folder.is_dir() and written.read_bytes()[:5] == b"%PDF-"
+    r = cli("letter", "--council", "dorset", "--signatory", "X", "-o", f"{folder}/")
+    assert r.exit_code == 0, r.stderr
+    assert "Dorset Council" in (folder / "dorset-council-2019-20.md").read_text(encoding="utf-8")
+    r = cli("letter", "--all", "--signatory", "X", "-o", f"{folder}/")
+    assert r.exit_code == 0, r.stderr
+    # a name without the slash is still a file, as before
+    r = cli("letter", "--council", "kent", "--signatory", "X", "-o", tmp_path / "kent.md")
+    assert r.exit_code == 0 and (tmp_path / "kent.md").is_file()

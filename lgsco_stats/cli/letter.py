@@ -4,6 +4,7 @@ or PDF."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -143,13 +144,14 @@ def letter(
             "suffix, .md, .html, .docx or .pdf, else markdown).",
         ),
     ] = None,
-    output: Annotated[
-        Path | None,
+    output_arg: Annotated[
+        str | None,
         typer.Option(
             "--output",
             "-o",
-            help="File to write (one council) or folder (with --all; created if "
-            "missing). Without it, or with '-', one letter is printed to stdout.",
+            metavar="<path>",
+            help="File to write (one council) or folder (with --all, or a name ending in '/'; "
+            "created if missing). Without it, or with '-', one letter is printed to stdout.",
         ),
     ] = None,
     contacts: Annotated[
@@ -228,6 +230,10 @@ def letter(
     from ..errors import UsageError
 
     settings_file = read_config(config) if config else {}
+    output = Path(output_arg) if output_arg is not None else None
+    # "-o letters/" names a folder, made if missing: one letter goes inside it, named as --all
+    # names them (a Path forgets the "/": the letter became a file called "letters")
+    folder = output_arg is not None and output_arg.endswith(("/", os.sep))
     if fields:
         _fields(
             council,
@@ -251,7 +257,7 @@ def letter(
     if type_ is not None and not all_:
         raise UsageError("--type chooses councils for --all; with --council leave it out")
     chosen = fmt
-    if output is not None and not all_ and not output.is_dir():
+    if output is not None and not all_ and not folder and not output.is_dir():
         chosen = _format_of(output, fmt)
     template_path = template or (
         Path(settings_file["template"]) if "template" in settings_file else None
@@ -292,6 +298,7 @@ def letter(
         tmpl,
         db,
         jobs,
+        folder=folder,
     )
     if not settings.signatory:  # said once the letter is written, never before an error
         from . import render
@@ -337,6 +344,8 @@ def _write(
     tmpl: Any,
     db: Path | None,
     jobs: int | None,
+    *,
+    folder: bool = False,
 ) -> None:
     import sys
 
@@ -361,7 +370,7 @@ def _write(
             render.write_bytes(_one_file(data, title, fields, fmt), None)
             return
         if isinstance(data, str):  # Word or PDF
-            target = _target(output, fields, fmt)
+            target = _target(output, fields, fmt, folder)
             make_files([(str(target), data, title, fields["letter"]["date_iso"])], fmt.value, 1)
             render.message(f"Wrote {target}")
             return
@@ -369,7 +378,7 @@ def _write(
             sys.stdout.write(data.decode("utf-8"))
             sys.stdout.flush()
             return
-        target = _target(output, fields, fmt)
+        target = _target(output, fields, fmt, folder)
         write_atomic(target, data)
         render.message(f"Wrote {target}")
         return
@@ -407,10 +416,12 @@ def _one_file(text: str, title: str, fields: Any, fmt: LetterFormat) -> bytes:
     return markdown_to_docx(text, title)
 
 
-def _target(output: Path | None, fields: Any, fmt: LetterFormat) -> Path:
+def _target(output: Path | None, fields: Any, fmt: LetterFormat, folder: bool = False) -> Path:
     from ..letters.batch import SUFFIX
 
     assert output is not None
+    if folder:
+        output.mkdir(parents=True, exist_ok=True)
     if output.is_dir():
         return output / f"{fields['letter']['file_stem']}{SUFFIX[fmt.value]}"
     return output
