@@ -169,7 +169,7 @@ def test_group_sentence_names_group_and_average():
         {"uphold": 54, "compliance": 53, "remedy": 53},
         members=56,
     )
-    assert "the 56 unitary councils with decisions in 2019-20" in text
+    assert "the 56 unitary councils with figures for 2019-20" in text
     assert "mean of the councils' own figures" in text
     assert "(54 councils for complaints upheld, 53 for compliance and 53 for remedies)" in text
     pooled = lt.group_sentence(

@@ -271,3 +271,26 @@ def test_one_letter_to_a_folder_named_with_a_slash(cli, make_xlsx, tmp_path: Pat
     # a name without the slash is still a file, as before
     r = cli("letter", "--council", "kent", "--signatory", "X", "-o", tmp_path / "kent.md")
     assert r.exit_code == 0 and (tmp_path / "kent.md").is_file()
+
+
+def test_a_year_of_compliance_outcomes_alone_claims_no_decisions(cli, make_xlsx) -> None:
+    # 2020-21 holds only compliance outcomes recorded after 2019-20's decisions: its letters
+    # said "the two county councils with decisions in 2020-21"; there were none
+    decisions = decisions_rows(
+        [
+            ("Kent", "Upheld", 2, None),
+            ("Surrey", "Upheld", 1, None),
+            ("Essex", "Upheld", 1, None),
+        ]
+    )
+    compliance = [
+        COMPLIANCE_HEADER,
+        *((f"C{i}", c, dt.datetime(2020, 5, 1), "Complied") for i, c in enumerate(["Kent"] * 2)),
+        ("S1", "Surrey", dt.datetime(2020, 5, 1), "Complied"),
+        ("E1", "Essex", dt.datetime(2020, 5, 1), "Complied"),
+    ]
+    assert cli("compute", make_xlsx({"D": decisions, "C": compliance})).exit_code == 0
+    r = cli("letter", "--council", "kent", "--year", "2020-21", "--signatory", "X")
+    assert r.exit_code == 0, r.stderr
+    assert "the three county councils with figures for 2020-21" in r.stdout
+    assert "with decisions in" not in r.stdout

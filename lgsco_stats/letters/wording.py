@@ -389,7 +389,7 @@ def group_sentence(
     over = ", ".join(parts[:-1]) + f" and {parts[-1]}"
     text = (
         f"We compare each figure with the average for similar authorities: {size} with "
-        f"decisions in {year}. The average is {average_phrase(average)} ({over})."
+        f"figures for {year}. The average is {average_phrase(average)} ({over})."
     )
     short = [k for k, on in (alone or {}).items() if on]
     if short:
