@@ -294,3 +294,20 @@ def test_a_year_of_compliance_outcomes_alone_claims_no_decisions(cli, make_xlsx)
     assert r.exit_code == 0, r.stderr
     assert "the three county councils with figures for 2020-21" in r.stdout
     assert "with decisions in" not in r.stdout
+
+
+def test_summary_workbook_has_an_about_sheet(cli, make_xlsx, tmp_path: Path) -> None:
+    # README: "the workbook has the data sheet and an about sheet with the title and notes";
+    # summary's had the data alone (what φ and τ² are, what "dealt with" counts: nowhere)
+    import openpyxl
+
+    assert cli("compute", _one_county_and_unitaries(make_xlsx)).exit_code == 0
+    out = tmp_path / "s.xlsx"
+    r = cli("summary", "-o", out)
+    assert r.exit_code == 0, r.stderr
+    wb = openpyxl.load_workbook(out, read_only=True)
+    assert wb.sheetnames == ["summary 2019-20", "about"]
+    about = [row[0] for row in wb["about"].iter_rows(values_only=True)]
+    assert "England and the comparison groups 2019-20 (rates pooled)" in about
+    assert any(str(a).startswith("Dealt with = the decisions") for a in about)
+    assert any(str(a).startswith("φ:") for a in about)

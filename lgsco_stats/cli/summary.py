@@ -67,8 +67,9 @@ def _summary_text(s: Summary, fmt: Format, wide: bool = False) -> str | render.W
     from ..tables import to_csv, to_markdown
     from . import render
 
-    if fmt is Format.xlsx:
-        return render.Workbook(f"summary {s.year}", summary_rows(s), SUMMARY_CSV_KEYS)
+    if fmt is Format.xlsx:  # the about sheet: each part's title and what its notes say
+        about = [line for sec in summary_sections(s) for line in (sec.title, *sec.notes) if line]
+        return render.Workbook(f"summary {s.year}", summary_rows(s), SUMMARY_CSV_KEYS, about)
     if fmt is Format.json:
         import json
 
