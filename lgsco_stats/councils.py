@@ -88,9 +88,12 @@ def _group_words() -> dict[str, str]:
 def parse_group(text: str) -> str:
     """A group as users write it and as the output shows it (``unitary``, ``London borough``,
     ``London boroughs``, ``County councils``, ``met``) → its code."""
-    code = _group_words().get(normalise_text(text.replace("_", " ")))
+    words = _group_words()
+    code = words.get(normalise_text(text.replace("_", " ")))
     if code is None:
-        raise UsageError(f"unknown council type {text!r}; choose one of: {', '.join(GROUPS)}")
+        close = difflib.get_close_matches(normalise_text(text), list(words), n=1, cutoff=0.7)
+        hint = f"; did you mean {words[close[0]]!r}?" if close else ""
+        raise UsageError(f"unknown council type {text!r}; choose one of: {', '.join(GROUPS)}{hint}")
     return code
 
 

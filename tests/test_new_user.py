@@ -311,3 +311,13 @@ def test_summary_workbook_has_an_about_sheet(cli, make_xlsx, tmp_path: Path) -> 
     assert "England and the comparison groups 2019-20 (rates pooled)" in about
     assert any(str(a).startswith("Dealt with = the decisions") for a in about)
     assert any(str(a).startswith("φ:") for a in about)
+
+
+def test_a_mistyped_type_gets_did_you_mean(cli) -> None:
+    # `--type londn` listed the types but, unlike --sort or --council, guessed nothing
+    r = cli("councils", "--type", "londn")
+    assert r.exit_code == 2 and "did you mean 'london_borough'?" in r.stderr
+    r = cli("councils", "--type", "unitry")
+    assert r.exit_code == 2 and "did you mean 'unitary'?" in r.stderr
+    r = cli("councils", "--type", "shire")
+    assert r.exit_code == 2 and "did you mean" not in r.stderr
