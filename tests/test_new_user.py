@@ -321,3 +321,11 @@ def test_a_mistyped_type_gets_did_you_mean(cli) -> None:
     assert r.exit_code == 2 and "did you mean 'unitary'?" in r.stderr
     r = cli("councils", "--type", "shire")
     assert r.exit_code == 2 and "did you mean" not in r.stderr
+
+
+def test_a_mistyped_config_setting_gets_did_you_mean(cli, tmp_path: Path) -> None:
+    config = tmp_path / "letters.toml"
+    config.write_text('[letter]\nsignatur = "Amerdeep Somal"\n', encoding="utf-8")
+    r = cli("letter", "--all", "--config", config, "-o", tmp_path / "l")
+    assert r.exit_code == 2
+    assert "unknown setting 'signatur'" in r.stderr and "did you mean 'signatory'?" in r.stderr

@@ -89,9 +89,14 @@ def read_config(path: Path) -> dict[str, Any]:
     for key, value in section.items():
         k = key.replace("-", "_")
         if k not in CONFIG_KEYS:
+            import difflib
+
+            close = difflib.get_close_matches(k, list(CONFIG_KEYS), n=1, cutoff=0.7)
+            hint = f"; did you mean {close[0].replace('_', '-')!r}?" if close else ""
             raise UsageError(
                 f"{path}: unknown setting {key!r}; the settings are "
                 + ", ".join(c.replace("_", "-") for c in CONFIG_KEYS)
+                + hint
             )
         if k == "date" and isinstance(value, dt.date):
             value = value.isoformat()
