@@ -295,13 +295,17 @@ def council_figures(
         return out
 
     members = of_group(bench["councils"])
-    # how many other councils are behind each group figure, for each council that has the figure
-    # (the council's own is one of them); too few, and the group figure is no comparison
-    others = {f: of_group(bench[f"{SHORT[f]}_councils"]) - 1 for f in GROUP_FIGURES}
-    alone = {f: member & ~np.isnan(values[f]) & (others[f] < MIN_OTHERS) for f in GROUP_FIGURES}
+    # how many other councils are behind each group figure (the council's own is one of them
+    # when it has the figure); too few, and the group figure is no comparison, whether or not
+    # the council has a figure of its own (else a council without one is shown the group's
+    # figure of a single other council); ``alone`` marks those that have one, for the notes
+    has = {f: ~np.isnan(values[f]) for f in GROUP_FIGURES}
+    others = {f: of_group(bench[f"{SHORT[f]}_councils"]) - has[f] for f in GROUP_FIGURES}
+    alone = {f: member & has[f] & (others[f] < MIN_OTHERS) for f in GROUP_FIGURES}
+    lonely = member & (members - 1 < MIN_OTHERS)  # too few councils in the group at all
     for f in GROUP_FIGURES:
         group_value = of_group(bench[f])
-        group_value[alone[f]] = np.nan
+        group_value[(member & (others[f] < MIN_OTHERS)) | lonely] = np.nan
         columns[f"group_{f}"] = group_value
     columns["group_councils"] = _int_or_na(members)
     for f in GROUP_FIGURES:

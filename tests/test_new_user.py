@@ -4,6 +4,7 @@ round after issues 14, 15 and 17): each test failed before its fix."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 from tests.conftest import decisions_rows
@@ -329,3 +330,49 @@ def test_a_mistyped_config_setting_gets_did_you_mean(cli, tmp_path: Path) -> Non
     r = cli("letter", "--all", "--config", config, "-o", tmp_path / "l")
     assert r.exit_code == 2
     assert "unknown setting 'signatur'" in r.stderr and "did you mean 'signatory'?" in r.stderr
+
+
+def test_a_council_without_a_figure_is_not_shown_one_other_councils_as_the_group(
+    cli, make_xlsx
+) -> None:
+    # London 2022-23: Kingston upheld 1 of 1; Sutton had no investigation (one decision closed
+    # after initial enquiries). The group's uphold figure is Kingston's alone (100% over one
+    # council): Kingston's row said n/a, but Sutton's showed 100% as "Group upheld" while its
+    # note said "only one other London borough in the store: no comparison". A group figure
+    # over fewer than two councils besides the council (issue 14) is none, with or without
+    # the council's own figure.
+    path = make_xlsx(
+        {
+            "D": decisions_rows(
+                [
+                    ("Kingston upon Thames", "Upheld", 1, None),
+                    ("Sutton", "Closed after initial enquiries", 1, None),
+                    # unitary 2019-20: only Portsmouth has compliance outcomes (below)
+                    ("Southampton", "Upheld", 2, None),
+                    ("Portsmouth", "Upheld", 2, None),
+                    ("Hull", "Upheld", 2, None),
+                    ("Dorset Council", "Upheld", 2, None),
+                ]
+            ),
+            "C": [
+                COMPLIANCE_HEADER,
+                ("C1", "Portsmouth", dt.datetime(2019, 9, 1), "Complied"),
+                ("C2", "Portsmouth", dt.datetime(2019, 9, 2), "Not complied"),
+            ],
+        }
+    )
+    r = cli("compute", path, "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    rows = {x["council"]: x for x in json.loads(r.stdout)}
+    sutton = rows["London Borough of Sutton"]
+    assert sutton["group_uphold_rate"] is None and sutton["group_remedy_rate"] is None
+    # Southampton, Hull and Dorset have no compliance outcomes: the group's 50% is
+    # Portsmouth's alone, no comparison for them either (Portsmouth's own: none other)
+    for name in ("Southampton City Council", "Hull City Council", "Dorset Council"):
+        assert rows[name]["group_compliance_rate"] is None, name
+        assert rows[name]["group_uphold_rate"] == 100.0  # three others: a comparison
+    assert rows["Portsmouth City Council"]["group_compliance_rate"] is None
+    # the group's own figure is still given
+    r = cli("compare", "--format", "json")
+    unitary = next(b for b in json.loads(r.stdout) if b["type"] == "unitary")
+    assert unitary["compliance_rate"] == 50.0 and unitary["compliance_councils"] == 1
