@@ -71,3 +71,23 @@ def all_figures(db: Path | None, average: str) -> tuple[list[str], pd.DataFrame]
             raise NotFound("the store is empty: load data first with 'lgsco-stats compute FILE'")
         counts = st.counts()
     return years, council_figures(counts, register(), average)
+
+
+def site_data(
+    db: Path | None, average: str
+) -> tuple[list[str], pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """What the report site needs: every year, the figures of all of them, decisions by
+    category (case-level data) and complaints received by category (published tables)."""
+    from ..councils import register
+    from ..errors import NotFound
+    from ..figures import council_figures
+    from ..store import Store
+
+    with Store(db, create=False) as st:
+        years = st.years()
+        if not years:
+            raise NotFound("the store is empty: load data first with 'lgsco-stats compute FILE'")
+        counts = st.counts()
+        categories = st.category_counts()
+        received = st.received_counts()
+    return years, council_figures(counts, register(), average), categories, received

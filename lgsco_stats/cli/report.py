@@ -34,39 +34,52 @@ def report(
             exists=True,
         ),
     ] = None,
+    min_cases: Annotated[
+        int,
+        typer.Option(
+            "--min-cases",
+            help="Draw a council on its group's ranked chart only from this many "
+            "investigations, e.g. 10 to leave out rates on small numbers (every council "
+            "stays in the tables and on the funnel plots).",
+            min=0,
+        ),
+    ] = 1,
     average: AverageOpt = AverageKind.mean,
     db: DbOpt = None,
 ) -> None:
-    """Write a static report site that works opened from disk with no network: an index of
-    every council (a table you can sort and search), a page per group and a page per council
-    with its figures, its trend chart, its place in its group and its letters.
+    """Write a static report site that works opened from disk with no network: for every year
+    in the store an index of every council (a table you can sort and search by any name the
+    command line accepts) and a page per comparison group (councils ranked, funnel plots); a
+    page per council with all its years, each beside its group of that year, its decisions by
+    outcome and category, and its letters. Every table can be downloaded as CSV or JSON, and
+    data/site-data.json holds all of it.
 
-    The site shows --year (default: the latest year with decisions in the store); trends use
-    every year.
+    With --year the site shows that year only; index.html shows the latest year with
+    decisions, the other years are a link away.
 
     \b
     Example: lgsco-stats report --output site/
+    Example: lgsco-stats report --output site-2023/ --year 2023-24 --min-cases 5
     """
     from importlib.metadata import PackageNotFoundError, version
 
     from ..councils import register
     from ..errors import NotFound
-    from ..report.site import build_site, chart_jobs
+    from ..report.site import build_site, page_count
     from ..years import parse_year
     from . import render
-    from .data import all_figures, default_year
+    from .data import default_year, site_data
 
-    years, figures = all_figures(db, average.value)
-
-    chosen = parse_year(year) if year else default_year(db)
-    if chosen not in set(figures["year"]):
+    years, figures, categories, received = site_data(db, average.value)
+    chosen = parse_year(year) if year else None
+    if chosen is not None and chosen not in set(figures["year"]):
         raise NotFound(f"no data for {chosen}; years in the store: {', '.join(years)}")
     try:
         v = version("lgsco-stats")
     except PackageNotFoundError:
         v = "(not installed)"
     reg = register()
-    with render.Progress("Drawing charts", chart_jobs(figures, chosen, reg)) as bar:
+    with render.Progress("Writing pages", page_count(figures, chosen, reg)) as bar:
         result = build_site(
             figures,
             chosen,
@@ -75,9 +88,19 @@ def report(
             average=average.value,
             letters=letters,
             version=v,
+            min_cases=min_cases,
+            default_year=chosen or default_year(db),
+            categories=categories,
+            received=received,
             progress=bar.advance,
         )
+    span = (
+        result.years[0]
+        if len(result.years) == 1
+        else f"{len(result.years)} years, {result.years[0]} to {result.years[-1]}"
+    )
     render.message(
         f"Wrote {result.path}/index.html: {result.councils} council pages, {result.groups} group "
-        f"pages, {result.charts} charts, {result.letters} letters, for {result.year}."
+        f"pages, {result.charts} charts, {result.tables} tables to download, {result.letters} "
+        f"letters, for {span}."
     )

@@ -1,8 +1,16 @@
 """Reports from the store's figures.
 
-``trends``    a council year by year, across a change of type (:func:`~.trends.council_trend`);
-``summary``   a year's national and per-group totals, categories, highest and lowest, and the
-              summary as text;
-``charts``    trend and group charts (matplotlib, PNG or SVG);
-``site``      the static report site, from the Jinja2 ``templates`` here.
+``trends``        a council year by year, across a change of type (:func:`~.trends.council_trend`);
+``summary``       a year's national and per-group totals, categories, highest and lowest, and the
+                  summary as text;
+``charts``        trend and group charts for ``lgsco-stats chart`` (matplotlib, PNG or SVG);
+``site``          the static report site: its folder, pages and downloads written, from the
+                  Jinja2 ``templates`` here;
+``pages``         what the site's pages have in common: cells as text, places in the group,
+                  downloads, the search index;
+``index_page``    the data of a year's index page;
+``group_page``    the data of a group's page for a year;
+``council_page``  the data of a council's page (every year);
+``svg``           the site's charts as SVG text: a rate by year, a group ranked;
+``svg_funnel``    the site's funnel plots as SVG text.
 """

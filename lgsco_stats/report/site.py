@@ -1,11 +1,22 @@
-"""The static report site: an index of every council (sortable, with a search box), a page per
-comparison group and a page per council with its figures, its trend chart, its place in its group
-and links to its annual review letters.
+"""The static report site: for every year in the store an index of every council (sortable,
+with a search box that knows the register's names) and a page per comparison group; one page
+per council with all its years, each beside its group of that year; every table downloadable
+as CSV and JSON beside it, and the whole site's data in one file.
+
+Layout of the folder::
+
+    index.html                    the default year (the latest with decisions)
+    years/<year>.html             the other years
+    groups/<group>-<year>.html    a group in a year: ranked chart, funnel plots, members
+    councils/<slug>.html          a council (a council that changed type keeps one page)
+    data/...                      the tables as CSV and JSON; data/site-data.json, figures.csv
+    letters/...                   the annual review letters given with --letters
 
 The site works opened from disk: pages link to each other by relative paths, the stylesheet and
-the small sorting/filtering script are inlined in each page, charts are SVG files beside the
-pages, and nothing is fetched from the internet (no font, script, style or image URL at all).
-HTML is made from the Jinja2 templates in ``lgsco_stats/report/templates`` with autoescaping on.
+the small sorting/search script are inlined in each page, charts are SVG inside the pages
+(:mod:`lgsco_stats.report.svg`), and nothing is fetched from the internet. HTML is made from
+the Jinja2 templates in ``lgsco_stats/report/templates`` with autoescaping on; the data of each
+page comes from :mod:`~lgsco_stats.report.pages` and its page modules.
 
 The site is built in a temporary folder next to the output and renamed into place at the end,
 so a failed build leaves the previous site (or nothing) behind, never half a site.
@@ -13,11 +24,13 @@ so a failed build leaves the previous site (or nothing) behind, never half a sit
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,13 +38,15 @@ from typing import Any
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from ..councils import GROUP_LABELS, GROUPS, Council, Register, lower_label, register, slugify
+from ..councils import Register, lower_label, register, slugify
 from ..errors import OutputError, UsageError
-from ..figures import RATE_LABELS, RATES, SMALL_NUMBER, group_benchmarks
+from ..export import neutralise
+from ..figures import SMALL_NUMBER, group_benchmarks
 from ..output import usual_mode
-from ..rounding import format_difference, format_number, format_percent
-from .summary import pooled_totals
-from .trends import RATE_KEYS, council_trend, lineage
+from ..rounding import format_number, format_percent
+from ..tables import records, to_json
+from .pages import Entity, Site, add_ranks, group_path, index_path, ordinal
+from .trends import lineage
 
 # A file in the site's root that marks the folder as made by lgsco-stats: a folder holding it
 # may be replaced by a new build; any other non-empty folder is refused.
@@ -51,24 +66,16 @@ class SiteResult:
     """What :func:`build_site` wrote."""
 
     path: Path
-    year: str
+    years: tuple[str, ...]
     councils: int
     groups: int
     charts: int
+    tables: int
     letters: int
 
 
-@dataclass(frozen=True)
-class _Entity:
-    """One council (or body outside the register) with a page: its authority keys over the
-    years (a council that changed type has two) and its display details."""
-
-    key: str
-    keys: tuple[str, ...]
-    name: str
-    slug: str
-    council: Council | None
-    history: tuple[Council, ...]
+# The old name of the entity class (issue 18's slug rules build these)
+_Entity = Entity
 
 
 def _environment() -> Environment:
@@ -87,14 +94,24 @@ def _environment() -> Environment:
     return env
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    out: Any = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    return list(out)
+def site_years(figures: pd.DataFrame, year: str | None) -> list[str]:
+    """The years a site shows: ``year`` alone, or every year of the figures."""
+    years = sorted(figures["year"].unique())
+    if year is None:
+        return years
+    if year not in years:
+        raise UsageError(f"no data for {year}; years in the store: {', '.join(years)}")
+    return [year]
 
 
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+def page_count(figures: pd.DataFrame, year: str | None, reg: Register | None = None) -> int:
+    """How many pages :func:`build_site` will write (for a progress bar)."""
+    years = set(site_years(figures, year))
+    shown = figures[figures["year"].isin(years)]
+    ents = _entities(figures, register() if reg is None else reg)
+    pages = {ents[k].slug for k in shown["authority_key"]}
+    groups = shown.loc[shown["in_group"].astype(bool), ["type", "year"]].drop_duplicates()
+    return len(years) + len(groups) + len(pages)
 
 
 def place_in_group(value: float | None, others: Iterable[float]) -> str:
@@ -105,13 +122,14 @@ def place_in_group(value: float | None, others: Iterable[float]) -> str:
     higher = sum(1 for v in values if v > value)
     same = sum(1 for v in values if v == value)
     joint = "joint " if same > 1 else ""
-    return f"{joint}{_ordinal(higher + 1)} highest of {len(values)}"
+    return f"{joint}{ordinal(higher + 1)} highest of {len(values)}"
 
 
-def _entities(figures: pd.DataFrame, reg: Register) -> dict[str, _Entity]:
+def _entities(figures: pd.DataFrame, reg: Register) -> dict[str, Entity]:
     """authority_key → the entity whose page shows it (lineages share one page)."""
-    out: dict[str, _Entity] = {}
+    out: dict[str, Entity] = {}
     slugs: dict[str, str] = {}
+    have = set(figures["authority_key"])
     for key, name in (
         figures[["authority_key", "council"]]
         .drop_duplicates("authority_key")
@@ -122,7 +140,7 @@ def _entities(figures: pd.DataFrame, reg: Register) -> dict[str, _Entity]:
         council = reg.by_code.get(key)
         if council is not None:
             history = tuple(lineage(reg, council))
-            present = [c for c in history if c.gss_code in set(figures["authority_key"])]
+            present = [c for c in history if c.gss_code in have]
             latest = present[-1] if present else council
             keys = tuple(c.gss_code for c in history)
             ent = _Entity(latest.gss_code, keys, latest.name, latest.slug, latest, history)
@@ -158,51 +176,6 @@ def find_letters(folder: Path | None, slugs: Iterable[str]) -> dict[str, list[tu
     return found
 
 
-def _draw_trend(args: tuple[pd.DataFrame, str]) -> bytes:
-    from .charts import trend_chart
-
-    trend, name = args
-    return trend_chart(trend, name, "svg")
-
-
-def _draw_group(args: tuple[pd.DataFrame, str, str, float | None, int | None, str]) -> bytes:
-    from .charts import group_chart
-
-    members, group, year, bench, n, average = args
-    return group_chart(
-        members,
-        group,
-        year,
-        "uphold",
-        "svg",
-        benchmark=bench,
-        benchmark_councils=n,
-        average=average,
-    )
-
-
-def _run(
-    fn: Callable[[Any], bytes],
-    jobs: list[Any],
-    workers: int,
-    progress: Callable[[int], None] | None,
-) -> list[bytes]:
-    if workers <= 1 or len(jobs) < 8:
-        out = []
-        for j in jobs:
-            out.append(fn(j))
-            if progress:
-                progress(1)
-        return out
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = []
-        for r in pool.map(fn, jobs, chunksize=4):
-            results.append(r)
-            if progress:
-                progress(1)
-        return results
-
-
 def _prepare_folder(out: Path) -> None:
     if out.exists():
         if not out.is_dir():
@@ -214,63 +187,71 @@ def _prepare_folder(out: Path) -> None:
             )
 
 
-def chart_jobs(figures: pd.DataFrame, year: str, reg: Register | None = None) -> int:
-    """How many charts :func:`build_site` will draw (for a progress bar)."""
-    reg = reg or register()
-    ents = {
-        e.key
-        for e in _entities(figures, reg).values()
-        if set(e.keys) & set(figures.loc[figures["year"] == year, "authority_key"])
-    }
-    groups = figures[(figures["year"] == year) & figures["in_group"].astype(bool)]["type"]
-    return len(ents) + groups.nunique()
-
-
 def build_site(
     figures: pd.DataFrame,
-    year: str,
+    year: str | None,
     out: Path,
     *,
     reg: Register | None = None,
     average: str = "mean",
     letters: Path | None = None,
     version: str = "",
-    workers: int | None = None,
+    min_cases: int = 1,
+    default_year: str | None = None,
+    categories: pd.DataFrame | None = None,
+    received: pd.DataFrame | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> SiteResult:
-    """Write the report site for ``year`` into the folder ``out``.
+    """Write the report site into the folder ``out``.
 
     Parameters
     ----------
-    figures : :func:`council_figures` output for every year in the store (trends use them all;
-        the index and group pages show ``year``).
+    figures : :func:`council_figures` output for every year in the store (with the statistics
+        columns when the figures carry them).
+    year : show this year only; None (the default) shows every year of ``figures``.
     letters : a folder of letter files named ``<council slug>-<year>.<ext>``; the ones that
         match a council are copied into ``letters/`` and linked from its page.
-    workers : processes drawing charts (default: the number of CPUs).
-    progress : called with 1 after each chart is drawn.
+    min_cases : a council is drawn on its group's ranked chart from this many investigations
+        (every council stays in the tables and on the funnel plots).
+    default_year : the year ``index.html`` shows (default: the latest year shown).
+    categories : decisions per ``authority_key``, ``year``, ``category`` (``decisions``), as
+        :meth:`Store.category_counts` gives them; received : complaints received per
+        ``authority_key``, ``year``, ``category`` (``received``), from published tables.
+    progress : called with 1 after each page is written.
     """
     reg = reg or register()
     out = Path(out)
     _prepare_folder(out)
-    years = sorted(figures["year"].unique())
-    if year not in years:
-        raise UsageError(f"no data for {year}; years in the store: {', '.join(years)}")
+    years = site_years(figures, year)
+    default = default_year if default_year in years else years[-1]
     env = _environment()
-    average_text = (
-        "the mean of the group's councils' rates"
-        if average == "mean"
-        else "pooled: all the group's cases together"
+    ents = _entities(figures, reg)
+    ranked = add_ranks(figures)
+    benches = records(group_benchmarks(figures, average))
+    empty = pd.DataFrame(columns=["authority_key", "year", "category", "decisions"])
+    site = Site(
+        frame=figures,
+        rows=records(ranked),
+        benchmarks=benches,
+        categories=categories if categories is not None else empty,
+        received=received
+        if received is not None
+        else empty.rename(columns={"decisions": "received"}),
+        entities=ents,
+        years=years,
+        default=default,
+        average=average,
+        small=SMALL_NUMBER,
+        min_cases=min_cases,
+        columns=frozenset(ranked.columns),
     )
     common = {
         "version": version,
         "site_title": "Council complaint statistics",
         "years": years,
         "small": SMALL_NUMBER,
-        "average_text": average_text,
+        "average_text": site.average_text,
     }
-    this = figures[figures["year"] == year]
-    ents = _entities(figures, reg)
-    benches = group_benchmarks(figures, average)
 
     # The temporary folder sits beside the output so that the final rename stays on one disk.
     try:
@@ -280,122 +261,10 @@ def build_site(
     except OSError as e:
         raise OutputError(f"cannot write {out}: {e.strerror or e}") from None
     try:
-        for sub in ("councils", "groups", "charts", "letters"):
-            (tmp / sub).mkdir()
-
-        # ------------------------------------------------------------ charts
-        shown = list(dict.fromkeys(ents[k] for k in this["authority_key"]))
-        trends = {e.key: council_trend(figures, list(e.keys)) for e in shown}
-        groups_here = [g for g in GROUPS if ((this["type"] == g) & this["in_group"]).any()]
-        jobs_t = [(trends[e.key], e.name) for e in shown]
-        group_args = []
-        for g in groups_here:
-            m = this[(this["type"] == g) & this["in_group"].astype(bool)]
-            brow = benches[(benches["type"] == g) & (benches["year"] == year)].iloc[0]
-            group_args.append(
-                (m, g, year, float(brow["uphold_rate"]), int(brow["uphold_councils"]), average)
-            )
-        n_workers = workers if workers is not None else (os.cpu_count() or 1)
-        svgs = _run(_draw_trend, jobs_t, n_workers, progress)
-        svgs_g = _run(_draw_group, group_args, n_workers, progress)
-        for e, svg in zip(shown, svgs, strict=True):
-            (tmp / "charts" / f"{e.slug}.svg").write_bytes(svg)
-        for g, svg in zip(groups_here, svgs_g, strict=True):
-            (tmp / "charts" / f"group-{g}.svg").write_bytes(svg)
-
-        # ------------------------------------------------------------ letters
-        slug_of = {c.slug: e for e in shown for c in (e.history or ())}
-        slug_of.update({e.slug: e for e in shown})
-        found = find_letters(letters, slug_of)
-        letters_of: dict[str, list[dict[str, str]]] = {}
-        n_letters = 0
-        for slug, files in found.items():
-            e = slug_of[slug]
-            for y, p in files:
-                shutil.copy2(p, tmp / "letters" / p.name)
-                n_letters += 1
-                letters_of.setdefault(e.key, []).append(
-                    {
-                        "year": y,
-                        "kind": LETTER_KINDS[p.suffix.lower()],
-                        "href": f"../letters/{p.name}",
-                    }
-                )
-        for v in letters_of.values():
-            v.sort(key=lambda d: (d["year"], d["kind"]))
-
-        # ------------------------------------------------------------ rows
-        def row(r: dict[str, Any], root: str) -> dict[str, Any]:
-            e = ents[r["authority_key"]]
-            t = r["type"] if isinstance(r["type"], str) and r["in_group"] else None
-            r = dict(r)
-            r["href"] = f"{root}councils/{e.slug}.html"
-            r["group_code"] = t or "none"
-            r["group_label"] = GROUP_LABELS[t] if t else "No comparison group"
-            r["search"] = " ".join(
-                x for x in (r["council"], r["group_label"], r["gss_code"] or "") if x
-            )
-            return r
-
-        rows = [row(r, "") for r in _records(this)]
-        national = pooled_totals(this)
-        national = {
-            k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in national.items()
-        }
-        group_rows = []
-        for g in groups_here:
-            b = _records(benches[(benches["type"] == g) & (benches["year"] == year)])[0]
-            group_rows.append(
-                {**b, "code": g, "label": GROUP_LABELS[g], "href": f"groups/{g}.html"}
-            )
-        index = env.get_template("index.html.j2").render(
-            **common,
-            root="",
-            year=year,
-            other_years=[y for y in years if y != year],
-            national=national,
-            groups=group_rows,
-            councils=rows,
-            has_no_group=any(r["group_code"] == "none" for r in rows),
-        )
-        (tmp / "index.html").write_text(index, encoding="utf-8")
-
-        # ------------------------------------------------------------ group pages
-        for g in groups_here:
-            m = this[(this["type"] == g) & this["in_group"].astype(bool)]
-            members = sorted(
-                (row(r, "../") for r in _records(m)), key=lambda r: r["council"].lower()
-            )
-            b = _records(benches[(benches["type"] == g) & (benches["year"] == year)])[0]
-            over_years = _records(benches[benches["type"] == g])
-            label = GROUP_LABELS[g]
-            alt = (
-                f"Bar chart: {lower_label(label)} {year} ranked by uphold rate, from "
-                f"{format_percent(m['uphold_rate'].max())} to "
-                f"{format_percent(m['uphold_rate'].min())}; the group average is "
-                f"{format_percent(b['uphold_rate'])}."
-            )
-            html = env.get_template("group.html.j2").render(
-                **common,
-                root="../",
-                year=year,
-                label=label,
-                members=members,
-                bench=b,
-                benchmarks=over_years,
-                chart=f"../charts/group-{g}.svg",
-                chart_alt=alt,
-            )
-            (tmp / "groups" / f"{g}.html").write_text(html, encoding="utf-8")
-
-        # ------------------------------------------------------------ council pages
-        for e in shown:
-            html = _council_page(
-                env, common, e, year, this, trends[e.key], letters_of.get(e.key, [])
-            )
-            (tmp / "councils" / f"{e.slug}.html").write_text(html, encoding="utf-8")
-
-        (tmp / MARKER).write_text("made by lgsco-stats report\n", encoding="utf-8")
+        with _Files(tmp, out) as files:
+            written = _write_pages(env, common, site, tmp, files, letters, progress)
+            _write_downloads(site, files)
+            files.write(MARKER, "made by lgsco-stats report\n")
         tmp.chmod(0o755)
         if out.exists():
             old = out.with_name(f".{out.name}.old-{os.getpid()}")
@@ -407,92 +276,175 @@ def build_site(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return SiteResult(out, year, len(shown), len(groups_here), len(svgs) + len(svgs_g), n_letters)
+    return SiteResult(
+        out,
+        tuple(years),
+        written["councils"],
+        written["groups"],
+        written["charts"],
+        len(site.downloads.files),
+        written["letters"],
+    )
 
 
-def _council_page(
+def _write_pages(
     env: Environment,
     common: dict[str, Any],
-    e: _Entity,
-    year: str,
-    this: pd.DataFrame,
-    trend: pd.DataFrame,
-    letters: list[dict[str, str]],
-) -> str:
-    cur = this[this["authority_key"].isin(e.keys)]
-    current = _records(cur)[0] if len(cur) else None
-    in_group = bool(current and current["in_group"] and isinstance(current["type"], str))
-    group = current["type"] if current and in_group else None
-    group_label = GROUP_LABELS[group] if group else "No comparison group"
-    stats = []
-    if current is not None:
-        members = this[(this["type"] == group) & this["in_group"].astype(bool)] if group else None
-        for short in RATE_KEYS:
-            rate = f"{short}_rate"
-            num, den = RATES[rate]
-            stats.append(
-                {
-                    "label": RATE_LABELS[rate].capitalize(),
-                    "key": rate,
-                    "num": num,
-                    "den": den,
-                    "group": current[f"group_{rate}"],
-                    "difference": format_difference(current[rate], current[f"group_{rate}"]),
-                    "rank": place_in_group(current[rate], members[rate])
-                    if members is not None
-                    else "",
-                }
-            )
-    trend_rows = []
-    for r in _records(trend):
-        t = r["type"] if isinstance(r["type"], str) and r["in_group"] else None
-        r["group_label"] = GROUP_LABELS[t] if t else "none"
-        for short in RATE_KEYS:
-            v, ch = r[f"{short}_rate"], r[f"{short}_change"]
-            r[f"{short}_shown_change"] = format_difference(v, v - ch) if ch is not None else "n/a"
-        trend_rows.append(r)
-    history = ""
-    if len(e.history) > 1:
-        parts = []
-        for c in e.history:
-            span = (
-                f"until {c.end_date:%-d %B %Y}"
-                if c.end_date
-                else f"from {c.start_date:%-d %B %Y}"
-                if c.start_date
-                else ""
-            )
-            parts.append(f"{c.name} ({lower_label(GROUP_LABELS[c.type])}, {span})")
-        history = "; ".join(parts) + ". The trend runs across the change."
-    alt = _trend_alt(e.name, trend)
-    return env.get_template("council.html.j2").render(
-        **common,
-        root="../",
-        year=year,
-        name=e.name,
-        gss_code=e.council.gss_code if e.council else None,
-        population=e.council.population if e.council else None,
-        group_label=group_label,
-        group_href=f"../groups/{group}.html" if group else None,
-        group_note=current["group_note"] if current else None,
-        lineage_text=history,
-        current=current,
-        stats=stats,
-        trend=trend_rows,
-        chart=f"../charts/{e.slug}.svg",
-        chart_alt=alt,
-        letters=letters,
-    )
+    site: Site,
+    tmp: Path,
+    files: _Files,
+    letters: Path | None,
+    progress: Callable[[int], None] | None,
+) -> dict[str, int]:
+    from .council_page import council_context
+    from .group_page import group_context
+    from .index_page import index_context
+
+    for sub in ("councils", "groups", "years", "data", "data/councils", "data/groups", "letters"):
+        (tmp / sub).mkdir()
+
+    def write(path: str, template: str, context: dict[str, Any]) -> None:
+        files.write(path, env.get_template(template).render(**common, **context))
+        if progress:
+            progress(1)
+
+    # one page per entity with figures in a year shown
+    shown_keys = {r["authority_key"] for y in site.years for r in site.by_year.get(y, [])}
+    pages: dict[str, Entity] = {}
+    for k in sorted(shown_keys):
+        e = site.entities[k]
+        pages.setdefault(e.slug, e)
+    slug_of = {c.slug: e for e in pages.values() for c in e.history}
+    slug_of.update(pages)
+    letters_of, n_letters = _copy_letters(letters, slug_of, tmp)
+
+    charts = 0
+    for y in site.years:
+        write(index_path(y, site.default), "index.html.j2", index_context(site, y))
+    n_groups = 0
+    for y in site.years:
+        for g in site.groups_of(y):
+            ctx = group_context(site, g, y)
+            charts += (ctx["chart"] is not None) + len(ctx["funnels"])
+            write(group_path(g, y), "group.html.j2", ctx)
+            n_groups += 1
+    n_councils = 0
+    for slug, e in pages.items():
+        ctx = council_context(site, e, letters_of.get(slug, []))
+        if ctx is None:
+            continue
+        charts += len(ctx["rates"])
+        write(f"councils/{slug}.html", "council.html.j2", ctx)
+        n_councils += 1
+    return {"councils": n_councils, "groups": n_groups, "charts": charts, "letters": n_letters}
 
 
-def _trend_alt(name: str, trend: pd.DataFrame) -> str:
-    """Alternative text for a trend chart: the uphold rates it shows, in words."""
-    parts = []
-    for y, v, g in zip(
-        trend["year"], trend["uphold_rate"], trend["group_uphold_rate"], strict=True
-    ):
-        parts.append(f"{y} {format_percent(v)} (group {format_percent(g)})")
-    return (
-        f"Bar charts of {name}'s uphold, compliance and satisfactory remedy rates by year "
-        f"against its group's average. Uphold rate: {'; '.join(parts)}."
+def _copy_letters(
+    folder: Path | None, slug_of: dict[str, Entity], tmp: Path
+) -> tuple[dict[str, list[dict[str, str]]], int]:
+    """Copy the letters that match a page into ``letters/``: page slug → its letters."""
+    found = find_letters(folder, slug_of)
+    out: dict[str, list[dict[str, str]]] = {}
+    n = 0
+    for slug, files in found.items():
+        e = slug_of[slug]
+        for y, p in files:
+            shutil.copy2(p, tmp / "letters" / p.name)
+            n += 1
+            out.setdefault(e.slug, []).append(
+                {"year": y, "kind": LETTER_KINDS[p.suffix.lower()], "href": f"../letters/{p.name}"}
+            )
+    for v in out.values():
+        v.sort(key=lambda d: (d["year"], d["kind"]))
+    return out, n
+
+
+class _Files:
+    """Writes the site's files on a worker thread while the main thread makes the next ones.
+
+    Creating a file is a system call that releases the GIL and costs 0.1-0.4 ms on these
+    machines; a site of every year has about 6,000 files. The first error is raised when the
+    block ends (as an :class:`OutputError` naming the site)."""
+
+    def __init__(self, root: Path, out: Path) -> None:
+        self.root = root
+        self.out = out
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lgsco-site")
+        self.pending: list[Future[None]] = []
+
+    def write(self, path: str, text: str) -> None:
+        self.pending.append(self.pool.submit(self._write, self.root / path, text))
+
+    @staticmethod
+    def _write(path: Path, text: str) -> None:
+        data = text.encode("utf-8")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+
+    def __enter__(self) -> _Files:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            for f in self.pending:
+                if exc[0] is None:
+                    f.result()
+                else:
+                    f.cancel()
+        except OSError as e:
+            raise OutputError(f"cannot write {self.out}: {e.strerror or e}") from None
+        finally:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _csv(rows: list[dict[str, Any]], keys: Sequence[str]) -> str:
+    """:func:`lgsco_stats.tables.to_csv` for rows of plain Python values (``records`` output:
+    missing values are None), several times faster: only text is looked at for formulas."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(keys)
+    w.writerows(
+        [
+            "" if v is None else neutralise(v) if type(v) is str else v
+            for v in (r.get(k) for k in keys)
+        ]
+        for r in rows
     )
+    return buf.getvalue()
+
+
+def _write_downloads(site: Site, files: _Files) -> None:
+    """Every table the pages offer, as CSV (formula-like text neutralised) and JSON; and the
+    whole site's data in one JSON file, with every council's figures in one CSV."""
+    for path, keys, rows in site.downloads.files:
+        files.write(f"{path}.csv", _csv(rows, keys))
+        files.write(f"{path}.json", to_json(rows, keys))
+    shown = [r for r in site.rows if r["year"] in site.shown]
+    keys = site.figure_keys()
+    files.write("data/figures.csv", _csv(shown, keys))
+    from ..figures import BENCHMARK_COLUMNS
+
+    parts = {
+        "figures": to_json(shown, keys),
+        "groups": to_json(
+            [b for b in site.benchmarks if b["year"] in site.shown], BENCHMARK_COLUMNS
+        ),
+        "categories": to_json(
+            records(site.categories[site.categories["year"].isin(site.shown)]),
+            ["authority_key", "year", "category", "decisions"],
+        ),
+        "received": to_json(
+            records(site.received[site.received["year"].isin(site.shown)]),
+            ["authority_key", "year", "category", "received"],
+        ),
+    }
+    import json
+
+    head = json.dumps({"years": site.years, "average": site.average})[:-1]
+    body = ",".join(f'"{k}":{v.rstrip()}' for k, v in parts.items())
+    files.write("data/site-data.json", f"{head},{body}}}\n")

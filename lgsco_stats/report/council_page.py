@@ -1,0 +1,210 @@
+"""A council's page: every year of its figures, each beside its group of that year, its
+decisions by outcome and by category, complaints received, and its letters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import outcomes as oc
+from ..councils import GROUP_LABELS, GROUP_SINGULAR, lower_label
+from ..figures import RATE_LABELS, RATES
+from ..rounding import format_number
+from ..tables import is_missing
+from .pages import (
+    CASE_WORDS,
+    DEALT_WITH,
+    OUTCOME_GROUP_KEYS,
+    RATE_ORDER,
+    Entity,
+    Site,
+    count_text,
+    format_difference,
+    group_code,
+    group_path,
+    outcome_groups,
+    statistic_columns,
+    trend_svg,
+)
+from .trends import previous_year
+
+
+def _history(e: Entity) -> str:
+    if len(e.history) <= 1:
+        return ""
+    parts = []
+    for c in e.history:
+        span = (
+            f"until {c.end_date:%-d %B %Y}"
+            if c.end_date
+            else f"from {c.start_date:%-d %B %Y}"
+            if c.start_date
+            else ""
+        )
+        parts.append(f"{c.name} ({GROUP_SINGULAR[c.type]}, {span})")
+    return "; ".join(parts) + ". Each year is compared with the group the council was in then."
+
+
+def council_rows(site: Site, e: Entity) -> list[dict[str, Any]]:
+    """The entity's figure rows, one per year (the latest key's row where two keys share a
+    year), oldest first, every year of the store."""
+    by_year: dict[str, dict[str, Any]] = {}
+    for k in e.keys:
+        for r in site.by_key.get(k, []):
+            by_year[r["year"]] = r
+    return [by_year[y] for y in sorted(by_year)]
+
+
+def council_context(site: Site, e: Entity, letters: list[dict[str, str]]) -> dict[str, Any] | None:
+    """The template variables of ``councils/<slug>.html``, or None when the entity has no
+    figures in the years the site shows."""
+    root = "../"
+    every = council_rows(site, e)
+    rows = [r for r in every if r["year"] in site.shown]
+    if not rows:
+        return None
+    of_year = {r["year"]: r for r in every}
+    # the figures up front: the latest year with decisions (a later year may hold only
+    # compliance outcomes recorded after its last decisions)
+    decided = [r for r in rows if r.get("decisions") is not None]
+    latest = (decided or rows)[-1]
+    name = e.name
+    base = f"data/councils/{e.slug}"
+    common_keys = ["year", "council", "gss_code", "type"]
+
+    def group_cell(r: dict[str, Any]) -> dict[str, Any]:
+        g = group_code(r)
+        return {
+            "label": GROUP_LABELS[g] if g else "none",
+            "href": root + group_path(g, r["year"]) if g and r["year"] in site.shown else None,
+            "note": r.get("group_note"),
+        }
+
+    rates = []
+    for short in RATE_ORDER:
+        rate = f"{short}_rate"
+        num, den = RATES[rate]
+        table = []
+        for r in rows:
+            prev = of_year.get(previous_year(r["year"]))
+            table.append(
+                {
+                    "year": r["year"],
+                    "grp": group_cell(r),
+                    **site.cells(r, short),
+                    "change": format_difference(r.get(rate), prev.get(rate))
+                    if prev is not None
+                    else "n/a",
+                }
+            )
+        keys = [
+            *common_keys,
+            num,
+            den,
+            rate,
+            *[c for c in statistic_columns(short)[:2] if site.has(c)],
+            f"group_{rate}",
+            f"group_{short}_councils",
+            f"{short}_difference",
+            *[c for c in statistic_columns(short)[2:] if site.has(c)],
+            f"{short}_rank",
+            f"{short}_ranked",
+        ]
+        rates.append(
+            {
+                "short": short,
+                "label": RATE_LABELS[rate].capitalize(),
+                "cases": CASE_WORDS[short],
+                "chart": trend_svg(f"trend-{short}", rows, short, name, site.average, site.small),
+                "rows": table,
+                "downloads": site.downloads.add(f"{base}-{short}", keys, rows, root),
+            }
+        )
+
+    per100k = []
+    for r in rows:
+        per100k.append(
+            {
+                "year": r["year"],
+                "grp": group_cell(r),
+                "upheld": count_text(r.get("upheld")),
+                "population": count_text(r.get("population")),
+                "value": format_number(r.get("upheld_per_100k")),
+                "group_value": format_number(r.get("group_upheld_per_100k")),
+            }
+        )
+    per100k_keys = [*common_keys, "upheld", "population", "upheld_per_100k"]
+    if site.has("group_upheld_per_100k"):
+        per100k_keys.append("group_upheld_per_100k")
+
+    outcome_rows, grouping_rows = [], []
+    for r in rows:
+        outcome_rows.append(
+            {"year": r["year"], "decisions": r.get("decisions")}
+            | {o: r.get(o) for o in oc.OUTCOMES}
+        )
+        grouping_rows.append({"year": r["year"], **outcome_groups(r)})
+
+    cat_years, categories = site.counts_by_category(site.category_rows, e.keys)
+    rec_years, received = site.counts_by_category(site.received_rows, e.keys)
+
+    group = group_code(latest)
+    summary = {
+        "year": latest["year"],
+        "grp": group_cell(latest),
+        "stats": [
+            {
+                "label": RATE_LABELS[f"{s}_rate"].capitalize(),
+                **site.cells(latest, s),
+            }
+            for s in RATE_ORDER
+        ],
+        "per100k": format_number(latest.get("upheld_per_100k")),
+        "group_per100k": format_number(latest.get("group_upheld_per_100k")),
+        "decisions": count_text(latest.get("decisions")),
+    }
+    return {
+        "root": root,
+        "name": name,
+        "slug": e.slug,
+        "codes": [c.gss_code for c in e.history] or ([e.council.gss_code] if e.council else []),
+        "population": e.council.population if e.council else None,
+        "history": _history(e),
+        "group_label": GROUP_LABELS[group] if group else "No comparison group",
+        "group_href": root + group_path(group, latest["year"]) if group else None,
+        "group_note": latest.get("group_note"),
+        "summary": summary,
+        "rates": rates,
+        "stats": site.has("uphold_comparison"),
+        "per100k": per100k,
+        "per100k_group": site.has("group_upheld_per_100k"),
+        "per100k_downloads": site.downloads.add(f"{base}-per-100k", per100k_keys, rows, root),
+        "outcomes": outcome_rows,
+        "outcome_labels": oc.OUTCOME_LABELS,
+        "outcome_keys": oc.OUTCOMES,
+        "outcome_downloads": site.downloads.add(
+            f"{base}-outcomes", ["year", "decisions", *oc.OUTCOMES], outcome_rows, root
+        ),
+        "grouping": grouping_rows,
+        "grouping_labels": {**oc.GROUP_LABELS, DEALT_WITH: "Dealt with"},
+        "grouping_keys": [*OUTCOME_GROUP_KEYS, DEALT_WITH],
+        "grouping_downloads": site.downloads.add(
+            f"{base}-dealt-with", ["year", *OUTCOME_GROUP_KEYS, DEALT_WITH], grouping_rows, root
+        ),
+        "categories": categories,
+        "category_years": cat_years,
+        "category_downloads": site.downloads.add(
+            f"{base}-categories", ["category", *cat_years], categories, root
+        )
+        if categories
+        else None,
+        "received": received,
+        "received_years": rec_years,
+        "received_downloads": site.downloads.add(
+            f"{base}-received", ["category", *rec_years], received, root
+        )
+        if received
+        else None,
+        "letters": letters,
+        "lower_label": lower_label,
+        "is_missing": is_missing,
+    }
