@@ -1,10 +1,12 @@
 """The register of English councils and how a name in a data file finds its council.
 
 The register (``data/councils.csv``, from mySociety, CC BY 4.0) has every English council since
-April 2015 with its GSS code, type, dates, aliases and mid-2020 population. This module holds the
-five comparison groups and the one name matcher: normalise, strip council-words, look up names and
-aliases, then pick the council that existed in the year. It never picks a fuzzy match: a name that
-matches nothing gets suggestions ("did you mean") and the caller decides.
+April 2015 with its GSS code, type, dates, aliases and mid-2020 population (``lgsco-stats
+councils`` shows it; per-100k figures use :mod:`lgsco_stats.populations`, one for each year).
+This module holds the five comparison groups and the one name matcher: normalise, strip
+council-words, look up names and aliases, then pick the council that existed in the year. It
+never picks a fuzzy match: a name that matches nothing gets suggestions ("did you mean") and the
+caller decides.
 """
 
 from __future__ import annotations

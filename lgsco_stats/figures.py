@@ -13,10 +13,17 @@ upheld per 100,000      upheld × 100,000                    population
 ======================  ==================================  ===============================
 
 Rates are unrounded percentages (floats, NaN for an empty or unknown denominator); rounding for
-display lives in :mod:`lgsco_stats.rounding`. A group's benchmark is the mean of its member
-councils' rates (councils with an empty denominator left out) or, with ``average="pooled"``, the
-sum of the numerators over the sum of the denominators. Members are the councils of the group that
+display lives in :mod:`lgsco_stats.rounding`. The population of year Y-(Y+1) is the ONS estimate
+for mid-(Y-1) (:mod:`lgsco_stats.populations`). A group's benchmark is the mean of its member
+councils' figures (councils with an empty denominator or no population left out) or, with
+``average="pooled"``, the sum of the numerators over the sum of the denominators (for per 100,000:
+the group's upheld over the group's population). Members are the councils of the group that
 existed in the year and have data for it.
+
+A group figure is a comparison for a council only when it is taken over at least
+``MIN_OTHERS`` councils besides the council itself: otherwise the council's ``group_*`` figure and
+difference are NaN and ``comparison_note`` says why ("no other unitary council in the store for
+2019-20"). :func:`group_benchmarks` still gives the group's own figure, with its council counts.
 """
 
 from __future__ import annotations
@@ -27,10 +34,11 @@ import numpy as np
 import pandas as pd
 
 from . import outcomes as oc
-from .councils import GROUPS, Register, register
+from .councils import GROUP_SINGULAR, GROUPS, Register, register
 from .counts import counts_of, masked
 from .errors import UsageError
 from .outcomes import COUNT_COLUMNS
+from .populations import per_100k, populations_for
 
 if TYPE_CHECKING:
     from .read.dataset import Dataset
@@ -40,6 +48,9 @@ AVERAGES: tuple[str, ...] = ("mean", "pooled")
 
 # A rate on fewer cases than this is flagged as based on small numbers.
 SMALL_NUMBER = 10
+# A group figure compares a council with its group only when at least this many other councils
+# are behind it: the mean of the council itself and one other is mostly the council.
+MIN_OTHERS = 2
 
 # rate name → (numerator column, denominator column)
 RATES: dict[str, tuple[str, str]] = {
@@ -52,6 +63,34 @@ RATE_LABELS: dict[str, str] = {
     "remedy_rate": "satisfactory remedy rate",
     "compliance_rate": "compliance rate",
 }
+PER_100K = "upheld_per_100k"
+# Every figure a group has: figure → (numerator, denominator, scale). A rate is a percentage; the
+# per-100k figure is upheld × 100,000 over the population.
+GROUP_FIGURES: dict[str, tuple[str, str, float]] = {
+    **{rate: (num, den, 100.0) for rate, (num, den) in RATES.items()},
+    PER_100K: ("upheld", "population", 100_000.0),
+}
+# figure → its short name in column names (``group_{short}_councils``, ``{short}_difference``)
+SHORT: dict[str, str] = {
+    "uphold_rate": "uphold",
+    "remedy_rate": "remedy",
+    "compliance_rate": "compliance",
+    PER_100K: "per_100k",
+}
+FIGURE_LABELS: dict[str, str] = {
+    **RATE_LABELS,
+    PER_100K: "upheld decisions per 100,000 residents",
+}
+# The Ombudsman's 2024-25 counts: complaints dealt with = not for us + assessed and closed +
+# investigated, each the sum of its outcomes (``outcomes.OUTCOME_GROUPS``). ``dealt_with`` is
+# the same count as ``decisions`` and ``investigated`` as ``investigations``, under the names
+# the Ombudsman now publishes.
+DEALT_WITH_COLUMNS: tuple[str, ...] = (
+    "dealt_with",
+    oc.NOT_FOR_US,
+    oc.ASSESSED_AND_CLOSED,
+    oc.INVESTIGATED,
+)
 
 FIGURE_COLUMNS: tuple[str, ...] = (
     "council",
@@ -61,6 +100,7 @@ FIGURE_COLUMNS: tuple[str, ...] = (
     "decisions",
     *oc.OUTCOMES,
     "investigations",
+    *DEALT_WITH_COLUMNS,
     "remedy_by_authority",
     "compliance_outcomes",
     *oc.COMPLIANCE_OUTCOMES,
@@ -69,19 +109,25 @@ FIGURE_COLUMNS: tuple[str, ...] = (
     "remedy_rate",
     "compliance_rate",
     "population",
+    "population_year",
+    "population_source",
     "upheld_per_100k",
     "in_group",
     "group_note",
+    "comparison_note",
     "group_uphold_rate",
     "group_remedy_rate",
     "group_compliance_rate",
+    "group_upheld_per_100k",
     "group_councils",
     "group_uphold_councils",
     "group_remedy_councils",
     "group_compliance_councils",
+    "group_per_100k_councils",
     "uphold_difference",
     "remedy_difference",
     "compliance_difference",
+    "per_100k_difference",
     "average",
     "authority_key",
 )
@@ -97,11 +143,14 @@ BENCHMARK_COLUMNS: tuple[str, ...] = (
     "remedy_councils",
     "compliance_rate",
     "compliance_councils",
+    "upheld_per_100k",
+    "per_100k_councils",
     "upheld",
     "investigations",
     "remedy_by_authority",
     "compliance_outcomes",
     "complied_total",
+    "population",
 )
 
 
@@ -156,13 +205,15 @@ def council_figures(
     ----------
     counts : one row per authority_key and year with ``COUNT_COLUMNS`` (Int64, missing = not
         reported), ``authority`` (the name as given) and ``gss_code``.
-    average : ``"mean"`` of the members' rates (default) or ``"pooled"``.
-    populations : optional ``gss_code``, ``year``, ``population`` rows that replace the register's
-        mid-2020 figures for those council-years.
+    average : ``"mean"`` of the members' figures (default) or ``"pooled"``.
+    populations : optional ``gss_code``, ``year``, ``population`` (and ``source``) rows of a
+        user's table that replace the shipped ONS estimates for those council-years.
 
     Returns
     -------
-    DataFrame with ``FIGURE_COLUMNS``, sorted by year and council name.
+    DataFrame with ``FIGURE_COLUMNS``, sorted by year and council name. ``population_year`` is
+    the mid-year of the ONS estimate used (missing for a user's figure), ``population_source``
+    names it (``"ONS mid-2022"`` or the user's file).
 
     The arithmetic runs on numpy arrays, one column at a time, and the frame is built once at
     the end: a year is a few hundred rows, where pandas' per-operation overhead would be most
@@ -204,33 +255,17 @@ def council_figures(
     cnt["investigations"] = _add(cnt[oc.UPHELD], cnt[oc.NOT_UPHELD])
     cnt["complied_total"] = _add(cnt[oc.COMPLIED], cnt[oc.COMPLIED_LATE])
     cnt["compliance_outcomes"] = _add(cnt["complied_total"], cnt[oc.NOT_COMPLIED])
-    rates = {name: _ratio(cnt[num], cnt[den]) for name, (num, den) in RATES.items()}
-    pop = pd.array(
-        [by_code[g].population if isinstance(g, str) and g in by_code else None for g in gss],
-        dtype="Float64",
-    )
-    if populations is not None and not populations.empty:
-        # A row with no year serves every year that has no figure of its own.
-        dated = populations[populations["year"].notna()]
-        undated = populations[populations["year"].isna()]
-        spread = (
-            plain[["gss_code", "year"]]
-            .drop_duplicates()
-            .merge(undated[["gss_code", "population"]], on="gss_code")
-        )
-        populations = pd.concat([dated, spread]).drop_duplicates(["gss_code", "year"])
-        p = populations.set_index(["gss_code", "year"])["population"]
-        given = pd.array(
-            p.reindex(pd.MultiIndex.from_frame(plain[["gss_code", "year"]])).to_numpy(),
-            dtype="Float64",
-        )
-        pop = given.fillna(pop)
-    pop_values = pop.to_numpy(dtype=np.float64, na_value=np.nan)
-    upheld, upheld_missing = cnt[oc.UPHELD]
-    per_100k = np.full(n, np.nan)
-    ok = ~upheld_missing & (pop_values > 0)
-    per_100k[ok] = upheld[ok].astype(np.float64) * 100_000 / pop_values[ok]
-    bench = _benchmarks(types, years, member, rates, cnt, average)
+    for group in (oc.NOT_FOR_US, oc.ASSESSED_AND_CLOSED, oc.INVESTIGATED):
+        cnt[group] = _add(*(cnt[o] for o in oc.OUTCOMES if oc.OUTCOME_GROUPS[o] == group))
+    cnt["dealt_with"] = _add(cnt[oc.NOT_FOR_US], cnt[oc.ASSESSED_AND_CLOSED], cnt[oc.INVESTIGATED])
+    values: dict[str, np.ndarray] = {
+        name: _ratio(cnt[num], cnt[den]) for name, (num, den) in RATES.items()
+    }
+    pop_values, pop_years, pop_sources = populations_for(gss, years, populations)
+    pop_missing = np.isnan(pop_values)
+    cnt["population"] = (np.where(pop_missing, 0, pop_values).astype(np.int64), pop_missing)
+    values[PER_100K] = per_100k(*cnt[oc.UPHELD], pop_values)
+    bench = _benchmarks(types, years, member, values, cnt, average)
     columns: dict[str, object] = {
         "council": council,
         "gss_code": plain["gss_code"],
@@ -239,13 +274,16 @@ def council_figures(
         "decisions": _int_array(*cnt["decisions"]),
         **{c: plain[c] for c in oc.OUTCOMES},
         "investigations": _int_array(*cnt["investigations"]),
+        **{c: _int_array(*cnt[c]) for c in DEALT_WITH_COLUMNS},
         "remedy_by_authority": plain["remedy_by_authority"],
         "compliance_outcomes": _int_array(*cnt["compliance_outcomes"]),
         **{c: plain[c] for c in oc.COMPLIANCE_OUTCOMES},
         "complied_total": _int_array(*cnt["complied_total"]),
-        **rates,
-        "population": pop.astype("Int64"),
-        "upheld_per_100k": per_100k,
+        **{rate: values[rate] for rate in RATES},
+        "population": _int_array(*cnt["population"]),
+        "population_year": pop_years,
+        "population_source": pop_sources,
+        PER_100K: values[PER_100K],
         "in_group": member,
         "group_note": notes,
     }
@@ -257,20 +295,26 @@ def council_figures(
         count=n,
     )
 
-    def of_group(values: list[float] | list[int]) -> np.ndarray:
+    def of_group(column: list[object]) -> np.ndarray:
         out = np.full(n, np.nan)
-        out[member] = np.asarray(values, dtype=np.float64)[row[member]]
+        out[member] = np.asarray(column, dtype=np.float64)[row[member]]
         return out
 
-    for rate in RATES:
-        columns[f"group_{rate}"] = of_group(bench[rate])
-    columns["group_councils"] = _int_or_na(of_group(bench["councils"]))
-    for rate in RATES:
-        short = rate.removesuffix("_rate")
-        columns[f"group_{short}_councils"] = _int_or_na(of_group(bench[f"{short}_councils"]))
-    for rate in RATES:
-        short = rate.removesuffix("_rate")
-        columns[f"{short}_difference"] = rates[rate] - columns[f"group_{rate}"]  # type: ignore[operator]
+    members = of_group(bench["councils"])
+    # how many other councils are behind each group figure, for each council that has the figure
+    # (the council's own is one of them); too few, and the group figure is no comparison
+    others = {f: of_group(bench[f"{SHORT[f]}_councils"]) - 1 for f in GROUP_FIGURES}
+    alone = {f: member & ~np.isnan(values[f]) & (others[f] < MIN_OTHERS) for f in GROUP_FIGURES}
+    for f in GROUP_FIGURES:
+        group_value = of_group(bench[f])
+        group_value[alone[f]] = np.nan
+        columns[f"group_{f}"] = group_value
+    columns["group_councils"] = _int_or_na(members)
+    for f in GROUP_FIGURES:
+        columns[f"group_{SHORT[f]}_councils"] = _int_or_na(of_group(bench[f"{SHORT[f]}_councils"]))
+    for f in GROUP_FIGURES:
+        columns[f"{SHORT[f]}_difference"] = values[f] - columns[f"group_{f}"]  # type: ignore[operator]
+    columns["comparison_note"] = _comparison_notes(types, years, members, others, alone)
     columns["average"] = [average] * n
     columns["authority_key"] = plain["authority_key"]
     f = pd.DataFrame({c: columns[c] for c in FIGURE_COLUMNS})
@@ -290,26 +334,68 @@ def council_figures(
     return f.reset_index(drop=True)
 
 
+def _others_text(n: int) -> str:
+    return "no other" if n <= 0 else "only one other"
+
+
+def _comparison_notes(
+    types: list[object],
+    years: list[object],
+    members: np.ndarray,
+    others: dict[str, np.ndarray],
+    alone: dict[str, np.ndarray],
+) -> list[str | None]:
+    """Why a member council has no group figure to compare with, for each row (None: every
+    figure it has can be compared). A group with fewer than ``MIN_OTHERS`` other councils in the
+    year is no comparison at all; otherwise each figure of the council's that too few other
+    councils have is named. ``others`` counts the other councils behind each group figure for a
+    council that has the figure."""
+    out: list[str | None] = [None] * len(types)
+    lonely = members - 1 < MIN_OTHERS  # NaN (not a member) compares False
+    for mask in alone.values():
+        lonely |= mask
+    for i in np.flatnonzero(lonely).tolist():
+        singular = GROUP_SINGULAR.get(str(types[i]), "council")
+        year = years[i]
+        besides = int(members[i]) - 1
+        if besides < MIN_OTHERS:
+            out[i] = f"{_others_text(besides)} {singular} in the store for {year}: no comparison"
+            continue
+        out[i] = "; ".join(
+            f"no comparison for the {FIGURE_LABELS[f]}: {_others_text(int(others[f][i]))} "
+            f"{singular} has one for {year}"
+            for f in GROUP_FIGURES
+            if alone[f][i]
+        )
+    return out
+
+
 _BENCH_SUMS = (
     "upheld",
     "investigations",
     "remedy_by_authority",
     "compliance_outcomes",
     "complied_total",
+    "population",
 )
-# every count column a benchmark reads: the sums it reports and each rate's two counts
-_BENCH_COUNTS = frozenset({*_BENCH_SUMS, *(c for pair in RATES.values() for c in pair)})
+# every count column a benchmark reads: the sums it reports and each figure's two counts
+_BENCH_COUNTS = frozenset(
+    {*_BENCH_SUMS, *(c for num, den, _ in GROUP_FIGURES.values() for c in (num, den))}
+)
 
 
 def _benchmarks(
     types: list[object],
     years: list[object],
     member: np.ndarray,
-    rates: dict[str, np.ndarray],
+    values: dict[str, np.ndarray],
     counts: dict[str, tuple[np.ndarray, np.ndarray]],
     average: str,
 ) -> dict[str, list[object]]:
-    """:func:`group_benchmarks`'s columns (one list each) from the members' columns."""
+    """:func:`group_benchmarks`'s columns (one list each) from the members' columns.
+
+    ``values`` holds each of ``GROUP_FIGURES`` per row (NaN: no figure), ``counts`` the count
+    columns (values, missing) including ``population``."""
     groups: dict[tuple[object, object], list[int]] = {}
     for i in np.flatnonzero(member).tolist():
         groups.setdefault((types[i], years[i]), []).append(i)
@@ -317,42 +403,41 @@ def _benchmarks(
     order = {g: i for i, g in enumerate(GROUPS)}
     keys = sorted(groups, key=lambda k: (k[1], order.get(k[0], len(order))))  # type: ignore[arg-type]
     out: dict[str, list[object]] = {c: [] for c in BENCHMARK_COLUMNS}
-    rate_lists = {r: rates[r].tolist() for r in RATES}
+    value_lists = {f: values[f].tolist() for f in GROUP_FIGURES}
     count_lists = {c: (counts[c][0].tolist(), counts[c][1].tolist()) for c in _BENCH_COUNTS}
     means: dict[str, dict[int, float]] = {}
     if average == "mean":
-        for rate in RATES:
-            values = rate_lists[rate]
-            usable = [i for i in np.flatnonzero(member).tolist() if values[i] == values[i]]
+        for f in GROUP_FIGURES:
+            column = value_lists[f]
+            usable = [i for i in np.flatnonzero(member).tolist() if column[i] == column[i]]
             # pandas' grouped mean, members in row order as before: it sums a group in one of
             # two ways depending on the row order, and a benchmark stays the same to the bit
             codes = np.asarray([number[(types[i], years[i])] for i in usable], dtype=np.int64)
-            grouped = pd.Series([values[i] for i in usable], dtype=np.float64).groupby(
+            grouped = pd.Series([column[i] for i in usable], dtype=np.float64).groupby(
                 codes, sort=False
             )
-            means[rate] = grouped.mean().to_dict() if usable else {}
+            means[f] = grouped.mean().to_dict() if usable else {}
     for key in keys:
         rows = groups[key]
         out["type"].append(key[0])
         out["year"].append(key[1])
         out["average"].append(average)
         out["councils"].append(len(rows))
-        for rate, (num, den) in RATES.items():
-            short = rate.removesuffix("_rate")
-            values = rate_lists[rate]
-            usable = [i for i in rows if values[i] == values[i]]  # rate not NaN
-            out[f"{short}_councils"].append(len(usable))
+        for f, (num, den, scale) in GROUP_FIGURES.items():
+            column = value_lists[f]
+            usable = [i for i in rows if column[i] == column[i]]  # figure not NaN
+            out[f"{SHORT[f]}_councils"].append(len(usable))
             if average == "mean":
-                out[rate].append(means[rate].get(number[key], float("nan")))
+                out[f].append(means[f].get(number[key], float("nan")))
             elif usable:
                 nums, dens = count_lists[num][0], count_lists[den][0]
-                out[rate].append(
-                    100.0
+                out[f].append(
+                    scale
                     * float(sum(nums[i] for i in usable))
                     / float(sum(dens[i] for i in usable))
                 )
             else:
-                out[rate].append(float("nan"))
+                out[f].append(float("nan"))
         for c in _BENCH_SUMS:
             v, m = count_lists[c]
             out[c].append(sum(v[i] for i in rows if not m[i]))
@@ -360,13 +445,13 @@ def _benchmarks(
 
 
 def _bench_frame(columns: dict[str, list[object]]) -> pd.DataFrame:
-    ints = {"councils", *(f"{r.removesuffix('_rate')}_councils" for r in RATES), *_BENCH_SUMS}
+    ints = {"councils", *(f"{SHORT[f]}_councils" for f in GROUP_FIGURES), *_BENCH_SUMS}
     return pd.DataFrame(
         {
             c: np.asarray(v, dtype=np.int64)
             if c in ints
             else np.asarray(v, dtype=np.float64)
-            if c in RATES
+            if c in GROUP_FIGURES
             else v
             for c, v in columns.items()
         }
@@ -374,12 +459,14 @@ def _bench_frame(columns: dict[str, list[object]]) -> pd.DataFrame:
 
 
 def group_benchmarks(figures: pd.DataFrame, average: str = "mean") -> pd.DataFrame:
-    """One row per group and year: each rate's benchmark and how many councils it covers.
+    """One row per group and year: each figure's benchmark and how many councils it covers.
 
-    ``figures`` needs ``type``, ``year``, ``in_group`` and the count and rate columns that
-    :func:`council_figures` makes. Councils outside a group (no type, or not existing that year)
-    are never members. A council whose rate is n/a (no cases, or a count not reported) is left
-    out of that rate's benchmark.
+    ``figures`` needs ``type``, ``year``, ``in_group`` and the count, population and figure
+    columns that :func:`council_figures` makes. Councils outside a group (no type, or not
+    existing that year) are never members. A council whose figure is n/a (no cases, a count not
+    reported, no population) is left out of that figure's benchmark. Returns
+    ``BENCHMARK_COLUMNS``: ``upheld_per_100k`` is the mean of the members' per-100k figures, or
+    pooled, the group's upheld × 100,000 over its population (both over ``per_100k_councils``).
     """
     average = check_average(average)
     member = figures["in_group"].astype(bool).to_numpy()
@@ -390,7 +477,7 @@ def group_benchmarks(figures: pd.DataFrame, average: str = "mean") -> pd.DataFra
             figures["type"].tolist(),
             figures["year"].tolist(),
             member,
-            {r: figures[r].to_numpy(dtype=np.float64, na_value=np.nan) for r in RATES},
+            {f: figures[f].to_numpy(dtype=np.float64, na_value=np.nan) for f in GROUP_FIGURES},
             {c: masked(figures, c) for c in _BENCH_COUNTS},
             average,
         )

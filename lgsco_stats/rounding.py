@@ -66,9 +66,16 @@ def shown_difference(value: float | None, benchmark: float | None) -> int | None
     return int(round_half_up(value) - round_half_up(benchmark))
 
 
-def format_difference(value: float | None, benchmark: float | None) -> str:
-    """:func:`shown_difference` as signed text: ``+3``, ``-12``, ``0``, or ``n/a``."""
-    d = shown_difference(value, benchmark)
-    if d is None:
+def format_difference(value: float | None, benchmark: float | None, places: int = 0) -> str:
+    """:func:`shown_difference` as signed text: ``+3``, ``-12``, ``0``, or ``n/a``; with
+    ``places`` (per-100k figures: 1), of the figures rounded to that many decimals:
+    14.596 against 9.568 → ``+5.0``; equal as shown → ``0.0``."""
+    if places == 0:
+        d = shown_difference(value, benchmark)
+        if d is None:
+            return NA
+        return f"{d:+d}" if d else "0"
+    if value is None or benchmark is None or _missing(value) or _missing(benchmark):
         return NA
-    return f"{d:+d}" if d else "0"
+    diff = round_half_up(value, places) - round_half_up(benchmark, places)
+    return f"{diff:+}" if diff else f"{Decimal(0).quantize(Decimal(1).scaleb(-places))}"

@@ -76,6 +76,11 @@ def count(v: Any) -> str:
     return "" if v == "" else NA if is_missing(v) else f"{int(v):,}"
 
 
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """``counted(1, "council")`` → ``"1 council"``; ``(56, "council")`` → ``"56 councils"``."""
+    return f"{n:,} {singular if n == 1 else plural or singular + 's'}"
+
+
 def group_name(v: Any) -> str:
     """A group's label (``"Unitary councils"``), ``"none"`` without one."""
     from .councils import GROUP_LABELS

@@ -12,19 +12,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import write_xlsx
-from tests.reports_data import SPEC, Y2, compliance_rows, rows
+from tests.site_data import site_workbook
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-
-
-# reports_data's two years, and three councils whose names a search must tell apart
-EXTRA = [
-    (Y2, "Hull City Council", "Upheld", 3, None),
-    (Y2, "Southampton City Council", "Not upheld", 2, None),
-    (Y2, "Solihull Metropolitan Borough Council", "Upheld", 1, None),
-]
 
 
 @pytest.fixture
@@ -93,10 +84,8 @@ def _search(driver: Any, text: str) -> list[str]:
 
 @pytest.fixture
 def site(cli, tmp_path: Path) -> Path:
-    book = write_xlsx(
-        tmp_path / "data.xlsx",
-        {"Decisions": rows([*SPEC, *EXTRA]), "Compliance": compliance_rows()},
-    )
+    # reports_data's two years and three councils whose names a search must tell apart
+    book = site_workbook(tmp_path / "data.xlsx")
     assert cli("compute", book, "--format", "csv").exit_code == 0
     out = tmp_path / "site"
     r = cli("report", "--output", out)

@@ -90,7 +90,20 @@ def test_compute_csv_to_file(cli, make_xlsx, tmp_path: Path) -> None:
 
 def test_compute_markdown(cli, make_xlsx) -> None:
     r = cli("compute", make_xlsx({"D": decisions_rows(SPEC)}), "--format", "markdown")
-    assert "| Kent County Council | County councils | 2019-20 | 61 | 87% (53/61) |" in r.stdout
+    # decisions, then the 2024-25 counts: not for us 0, assessed and closed 0, investigated 61
+    assert (
+        "| Kent County Council | County councils | 2019-20 | 61 | 0 | 0 | 61 | 87% (53/61) |"
+        in r.stdout
+    )
+    # Kent is the only county: no comparison, and the notes say so and over how many councils
+    assert (
+        "No comparison for Kent County Council 2019-20: no other county council in the store "
+        "for 2019-20: no comparison." in r.stdout
+    )
+    assert "County councils 2019-20: 1 council in the group; its figures over 1 (upheld)" in (
+        r.stdout
+    )
+    assert "mid-2018 for 2019-20" in r.stdout
 
 
 def test_compute_no_store(cli, make_xlsx, db_path: Path) -> None:
@@ -102,9 +115,14 @@ def test_compute_pooled(cli, make_xlsx) -> None:
     r = cli("compute", make_xlsx({"D": decisions_rows(SPEC)}), "--average", "pooled", "-f", "json")
     rows = json.loads(r.stdout)
     soton = next(x for x in rows if x["gss_code"] == "E06000045")
-    # unitary pooled: (3 + 1) upheld over (4 + 2) investigations
-    assert soton["group_uphold_rate"] == pytest.approx(400 / 6)
     assert soton["average"] == "pooled"
+    # Southampton's only fellow unitary is Portsmouth: no comparison for either
+    assert soton["group_uphold_rate"] is None and soton["group_councils"] == 2
+    r = cli("compare", "--average", "pooled", "-f", "json")
+    groups = {x["type"]: x for x in json.loads(r.stdout)}
+    # the group's own pooled figure: (3 + 1) upheld over (4 + 2) investigations
+    assert groups["unitary"]["uphold_rate"] == pytest.approx(400 / 6)
+    assert groups["unitary"]["average"] == "pooled"
 
 
 def test_bad_data_exit_1_one_line_no_traceback(cli, make_xlsx, db_path: Path) -> None:
@@ -146,7 +164,12 @@ def test_compare(cli, loaded) -> None:
     assert "75% (3/4)*" in r.stdout and "50% (1/2)*" in r.stdout
     assert "Unitary councils average (2 councils)" in r.stdout
     assert "63%" in r.stdout  # mean of 75 and 50 = 62.5, half up
-    assert "+13" in r.stdout or "+12" in r.stdout
+    # each council has one other beside it: no comparison, no difference
+    assert "+13" not in r.stdout and "+12" not in r.stdout
+    assert (
+        "No comparison for Southampton City Council 2019-20: only one other unitary council in "
+        "the store for 2019-20: no comparison." in r.stdout
+    )
     assert "fewer than 10 cases" in r.stdout
 
 

@@ -39,18 +39,21 @@ def test_negative_numbers_stay_numbers(cli, make_xlsx) -> None:
         {
             "D": decisions_rows(
                 [
-                    ("Kent", "Upheld", 1, None),
-                    ("Kent", "Not upheld", 3, None),
-                    ("Medway", "Upheld", 3, None),
+                    ("Medway", "Upheld", 1, None),
+                    ("Medway", "Not upheld", 3, None),
+                    ("Southampton", "Upheld", 3, None),
+                    ("Portsmouth", "Upheld", 2, None),
                 ]
             )
         }
     )
     r = cli("compute", path, "-f", "csv")
     header, *rows = list(csv.reader(io.StringIO(r.stdout)))
-    kent = dict(zip(header, rows[0], strict=True))
-    # Kent 25% against the county mean of Kent alone (25%): difference 0.0 — a number
-    assert kent["uphold_difference"] == "0.0"
+    medway = next(
+        d for d in (dict(zip(header, x, strict=True)) for x in rows) if "Medway" in d["council"]
+    )
+    # Medway 25% against the unitary mean (25 + 100 + 100) / 3 = 75%: -50.0, a number, not text
+    assert medway["uphold_difference"] == "-50.0"
 
 
 def test_excel_export_stores_formulas_as_text(cli, tmp_path: Path) -> None:

@@ -53,9 +53,11 @@ def test_council_rates(figures: pd.DataFrame) -> None:
     assert s["remedy_rate"] == pytest.approx(100 / 3)  # 1 of 3 upheld
     assert s["compliance_rate"] == pytest.approx(75.0)  # (2 + 1 late) / 4
     assert (s["complied"], s["complied_late"], s["not_complied"]) == (2, 1, 1)
-    # 3 upheld per 252,872 residents (mid-2020) = 1.186 per 100,000
-    assert s["upheld_per_100k"] == pytest.approx(3 * 100_000 / 252_872)
+    # 2019-20 uses mid-2018: 3 upheld per 252,796 residents = 1.1867 per 100,000
+    assert s["upheld_per_100k"] == pytest.approx(3 * 100_000 / 252_796)
     assert format_number(s["upheld_per_100k"]) == "1.2"
+    assert (s["population"], s["population_year"]) == (252_796, 2018)
+    assert s["population_source"] == "ONS mid-2018"
 
 
 def test_kent_published_check(figures: pd.DataFrame) -> None:
@@ -75,32 +77,47 @@ def test_empty_denominators_are_na(figures: pd.DataFrame) -> None:
 
 
 def test_mean_benchmark_leaves_out_empty_denominators(figures: pd.DataFrame) -> None:
-    s = row(figures, "E06000045")
+    b = group_benchmarks(figures).set_index("type").loc["unitary"]
     # unitary uphold: Southampton 75, Portsmouth 50, Scilly n/a (left out) -> mean 62.5 -> 63%
-    assert s["group_uphold_rate"] == pytest.approx(62.5)
-    assert format_percent(s["group_uphold_rate"]) == "63%"
+    assert b["uphold_rate"] == pytest.approx(62.5)
+    assert format_percent(b["uphold_rate"]) == "63%"
     # remedy: Southampton 33.33, Portsmouth 0 (0 of 1 upheld) -> 16.67
-    assert s["group_remedy_rate"] == pytest.approx((100 / 3 + 0) / 2)
+    assert b["remedy_rate"] == pytest.approx((100 / 3 + 0) / 2)
     # compliance: only Southampton has outcomes -> 75
-    assert s["group_compliance_rate"] == pytest.approx(75.0)
+    assert b["compliance_rate"] == pytest.approx(75.0)
     assert (
-        s["group_councils"],
-        s["group_uphold_councils"],
-        s["group_remedy_councils"],
-        s["group_compliance_councils"],
+        b["councils"],
+        b["uphold_councils"],
+        b["remedy_councils"],
+        b["compliance_councils"],
     ) == (3, 2, 2, 1)
-    assert s["uphold_difference"] == pytest.approx(12.5)
+    s = row(figures, "E06000045")
+    assert (s["group_councils"], s["group_uphold_councils"]) == (3, 2)
+    # Besides Southampton, one unitary council has an uphold rate (Portsmouth): the group figure
+    # is half Southampton's own, no comparison. Scilly has no rate but is a council in the
+    # store, so the group as a whole has two others and each figure is named. Per 100,000:
+    # Portsmouth (1 upheld) and Scilly (0 upheld, 0.0 per 100k) are two others: a comparison.
+    assert math.isnan(s["group_uphold_rate"]) and math.isnan(s["uphold_difference"])
+    assert s["comparison_note"] == (
+        "no comparison for the uphold rate: only one other unitary council has one for "
+        "2019-20; no comparison for the satisfactory remedy rate: only one other unitary "
+        "council has one for 2019-20; no comparison for the compliance rate: no other unitary "
+        "council has one for 2019-20"
+    )
+    assert s["group_upheld_per_100k"] == pytest.approx(
+        (3e5 / 252_796 + 1e5 / 215_133 + 0.0) / 3  # mid-2018: Southampton, Portsmouth, Scilly
+    )
     assert s["average"] == "mean"
 
 
 def test_pooled_benchmark(make_xlsx) -> None:
     path = make_xlsx({"Decisions": decisions_rows(SPEC), "Compliance": COMPLIANCE})
     f = figures_of(read_file(path), average="pooled")
-    s = row(f, "E06000045")
-    assert s["group_uphold_rate"] == pytest.approx(400 / 6)  # (3 + 1) / (4 + 2) = 66.67
-    assert format_percent(s["group_uphold_rate"]) == "67%"
-    assert s["group_remedy_rate"] == pytest.approx(25.0)  # 1 / (3 + 1)
-    assert s["average"] == "pooled"
+    b = group_benchmarks(f, average="pooled").set_index("type").loc["unitary"]
+    assert b["uphold_rate"] == pytest.approx(400 / 6)  # (3 + 1) / (4 + 2) = 66.67
+    assert format_percent(b["uphold_rate"]) == "67%"
+    assert b["remedy_rate"] == pytest.approx(25.0)  # 1 / (3 + 1)
+    assert row(f, "E06000045")["average"] == "pooled"
 
 
 def test_body_outside_register_has_no_group(figures: pd.DataFrame) -> None:
@@ -117,9 +134,15 @@ def test_abolished_council_is_in_no_group(figures: pd.DataFrame) -> None:
     assert not dorset["in_group"]
     assert "abolished 31 March 2019" in dorset["group_note"]
     kent = row(figures, "E10000016")
-    # the county group in 2019-20 is Kent alone: Dorset CC no longer existed
+    # the county group in 2019-20 is Kent alone: Dorset CC no longer existed. The group's
+    # figure is Kent's own, so Kent has nothing to be compared with.
     assert kent["group_councils"] == 1
-    assert kent["group_uphold_rate"] == pytest.approx(5300 / 61)
+    assert math.isnan(kent["group_uphold_rate"])
+    assert (
+        kent["comparison_note"] == "no other county council in the store for 2019-20: no comparison"
+    )
+    county = group_benchmarks(figures).set_index("type").loc["county"]
+    assert county["uphold_rate"] == pytest.approx(5300 / 61)
 
 
 def test_benchmark_table(figures: pd.DataFrame) -> None:
@@ -130,23 +153,23 @@ def test_benchmark_table(figures: pd.DataFrame) -> None:
 
 
 def test_ties_in_mean_and_all_equal(make_xlsx) -> None:
-    # Two councils, both 1 of 2 upheld: mean and pooled are both exactly 50.
+    # Three councils, each 1 of 2 upheld: mean and pooled are both exactly 50.
     path = make_xlsx(
         {
             "Decisions": decisions_rows(
                 [
-                    ("Leeds", "Upheld", 1, None),
-                    ("Leeds", "Not upheld", 1, None),
-                    ("Bradford", "Upheld", 1, None),
-                    ("Bradford", "Not upheld", 1, None),
+                    (name, outcome, 1, None)
+                    for name in ("Leeds", "Bradford", "Wakefield")
+                    for outcome in ("Upheld", "Not upheld")
                 ]
             )
         }
     )
     for avg in ("mean", "pooled"):
         f = figures_of(read_file(path), average=avg)
-        assert f["group_uphold_rate"].tolist() == [50.0, 50.0]
-        assert f["uphold_difference"].tolist() == [0.0, 0.0]
+        assert f["group_uphold_rate"].tolist() == [50.0, 50.0, 50.0]
+        assert f["uphold_difference"].tolist() == [0.0, 0.0, 0.0]
+        assert f["comparison_note"].isna().all()
 
 
 PUBLISHED = [
@@ -177,9 +200,13 @@ def test_published_table(make_xlsx) -> None:
     # a blank Upheld cell is "not reported": no uphold rate, no total, never a 0
     assert pd.isna(brad["upheld"]) and math.isnan(brad["uphold_rate"])
     assert pd.isna(brad["decisions"])
-    # metropolitan mean covers Leeds only (Bradford's rate is unknown)
-    assert leeds["group_uphold_rate"] == pytest.approx(3700 / 54)
-    assert leeds["group_uphold_councils"] == 1
+    # metropolitan mean covers Leeds only (Bradford's rate is unknown): no comparison for Leeds
+    b = group_benchmarks(f).set_index("type").loc["metropolitan"]
+    assert b["uphold_rate"] == pytest.approx(3700 / 54)
+    assert leeds["group_uphold_councils"] == 1 and math.isnan(leeds["group_uphold_rate"])
+    assert (
+        "only one other metropolitan borough in the store for 2022-23" in leeds["comparison_note"]
+    )
     # compliance columns absent: not reported
     assert pd.isna(leeds["compliance_outcomes"]) and math.isnan(leeds["compliance_rate"])
 
@@ -240,3 +267,36 @@ def test_attach_councils_keeps_each_rows_council_whatever_the_index() -> None:
         "E08000035",
         "E10000016",
     ]
+
+
+def test_2024_25_counts_from_case_level_outcomes(figures: pd.DataFrame) -> None:
+    # Southampton: 3 upheld + 1 not upheld investigated; 4 referred back are not for us.
+    s = row(figures, "E06000045")
+    assert (s["dealt_with"], s["not_for_us"], s["assessed_and_closed"], s["investigated"]) == (
+        8,
+        4,
+        0,
+        4,
+    )
+    # Scilly: 2 referred back: dealt with 2, all not for us, none investigated (a real 0)
+    scilly = row(figures, "E06000053")
+    assert (scilly["dealt_with"], scilly["not_for_us"], scilly["investigated"]) == (2, 2, 0)
+
+
+def test_2024_25_counts_from_a_published_table(make_xlsx) -> None:
+    f = figures_of(read_file(make_xlsx({"Table": PUBLISHED})))
+    leeds = row(f, "E08000035")
+    # not for us = advice 3 + invalid 10 + referred back 50 = 63; assessed and closed 40;
+    # investigated 17 + 37 = 54; dealt with 63 + 40 + 54 = 157 (the decisions)
+    assert (
+        leeds["not_for_us"],
+        leeds["assessed_and_closed"],
+        leeds["investigated"],
+        leeds["dealt_with"],
+    ) == (63, 40, 54, 157)
+    assert leeds["dealt_with"] == leeds["decisions"]
+    brad = row(f, "E08000032")
+    # Bradford's Upheld is blank: investigated and dealt with are not reported; the others are
+    # 1 + 5 + 40 = 46 not for us and 30 assessed and closed
+    assert pd.isna(brad["investigated"]) and pd.isna(brad["dealt_with"])
+    assert (brad["not_for_us"], brad["assessed_and_closed"]) == (46, 30)

@@ -4,6 +4,8 @@ and a core that never prints, so that a library user can call it."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -48,3 +50,33 @@ def test_each_part_says_what_it_holds(part: str) -> None:
     for module in sorted((PACKAGE / part).glob("*.py")):
         if module.stem != "__init__" and part != "cli":
             assert f"``{module.stem}``" in doc, f"{part}/__init__ does not mention {module.stem}"
+
+
+def test_every_module_imports_first() -> None:
+    # A circular import shows only when a module is the first of its package to be imported:
+    # each is imported into a clean slate of lgsco_stats modules, in one process.
+    names = [
+        ".".join(p.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__")
+        for p in MODULES
+        if p.name != "__main__.py"
+    ]
+    code = (
+        "import importlib, sys\n"
+        "failed = []\n"
+        f"for name in {names!r}:\n"
+        "    for m in [m for m in sys.modules if m.split('.')[0] == 'lgsco_stats']:\n"
+        "        del sys.modules[m]\n"
+        "    try:\n"
+        "        importlib.import_module(name)\n"
+        "    except Exception as e:\n"
+        "        failed.append(f'{name}: {e}')\n"
+        "print('\\n'.join(failed))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PACKAGE.parent,
+    )
+    assert out.stdout.strip() == "", out.stdout

@@ -1,8 +1,9 @@
 """``lgsco-stats letter``: whole letters against golden files, Word and PDF read back, every
 option and every user mistake.
 
-The data: 2019-20 decisions for two county councils, two unitary councils, Hull (a unitary with
-few cases) and Transport for London (no comparison group); 2020-21 decisions for Kent only.
+The data: 2019-20 decisions for three county councils, three unitary councils, Hull (a unitary
+with few cases), Leeds (the only metropolitan borough: a group of one) and Transport for London
+(no comparison group); 2020-21 decisions for Kent only.
 Run with UPDATE_GOLDEN=1 to rewrite the golden files after a deliberate change (then read the
 diff).
 """
@@ -49,10 +50,14 @@ def loaded(cli, tmp_path):
             ("Kent County Council", "Not upheld", 2, None),
             ("Kent County Council", "Closed after initial enquiries", 3, None),
             ("Kent County Council", "Referred back for local resolution", 1, None),
-            # Essex: 4 of 8 = 50%. County mean: (75 + 50) / 2 = 62.5 → 63%.
+            # Essex: 4 of 8 = 50%. Surrey: 1 of 4 = 25%.
+            # County mean: (75 + 50 + 25) / 3 = 50%; remedies (33.33 + 0 + 0) / 3 = 11.11 → 11%.
             ("Essex County Council", "Upheld", 4, None),
             ("Essex County Council", "Not upheld", 4, None),
-            # Southampton: 8 of 10 = 80%; the unitary mean is 80% (Portsmouth has no rate).
+            ("Surrey County Council", "Upheld", 1, None),
+            ("Surrey County Council", "Not upheld", 3, None),
+            # Southampton: 8 of 10 = 80%. Unitary mean (80 + 66.67 + 50) / 3 = 65.56 → 66%
+            # (Portsmouth has no rate and is left out).
             ("Southampton City Council", "Upheld", 7, None),
             ("Southampton City Council", "Upheld", 1, "Yes"),
             ("Southampton City Council", "Not upheld", 2, None),
@@ -61,6 +66,12 @@ def loaded(cli, tmp_path):
             # Hull: 2 of 3, small numbers.
             ("Hull City Council", "Upheld", 2, None),
             ("Hull City Council", "Not upheld", 1, None),
+            # Bristol: 1 of 2 = 50%.
+            ("Bristol City Council", "Upheld", 1, None),
+            ("Bristol City Council", "Not upheld", 1, None),
+            # Leeds: 3 of 4, the only metropolitan borough: no one to compare it with.
+            ("Leeds City Council", "Upheld", 3, None),
+            ("Leeds City Council", "Not upheld", 1, None),
             # Transport for London: outside the register, no comparison group.
             ("Transport for London", "Upheld", 1, None),
             ("Transport for London", "Not upheld", 1, None),
@@ -115,9 +126,11 @@ def letter(cli, *args):
 def test_golden_full_compliance_with_contact(cli, loaded, contacts_csv):
     r = letter(cli, "--council", "kent", "--contacts", contacts_csv)
     assert r.exit_code == 0, r.stderr
-    # 6 of 8 = 75%; county mean (75 + 50) / 2 = 62.5 → 63% (half up); remedies 2 of 6 = 33%.
-    assert "| Complaints upheld | 75% (6 of 8) | 63% |" in r.stdout
-    assert "| Compliance with our recommendations | 100% (5 of 5) |" in r.stdout
+    # 6 of 8 = 75%; county mean (75 + 50 + 25) / 3 = 50%; remedies 2 of 6 = 33%, county
+    # (33.33 + 0 + 0) / 3 = 11.11 → 11%. Kent is the only county with compliance outcomes.
+    assert "| Complaints upheld | 75% (6 of 8) | 50% |" in r.stdout
+    assert "| Compliance with our recommendations | 100% (5 of 5) | no comparison |" in r.stdout
+    assert "| Satisfactory remedies provided by the council | 33% (2 of 6) | 11% |" in r.stdout
     assert (
         "Ms Siân O’Brien\\\nChief Executive\\\nKent County Council\\\nceo@kent.example" in r.stdout
     )
@@ -151,6 +164,19 @@ def test_golden_no_group(cli, loaded):
     golden("tfl-no-group.md", r.stdout)
 
 
+def test_golden_group_of_one(cli, loaded):
+    # Leeds is the only metropolitan borough in the store: its "average" would be its own
+    # figures, so the letter says there is no comparison and gives no average column.
+    r = letter(cli, "--council", "leeds")
+    assert r.exit_code == 0, r.stderr
+    assert "There is no other metropolitan borough in the store for 2019-20" in r.stdout
+    assert "the 1 metropolitan" not in r.stdout and "1 councils" not in r.stdout
+    assert "average of similar authorities (" not in r.stdout
+    assert "| | Leeds City Council |\n|---|---:|\n" in r.stdout
+    assert "| Complaints upheld | 75% (3 of 4) |\n" in r.stdout
+    golden("leeds-group-of-one.md", r.stdout)
+
+
 def test_golden_small_numbers(cli, loaded):
     r = letter(cli, "--council", "hull")
     assert r.exit_code == 0, r.stderr
@@ -174,7 +200,7 @@ def test_docx_read_back(cli, loaded, tmp_path):
     assert ("Heading 2", "Complaint statistics") in headings
     cells = [[c.text for c in row.cells] for row in d.tables[0].rows]
     assert cells[0] == ["", "Kent County Council", "Average of county councils"]
-    assert cells[1] == ["Complaints upheld", "75% (6 of 8)", "63%"]
+    assert cells[1] == ["Complaints upheld", "75% (6 of 8)", "50%"]
     text = "\n".join(p.text for p in d.paragraphs)
     assert "22 July 2020" in text and "Dear Chief Executive" in text
     assert "Pat Example" in text
@@ -224,14 +250,17 @@ def test_all_writes_one_file_per_council_and_skips_empty(cli, loaded, tmp_path):
     assert r.exit_code == 0, r.stderr
     names = sorted(p.name for p in out.glob("*.docx"))
     assert names == [
+        "bristol-city-council-2019-20.docx",
         "essex-county-council-2019-20.docx",
         "hull-city-council-2019-20.docx",
         "kent-county-council-2019-20.docx",
+        "leeds-city-council-2019-20.docx",
         "portsmouth-city-council-2019-20.docx",
         "southampton-city-council-2019-20.docx",
+        "surrey-county-council-2019-20.docx",
         "transport-for-london-2019-20.docx",
     ]
-    assert "Wrote 6 docx letters for 2019-20" in r.stderr
+    assert "Wrote 9 docx letters for 2019-20" in r.stderr
 
 
 def test_all_type_and_contacts(cli, loaded, contacts_csv, tmp_path):
@@ -253,6 +282,7 @@ def test_all_type_and_contacts(cli, loaded, contacts_csv, tmp_path):
     )
     assert r.exit_code == 0, r.stderr
     assert sorted(p.name for p in out.iterdir()) == [
+        "bristol-city-council-2019-20.pdf",
         "hull-city-council-2019-20.pdf",
         "portsmouth-city-council-2019-20.pdf",
         "southampton-city-council-2019-20.pdf",
@@ -322,7 +352,7 @@ def test_custom_template(cli, loaded, tmp_path):
     )
     r = letter(cli, "--council", "kent", "--template", t)
     assert r.exit_code == 0, r.stderr
-    assert r.stdout == "Kent County Council: 75% vs 63%\n"
+    assert r.stdout == "Kent County Council: 75% vs 50%\n"
 
 
 def test_custom_html_template(cli, loaded, tmp_path):
@@ -442,7 +472,7 @@ def test_all_in_worker_processes_gives_the_same_letters(cli, loaded, tmp_path, f
         )
         assert r.exit_code == 0, r.stderr
     names = sorted(p.name for p in one.iterdir())
-    assert names == sorted(p.name for p in two.iterdir()) and len(names) == 6
+    assert names == sorted(p.name for p in two.iterdir()) and len(names) == 9
     if fmt == "pdf":
         from pypdf import PdfReader
 

@@ -134,6 +134,29 @@ def test_per_100k_only_with_population():
     assert lt.per_100k_sentence(38, None, None) == ""
 
 
+def test_per_100k_says_which_estimate_and_compares_as_shown():
+    # Croydon 2022-23: 57 × 100,000 / 390,506 = 14.596 → 14.6, against a group's 14.62 → 14.6:
+    # the same as shown, though the unrounded figures differ.
+    text = lt.per_100k_sentence(
+        57, 390_506, 57e5 / 390_506, source="ONS mid-2021", benchmark=14.62, year="2022-23"
+    )
+    assert "(57 upheld; population 390,506, the ONS estimate for mid-2021)" in text
+    assert text.endswith("This is the same as the average of similar authorities (14.6).")
+    below = lt.per_100k_sentence(57, 390_506, 57e5 / 390_506, benchmark=14.65)
+    assert below.endswith("below the average of similar authorities (14.7).")
+    mine = lt.per_100k_sentence(5, 100_000, 5.0, source="pops.csv")
+    assert "(5 upheld; population 100,000, from pops.csv)" in mine
+
+
+def test_per_100k_without_an_estimate_says_so():
+    # 2026-27 needs mid-2025: no estimate, no figure, and the letter says why.
+    text = lt.per_100k_sentence(3, None, None, year="2026-27", council=True)
+    assert "no ONS population estimate for the council for mid-2025" in text
+    assert "2026-27" in text
+    # a body outside the register has no population at all: nothing to say
+    assert lt.per_100k_sentence(3, None, None, year="2026-27", council=False) == ""
+
+
 def test_group_sentence_names_group_and_average():
     text = lt.group_sentence(
         "unitary",
@@ -144,12 +167,59 @@ def test_group_sentence_names_group_and_average():
         members=56,
     )
     assert "the 56 unitary councils with decisions in 2019-20" in text
-    assert "mean of the councils' own rates" in text
+    assert "mean of the councils' own figures" in text
     assert "(54 councils for complaints upheld, 53 for compliance and 53 for remedies)" in text
     pooled = lt.group_sentence(
-        "county", True, "pooled", "2019-20", {"uphold": 2, "compliance": 2, "remedy": 1}, members=2
+        "county", True, "pooled", "2019-20", {"uphold": 3, "compliance": 3, "remedy": 2}, members=3
     )
-    assert "pooled rate" in pooled and "the 2 county councils" in pooled
+    assert "pooled rate" in pooled and "the 3 county councils" in pooled
+
+
+def test_group_sentence_counts_the_per_100k_figure():
+    text = lt.group_sentence(
+        "unitary",
+        True,
+        "mean",
+        "2019-20",
+        {"uphold": 54, "compliance": 53, "remedy": 53, "per_100k": 56},
+        members=56,
+    )
+    assert (
+        "(54 councils for complaints upheld, 53 for compliance, 53 for remedies and 56 for "
+        "upheld decisions per 100,000 residents)"
+    ) in text
+
+
+@pytest.mark.parametrize(
+    ("members", "expected"),
+    [
+        (1, "There is no other unitary council in the store for 2019-20, so"),
+        (2, "There is only one other unitary council in the store for 2019-20, too few"),
+    ],
+)
+def test_group_of_one_or_two_is_no_comparison(members, expected):
+    counts = dict.fromkeys(("uphold", "compliance", "remedy", "per_100k"), members)
+    text = lt.group_sentence("unitary", True, "mean", "2019-20", counts, members=members)
+    assert expected in text
+    assert "without an average to compare them with" in text
+    assert "councils for complaints upheld" not in text  # no "1 councils"
+
+
+def test_group_sentence_names_a_figure_too_few_others_have():
+    # 40 unitaries, but only two have compliance outcomes: this council and one other.
+    text = lt.group_sentence(
+        "unitary",
+        True,
+        "mean",
+        "2019-20",
+        {"uphold": 40, "compliance": 2, "remedy": 38, "per_100k": 40},
+        members=40,
+        alone={"uphold": False, "compliance": True, "remedy": False, "per_100k": False},
+    )
+    assert text.endswith(
+        "There is no average to compare the council with for compliance (only one other "
+        "unitary council has a figure)."
+    )
 
 
 def test_group_sentence_without_group_has_no_average():

@@ -57,16 +57,20 @@ def test_trend_follows_somerset_across_its_change_of_group(loaded):
     ]
     first, second = rows
     assert first["uphold_rate"] == pytest.approx(60.0)  # 6 / 10
-    assert first["group_uphold_rate"] == pytest.approx(75.0)  # counties: (60 + 90) / 2
+    # counties 2022-23 are Somerset and Kent: one other council is no comparison (the group's
+    # (60 + 90) / 2 = 75 is half Somerset's own); unitaries 2023-24 likewise (Dorset only)
+    assert first["group_uphold_rate"] is None and first["group_councils"] == 2
+    assert "only one other county council in the store for 2022-23" in first["comparison_note"]
     assert first["uphold_change"] is None  # no 2021-22
     assert second["uphold_rate"] == pytest.approx(80.0)  # 8 / 10
-    assert second["group_uphold_rate"] == pytest.approx(65.0)  # unitaries: (80 + 50) / 2
+    assert second["group_uphold_rate"] is None
     assert second["uphold_change"] == pytest.approx(20.0)  # 80 - 60
     assert second["remedy_change"] == pytest.approx(-25.0)  # 2/8 = 25 after 3/6 = 50
     assert second["compliance_rate"] == pytest.approx(80.0)  # (3 + 1) / 5
     assert second["compliance_change"] is None  # no compliance in 2022-23
-    # 8 upheld per 563,851 residents (mid-2020) -> 1.4188... per 100,000
-    assert second["upheld_per_100k"] == pytest.approx(8 * 100_000 / 563_851)
+    # 2023-24 uses mid-2022: 8 upheld per 576,852 residents -> 1.3868... per 100,000
+    assert second["upheld_per_100k"] == pytest.approx(8 * 100_000 / 576_852)
+    assert (second["population_year"], second["population_source"]) == (2022, "ONS mid-2022")
 
 
 def test_trend_table_shows_groups_changes_and_the_note(loaded):
@@ -85,7 +89,9 @@ def test_trend_shown_change_is_between_rounded_rates(loaded):
     r = loaded("trend", "-c", "kent", "--format", "markdown")
     assert r.exit_code == 0, r.stderr
     lines = [x for x in r.stdout.splitlines() if x.startswith("| 2023-24")]
-    assert lines and "| 90% (9/10) | 90% | 0 |" in lines[0]  # counties 2023-24: only Kent
+    # counties 2023-24: only Kent, so no group figure to compare with (n/a), and a note says so
+    assert lines and "| 90% (9/10) | n/a | 0 |" in lines[0]
+    assert "2023-24: no other county council in the store for 2023-24: no comparison." in r.stdout
 
 
 def test_trend_of_an_unknown_council_says_did_you_mean(loaded):
@@ -120,6 +126,8 @@ def test_summary_is_pooled_nationally_and_by_group(loaded):
     # 15 Somerset + 10 Dorset + 10 Kent + 2 TfL = 37 decisions; 5 closed; 32 investigated
     assert eng["decisions"] == 37 and eng["closed_after_initial_enquiries"] == 5
     assert eng["investigations"] == 32 and eng["investigated"] == 32
+    # the 2024-25 counts: dealt with 37 = not for us 0 + assessed and closed 5 + investigated 32
+    assert (eng["dealt_with"], eng["not_for_us"], eng["assessed_and_closed"]) == (37, 0, 5)
     assert eng["uphold_rate"] == pytest.approx(100 * 23 / 32)  # (8 + 5 + 9 + 1) / 32
     assert eng["compliance_rate"] == pytest.approx(100 * 6 / 7)  # (3 + 1 + 2) / (5 + 2)
     assert eng["remedy_rate"] == pytest.approx(100 * 2 / 23)  # 2 remedies of 23 upheld

@@ -21,12 +21,12 @@ from lgsco_stats.councils import name_key, register
 from lgsco_stats.figures import council_figures
 from lgsco_stats.report.pages import add_ranks, place_text
 from tests.conftest import decisions_rows
-from tests.reports_data import workbook
+from tests.site_data import site_workbook
 
 
 @pytest.fixture
 def site(cli, tmp_path) -> Path:
-    r = cli("compute", workbook(tmp_path / "two-years.xlsx"), "--format", "csv")
+    r = cli("compute", site_workbook(tmp_path / "two-years.xlsx"), "--format", "csv")
     assert r.exit_code == 0, r.stderr
     letters = tmp_path / "letters"
     letters.mkdir()
@@ -38,9 +38,9 @@ def site(cli, tmp_path) -> Path:
     out = tmp_path / "site"
     r = cli("report", "--output", out, "--letters", letters)
     assert r.exit_code == 0, r.stderr
-    # Somerset (one page across its change of type), Kent, Dorset, Transport for London;
-    # groups: county 2022-23 and 2023-24, unitary 2023-24
-    assert "4 council pages, 3 group pages" in r.stderr
+    # Somerset (one page across its change of type), Kent, Dorset, Hull, Southampton, Solihull,
+    # Transport for London; groups: county 2022-23 and 2023-24, unitary and metropolitan 2023-24
+    assert "7 council pages, 4 group pages" in r.stderr
     assert "for 2 years, 2022-23 to 2023-24" in r.stderr
     return out
 
@@ -135,9 +135,13 @@ def test_site_has_every_year_a_page_per_group_and_year_and_one_per_council(site)
         "years/2022-23.html",
         "groups/county-2022-23.html",
         "groups/county-2023-24.html",
-        "groups/unitary-2023-24.html",  # Somerset and Dorset; no district has data
+        "groups/unitary-2023-24.html",
+        "groups/metropolitan-2023-24.html",  # Solihull; no district has data
         "councils/somerset-council.html",  # Somerset County Council's years too
         "councils/dorset-council.html",
+        "councils/hull-city-council.html",
+        "councils/southampton-city-council.html",
+        "councils/solihull-metropolitan-borough-council.html",
         "councils/kent-county-council.html",
         "councils/transport-for-london.html",
     }
@@ -215,8 +219,9 @@ def test_index_lists_every_council_with_rates_and_counts(site):
         assert name in text
     assert "Transport for London" in text
     assert "80% (8 of 10)" in text  # Somerset 2023-24
-    # national, pooled: (8 + 5 + 9 + 1) / (10 + 10 + 10 + 2) = 23 / 32 = 71.875, half up
-    assert "of which 23 upheld (72%)" in text
+    # national, pooled: (8 + 5 + 9 + 1 + 3 + 0 + 1) / (10 + 10 + 10 + 2 + 3 + 2 + 1)
+    # = 27 / 38 = 71.05
+    assert "of which 27 upheld (71%)" in text
     rows = table_rows(site / "years" / "2022-23.html", "select a column heading to sort")
     # 2022-23: Kent 9/10, Somerset County Council 6/10 (no Dorset: no data that year)
     assert [r[:4] for r in rows] == [
@@ -235,21 +240,36 @@ def test_council_page_has_every_year_beside_the_group_of_that_year(site):
     # each year links its own group's page of that year
     assert "../groups/county-2022-23.html" in links and "../groups/unitary-2023-24.html" in links
     rows = table_rows(page, "uphold rate by year")
-    # 2022-23: 6/10 = 60% against the county mean (60 + 90) / 2 = 75: -15; 2nd of Somerset and
-    # Kent (90). 2023-24: 8/10 = 80% against the unitary mean (80 + 50) / 2 = 65: +15, up 20
-    # points on the year before; 1st of Somerset and Dorset (50).
+    # 2022-23: 6/10 = 60%; only Kent (90%) beside it among the counties: no comparison, 2nd of
+    # 2. 2023-24: 8/10 = 80% against the unitary mean 57.5 (tests/site_data.py), shown 58: +22;
+    # up 20 points on the year before; 2nd of 4 (Hull 100%).
     assert rows == [
-        ["2022-23", "County councils", "60%", "6 of 10", "75%", "-15", "n/a", "2nd highest of 2"],
-        ["2023-24", "Unitary councils", "80%", "8 of 10", "65%", "+15", "+20", "1st highest of 2"],
+        ["2022-23", "County councils", "60%", "6 of 10", "n/a", "n/a", "n/a", "2nd highest of 2"],
+        ["2023-24", "Unitary councils", "80%", "8 of 10", "58%", "+22", "+20", "2nd highest of 4"],
     ]
-    # remedy 2022-23: 3 of 6 = 50% against (50 + 0) / 2 = 25; 2023-24: 2 of 8 = 25% against
-    # the unitary mean of 25% and Dorset's 0 of 5 = 0%: 12.5, shown 13; change 25 - 50 = -25
+    # remedy 2022-23: 3 of 6 = 50%; 2023-24: 2 of 8 = 25% against (25 + 0 + 0) / 3 = 8.3: +17,
+    # down 25 points; 1st of 3 (Southampton upheld nothing: no remedy rate)
     assert table_rows(page, "satisfactory remedy rate by year") == [
-        ["2022-23", "County councils", "50%", "3 of 6*", "25%", "+25", "n/a", "1st highest of 2"],
-        ["2023-24", "Unitary councils", "25%", "2 of 8*", "13%", "+12", "-25", "1st highest of 2"],
+        ["2022-23", "County councils", "50%", "3 of 6*", "n/a", "n/a", "n/a", "1st highest of 2"],
+        ["2023-24", "Unitary councils", "25%", "2 of 8*", "8%", "+17", "-25", "1st highest of 3"],
     ]
-    # compliance 2023-24: 3 complied + 1 late of 5 = 80% against (80 + 100) / 2 = 90
-    assert table_rows(page, "compliance rate by year")[1][2:6] == ["80%", "4 of 5*", "90%", "-10"]
+    # compliance 2023-24: 3 complied + 1 late of 5 = 80%; only Dorset has a rate besides it
+    assert table_rows(page, "compliance rate by year")[1][2:6] == ["80%", "4 of 5*", "n/a", "n/a"]
+    assert "only one other county council in the store for 2022-23: no comparison" in text
+    assert (
+        "no comparison for the compliance rate: only one other unitary council has one for "
+        "2023-24" in text
+    )
+    # the figures up front are 2023-24's, with the councils behind each group average
+    summary = table_rows(page, "Somerset Council, 2023-24, beside the average of unitary councils")
+    assert summary[0][:6] == [
+        "Uphold rate",
+        "80%",
+        "8 of 10",
+        "58% (4 councils)",
+        "+22",
+        "2nd highest of 4",
+    ]
 
 
 def test_council_page_has_decisions_by_outcome_grouping_and_category(site):
@@ -280,41 +300,40 @@ def test_every_table_downloads_as_csv_and_json_and_reads_back(site):
     links = [a["href"] for t, a in parse(page).tags if t == "a" and "download" in a]
     assert "../data/councils/somerset-council-uphold.csv" in links
     assert "../data/councils/somerset-council-uphold.json" in links
-    # a CSV and a JSON beside each of the page's 7 tables but the first (the year up front)
+    # a CSV and a JSON beside each of the page's tables but the first (the year up front): three
+    # rates, per 100,000, outcomes, the 2024-25 grouping, categories
     assert len(links) == 2 * 7
     rows = read_csv(site / "data" / "councils" / "somerset-council-uphold.csv")
     assert [(r["year"], r["council"], r["upheld"], r["investigations"]) for r in rows] == [
         ("2022-23", "Somerset County Council", "6", "10"),
         ("2023-24", "Somerset Council", "8", "10"),
     ]
-    assert float(rows[0]["uphold_rate"]) == 60.0 and float(rows[0]["group_uphold_rate"]) == 75.0
-    assert rows[1]["type"] == "unitary" and rows[1]["uphold_rank"] == "1"
+    assert float(rows[0]["uphold_rate"]) == 60.0 and rows[0]["group_uphold_rate"] == ""
+    assert float(rows[1]["group_uphold_rate"]) == 57.5
+    assert rows[1]["type"] == "unitary" and rows[1]["uphold_rank"] == "2"
     data = json.loads(
         (site / "data" / "councils" / "somerset-council-uphold.json").read_text("utf-8")
     )
     assert [d["uphold_rate"] for d in data] == [60.0, 80.0]
     index = read_csv(site / "data" / "councils-2023-24.csv")
-    assert sorted(r["council"] for r in index) == [
-        "Dorset Council",
-        "Kent County Council",
-        "Somerset Council",
-        "Transport for London",
-    ]
+    assert len(index) == 7 and "Hull City Council" in {r["council"] for r in index}
     groups = read_csv(site / "data" / "groups-2023-24.csv")
     assert [(g["type"], g["uphold_rate"]) for g in groups] == [
         ("county", "90.0"),
-        ("unitary", "65.0"),
+        ("metropolitan", "100.0"),
+        ("unitary", "57.5"),
     ]
     every = json.loads((site / "data" / "site-data.json").read_text("utf-8"))
     assert every["years"] == ["2022-23", "2023-24"]
-    assert len(every["figures"]) == 2 + 4  # Somerset County and Kent; then four in 2023-24
+    assert len(every["figures"]) == 2 + 7  # Somerset County and Kent; then seven in 2023-24
     assert {(g["type"], g["year"]) for g in every["groups"]} == {
         ("county", "2022-23"),
         ("county", "2023-24"),
+        ("metropolitan", "2023-24"),
         ("unitary", "2023-24"),
     }
-    assert sum(c["decisions"] for c in every["categories"]) == 57  # every decision has one
-    assert len(read_csv(site / "data" / "figures.csv")) == 6
+    assert sum(c["decisions"] for c in every["categories"]) == 63  # every decision has one
+    assert len(read_csv(site / "data" / "figures.csv")) == 9
 
 
 def test_downloads_neutralise_formulas_and_pages_escape_names(cli, make_xlsx, tmp_path):
@@ -376,17 +395,41 @@ def test_letters_are_copied_and_linked_from_their_council_page(site):
 def test_group_page_ranks_its_councils_and_leaves_out_small_ones_on_request(cli, site):
     page = site / "groups" / "unitary-2023-24.html"
     svg = page.read_text(encoding="utf-8").split("<svg", 1)[1].split("</svg>")[0]
-    # Somerset 80% above Dorset 50%, the group average 65% as a line
-    assert svg.index("Somerset Council") < svg.index("Dorset Council")
-    assert "group average 65% (mean of 2 councils)" in svg
+    # Hull 100%, Somerset 80%, Dorset 50%, Southampton 0%; the group average 57.5% as a line
+    drawn = re.findall(r"<title>([^<]*): \d+% \(", svg)
+    assert drawn == [
+        "Hull City Council",
+        "Somerset Council",
+        "Dorset Council",
+        "Southampton City Council",
+    ]
+    assert "group average 58% (mean of 4 councils)" in svg
     members = table_rows(page, "Unitary councils, 2023-24: select a column heading to sort")
-    assert [m[0] for m in members] == ["Dorset Council", "Somerset Council"]
+    assert [m[0] for m in members] == [
+        "Dorset Council",
+        "Hull City Council",
+        "Somerset Council",
+        "Southampton City Council",
+    ]
+    assert members[-1] == table_rows(page, "select a column heading to sort")[-1]
     out = site.parent / "site-min"
-    r = cli("report", "--output", out, "--min-cases", "11")  # both have 10 investigations
+    r = cli("report", "--output", out, "--min-cases", "5")  # Hull has 3, Southampton 2
     assert r.exit_code == 0, r.stderr
-    text = text_of(out / "groups" / "unitary-2023-24.html")
-    assert "No council of the group had 11 or more investigations in 2023-24" in text
-    assert "Dorset Council" in text  # still in the table
+    page = out / "groups" / "unitary-2023-24.html"
+    svg = page.read_text(encoding="utf-8").split("<svg", 1)[1].split("</svg>")[0]
+    assert re.findall(r"<title>([^<]*): \d+% \(", svg) == ["Somerset Council", "Dorset Council"]
+    text = text_of(page)
+    assert "2 councils with fewer than 5 investigations are not drawn" in text
+    assert "Hull City Council" in text  # still in the table
+    r = cli("report", "--output", out, "--min-cases", "11")  # nobody has 11
+    assert "No council of the group had 11 or more investigations in 2023-24" in text_of(page)
+    # a group of two is no comparison, and says so
+    county = text_of(site / "groups" / "county-2022-23.html")
+    assert "each has only one other to compare it with" in county
+    assert table_rows(
+        site / "groups" / "county-2022-23.html",
+        "averages by year (the mean of the group's councils' figures)",
+    )[0][:3] == ["2022-23", "2", "75% (2 councils)"]
 
 
 def test_report_of_one_year(cli, site, tmp_path):
@@ -403,7 +446,9 @@ def test_report_of_one_year(cli, site, tmp_path):
     }
     page = out / "councils" / "somerset-council.html"
     assert [r[0] for r in table_rows(page, "uphold rate by year")] == ["2022-23"]
-    assert "County councils" in text_of(page)
+    text = text_of(page)
+    assert "County councils" in text
+    assert "573,119 (ONS mid-2021 estimate)" in text  # 2022-23 uses mid-2021
 
 
 def test_report_replaces_its_own_site_but_not_another_folder(cli, site, tmp_path):

@@ -64,10 +64,16 @@ def compare(
     from ..errors import UsageError
     from ..figures import RATES, council_figures, group_benchmarks
     from ..read.population import read_population
-    from ..tables import records
+    from ..tables import counted, records
     from . import render
     from .data import figures_for_year
-    from .views import FIGURE_KEYS, SMALL_NOTE, figure_columns
+    from .views import (
+        FIGURE_KEYS,
+        SMALL_NOTE,
+        comparison_notes,
+        figure_columns,
+        population_note,
+    )
 
     reg = register()
     chosen_year, counts = figures_for_year(db, year)
@@ -85,19 +91,19 @@ def compare(
                 f"{GROUP_LABELS[group]}; drop --type or choose --type {target.type}"
             )
     how = (
-        "the mean of the councils' rates"
+        "the mean of the councils' figures"
         if average.value == "mean"
-        else "the pooled rate of all the group's cases"
+        else "the pooled figure of all the group's cases (per 100k: its upheld over its population)"
     )
     if group is None:
         bench = group_benchmarks(figures, average.value)
         bench = bench[bench["year"] == chosen_year]
         rows = records(bench)
-        from ..rounding import format_percent
+        from ..rounding import format_number, format_percent
         from .render import Column
 
         def pct(key: str, n: str) -> Any:
-            return lambda r: f"{format_percent(r[key])} ({r[n]} councils)"
+            return lambda r: f"{format_percent(r[key])} ({counted(r[n], 'council')})"
 
         columns = [
             Column("type", "Group", lambda r: GROUP_LABELS[r["type"]]),
@@ -115,6 +121,15 @@ def compare(
                 pct("remedy_rate", "remedy_councils"),
                 numeric=True,
             ),
+            Column(
+                "upheld_per_100k",
+                "Upheld per 100k",
+                lambda r: (
+                    f"{format_number(r['upheld_per_100k'])} "
+                    f"({counted(r['per_100k_councils'], 'council')})"
+                ),
+                numeric=True,
+            ),
         ]
         render.emit(
             rows,
@@ -123,6 +138,7 @@ def compare(
             columns=columns,
             keys=list(bench.columns),
             title=f"Group averages {chosen_year} ({how})",
+            notes=[population_note(records(figures[figures["in_group"]]))],
         )
         return
     members = figures[(figures["type"] == group) & figures["in_group"]].copy()
@@ -140,10 +156,11 @@ def compare(
     b = bench[(bench["type"] == group) & (bench["year"] == chosen_year)].iloc[0]
     footer = [
         {
-            "council": f"{GROUP_LABELS[group]} average ({b['councils']} councils)",
+            "council": f"{GROUP_LABELS[group]} average ({counted(int(b['councils']), 'council')})",
             "uphold_rate": b["uphold_rate"],
             "compliance_rate": b["compliance_rate"],
             "remedy_rate": b["remedy_rate"],
+            "upheld_per_100k": b["upheld_per_100k"],
             "group_uphold_rate": b["uphold_rate"],
             "group_compliance_rate": b["compliance_rate"],
             "group_remedy_rate": b["remedy_rate"],
@@ -152,16 +169,22 @@ def compare(
         }
     ]
     code = target.gss_code if target else None
+    member_rows = records(members)
     notes = [
         SMALL_NOTE,
         f"Group = {how}; upheld over {b['uphold_councils']} councils, complied over "
-        f"{b['compliance_councils']}, remedied over {b['remedy_councils']} (councils with no "
-        "cases have no rate and are left out)."
+        f"{b['compliance_councils']}, remedied over {b['remedy_councils']}, per 100k over "
+        f"{b['per_100k_councils']} (councils with no cases, or no population, have no figure "
+        "and are left out)."
         if average.value == "mean"
-        else f"Group = {how}.",
+        else f"Group = {how}; upheld over {b['uphold_councils']} councils, complied over "
+        f"{b['compliance_councils']}, remedied over {b['remedy_councils']}, per 100k over "
+        f"{b['per_100k_councils']}.",
+        population_note(member_rows),
+        *comparison_notes(member_rows),
     ]
     render.emit(
-        records(members),
+        member_rows,
         fmt,
         output,
         columns=figure_columns(with_year=False, with_type=False, differences=True),

@@ -79,14 +79,21 @@ def compute(
     with workbook.parsing(files, sheet, mapping):
         from ..councils import register
         from ..counts import attach
-        from ..figures import council_figures
+        from ..figures import council_figures, group_benchmarks
         from ..read.allocator import use_system_malloc
         from ..read.files import read_files
         from ..read.population import read_population
         from ..tables import records
         from ..years import parse_year
         from . import render
-        from .views import FIGURE_KEYS, SMALL_NOTE, figure_columns
+        from .views import (
+            FIGURE_KEYS,
+            SMALL_NOTE,
+            comparison_notes,
+            figure_columns,
+            group_count_notes,
+            population_note,
+        )
 
         for module in _USED_AFTER_THE_PARSE:
             importlib.import_module(module)
@@ -99,23 +106,24 @@ def compute(
         reg = register()
         with render.Status(f"Reading {', '.join(f.name for f in files)}…"):
             ds = read_files(files, sheet=sheet, mapping=mapping, year=year_label)
-    notes = [
-        SMALL_NOTE,
-        f"Group = the {average.value} of the group's councils' rates"
-        + (
-            " (councils with no cases left out)."
-            if average.value == "mean"
-            else " (pooled: all the group's cases together)."
-        ),
-    ]
+    how = f"Group = the {average.value} of the group's councils' figures" + (
+        " (councils with no cases or no population left out)."
+        if average.value == "mean"
+        else " (pooled: all the group's cases, and its population, together)."
+    )
 
     def shown(counts: Any) -> str:
         figures = council_figures(counts, reg, average.value, pops)
+        rows = records(figures)
+        notes = [SMALL_NOTE, how, population_note(rows)]
+        if fmt in (render.Format.table, render.Format.markdown):
+            notes += comparison_notes(rows)
+            notes += group_count_notes(records(group_benchmarks(figures, average.value)))
         return render.prepare(
-            records(figures),
+            rows,
             fmt,
             output,
-            columns=figure_columns(),
+            columns=figure_columns(dealt_with=True),
             keys=FIGURE_KEYS,
             title=f"Council figures {', '.join(years)}",
             notes=notes,

@@ -73,8 +73,8 @@ PopulationOpt = Annotated[
     typer.Option(
         "--population",
         help="A CSV or workbook of council (or GSS code), population "
-        "and optionally year, replacing the register's mid-2020 estimates for upheld "
-        "decisions per 100,000 residents.",
+        "and optionally year, replacing the shipped ONS estimates (year Y-(Y+1) uses "
+        "mid-(Y-1)) for upheld decisions per 100,000 residents where it gives one.",
         exists=True,
         dir_okay=False,
     ),

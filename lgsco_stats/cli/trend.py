@@ -41,7 +41,7 @@ def trend(
     from ..tables import group_name, records
     from . import render
     from .data import all_figures
-    from .views import SMALL_NOTE, figure_columns
+    from .views import SMALL_NOTE, figure_columns, population_note
 
     reg = register()
     years, figures = all_figures(db, average.value)
@@ -55,7 +55,9 @@ def trend(
     lead = [Column("year", "Year")]
     if len(names) > 1:
         lead.append(Column("council", "Council"))
-    lead.append(Column("type", "Group", lambda r: group_name(r.get("type"))))
+    lead.append(
+        Column("type", "Group", lambda r: group_name(r.get("type") if r.get("in_group") else None))
+    )
     columns = figure_columns(
         lead=lead,
         extra=lambda short: [
@@ -63,14 +65,15 @@ def trend(
         ],
     )
     how = (
-        "the mean of the group's councils' rates"
+        "the mean of the group's councils' figures"
         if average.value == "mean"
-        else "the pooled rate of all the group's cases"
+        else "the pooled figure of all the group's cases (per 100k: its upheld over its population)"
     )
     notes = [
         SMALL_NOTE,
         f"Group = {how}; ± prev. = change in points since the year before "
         "(n/a when that year has no rate).",
+        population_note(rows),
         *history_notes(table),
     ]
     render.emit(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ..figures import FIGURE_COLUMNS, SMALL_NUMBER
 from ..rounding import NA, format_difference, format_number, format_percent
-from ..tables import Column, count, group_name, is_missing
+from ..tables import Column, count, counted, group_name, is_missing
 
 # Keys written by --format csv/json for council figures (raw numbers, unrounded rates): every
 # figure column but the internal ones.
@@ -55,20 +55,30 @@ def _rate_columns(
     ]
 
 
+# The Ombudsman's 2024-25 counts of the complaints dealt with (decisions), by kind.
+_DEALT_WITH = (
+    ("not_for_us", "Not for us"),
+    ("assessed_and_closed", "Assessed and closed"),
+    ("investigated", "Investigated"),
+)
+
+
 def figure_columns(
     *,
     with_year: bool = True,
     with_type: bool = True,
     differences: bool = False,
+    dealt_with: bool = False,
     extra: Callable[[str], list[Column]] | None = None,
     lead: Sequence[Column] | None = None,
 ) -> list[Column]:
     """Display columns for council figures: each rate with its counts beside its group's figure,
-    then upheld per 100,000 residents.
+    then upheld per 100,000 residents beside its group's.
 
-    ``differences`` adds the rounded differences from the group; ``extra(short)`` adds columns
-    after each rate's group figure (``short`` is ``uphold``, ``compliance`` or ``remedy``);
-    ``lead`` replaces the leading council/group/year columns.
+    ``differences`` adds the rounded differences from the group; ``dealt_with`` adds the
+    2024-25 counts (not for us, assessed and closed, investigated) after the decisions;
+    ``extra(short)`` adds columns after each rate's group figure (``short`` is ``uphold``,
+    ``compliance`` or ``remedy``); ``lead`` replaces the leading council/group/year columns.
     """
     if lead is not None:
         cols = list(lead)
@@ -79,6 +89,9 @@ def figure_columns(
         if with_year:
             cols.append(Column("year", "Year"))
     cols.append(Column("decisions", "Decisions", lambda r: count(r.get("decisions")), numeric=True))
+    if dealt_with:
+        for key, heading in _DEALT_WITH:
+            cols.append(Column(key, heading, lambda r, k=key: count(r.get(k)), numeric=True))
     for short, heading, num, den in _RATES:
         cols += _rate_columns(short, heading, num, den, extra or (lambda _s: []))
     if differences:
@@ -101,4 +114,77 @@ def figure_columns(
             numeric=True,
         )
     )
+    cols.append(
+        Column(
+            "group_per100k",
+            "Group",
+            lambda r: "" if r.get("_benchmark") else format_number(r.get("group_upheld_per_100k")),
+            numeric=True,
+        )
+    )
     return cols
+
+
+def population_note(records: Iterable[dict[str, Any]]) -> str:
+    """Which populations the per-100k figures of some council-years use, e.g. ``"Upheld per
+    100k: upheld decisions per 100,000 residents, with the ONS mid-year estimate of mid-2021
+    for 2022-23 and mid-2022 for 2023-24 (each year uses the one before it begins); n/a where
+    there is none (2026-27)."``, naming a user's table and how many councils it gave."""
+    ons: dict[str, set[str]] = {}
+    given: dict[tuple[str, str], int] = {}
+    missing: set[str] = set()
+    for r in records:
+        if r.get("_benchmark"):
+            continue
+        year, source = str(r.get("year")), r.get("population_source")
+        if not isinstance(source, str):
+            if isinstance(r.get("gss_code"), str):  # a council (other bodies have none)
+                missing.add(year)
+        elif source.startswith("ONS "):
+            ons.setdefault(year, set()).add(source.removeprefix("ONS "))
+        else:
+            given[(source, year)] = given.get((source, year), 0) + 1
+    parts = []
+    if ons:
+        each = [f"{' and '.join(sorted(m))} for {y}" for y, m in sorted(ons.items())]
+        parts.append(
+            "with the ONS mid-year estimate of "
+            + (", ".join(each[:-1]) + " and " + each[-1] if len(each) > 1 else each[0])
+            + " (each year uses the one before it begins)"
+        )
+    for (source, year), n in sorted(given.items()):
+        parts.append(f"{source} for {counted(n, 'council')} in {year}")
+    if missing:
+        parts.append(f"n/a where there is none ({', '.join(sorted(missing))})")
+    if not parts:
+        parts.append("n/a: no population for any of these authorities")
+    return "Upheld per 100k: upheld decisions per 100,000 residents, " + "; ".join(parts) + "."
+
+
+def group_count_notes(bench: Iterable[dict[str, Any]]) -> list[str]:
+    """Over how many councils each group figure is taken, one line per group and year (rows of
+    :func:`lgsco_stats.figures.group_benchmarks`)."""
+    from ..councils import GROUP_LABELS
+
+    out = []
+    for b in bench:
+        out.append(
+            f"{GROUP_LABELS.get(b['type'], b['type'])} {b['year']}: "
+            f"{counted(int(b['councils']), 'council')} in the group; its figures over "
+            f"{b['uphold_councils']} (upheld), {b['compliance_councils']} (complied), "
+            f"{b['remedy_councils']} (remedied), {b['per_100k_councils']} (per 100k)."
+        )
+    return out
+
+
+def comparison_notes(records: Iterable[dict[str, Any]], limit: int = 10) -> list[str]:
+    """One line per council-year whose group figures are no comparison (too few other councils:
+    ``comparison_note``), at most ``limit`` and then how many more."""
+    lines = [
+        f"No comparison for {r['council']} {r['year']}: {r['comparison_note']}."
+        for r in records
+        if isinstance(r.get("comparison_note"), str) and not r.get("_benchmark")
+    ]
+    if len(lines) > limit:
+        lines = [*lines[:limit], f"… and {len(lines) - limit} more (see comparison_note in CSV)."]
+    return lines

@@ -8,6 +8,7 @@ from typing import Any
 
 from .. import outcomes as oc
 from ..councils import slugify
+from ..figures import MIN_OTHERS
 from ..rounding import format_number, format_percent
 from .fields import (
     DEFAULT_JOB_TITLE,
@@ -68,6 +69,9 @@ def addressee(council: str, contact: Contact | None) -> Fields:
     )
 
 
+# The average column's cell for a figure too few other councils have (see group_sentence).
+NO_COMPARISON = "no comparison"
+
 _STATS = (
     # key, label, rate column, numerator, denominator, group councils column
     (
@@ -122,6 +126,14 @@ def _stat(
         }[key]
     else:
         shown = f"{format_percent(value)} ({of_text(numerator, denominator)})"
+    # in a group, with a figure of its own, but no group figure: too few other councils
+    alone = bool(row.get("in_group")) and value is not None and group_value is None
+    if not row.get("in_group"):
+        group_text = ""
+    elif alone:
+        group_text = NO_COMPARISON
+    else:
+        group_text = format_percent(group_value)
     return {
         "label": label,
         "value": value,
@@ -133,8 +145,9 @@ def _stat(
         "small": bool(small_number_note(denominator, noun)),
         "basis": small_number_note(denominator, noun),
         "group_value": group_value,
-        "group_text": format_percent(group_value) if row.get("in_group") else "",
+        "group_text": group_text,
         "group_councils": as_int(row.get(councils_col)),
+        "alone": alone,
         "comparison": comparison(value, group_value) or "",
     }
 
@@ -169,6 +182,10 @@ def letter_context(
     stats = {s[0]: _stat(row, *s) for s in _STATS}
     upheld, population = as_int(row.get("upheld")), as_int(row.get("population"))
     per_100k = as_float(row.get("upheld_per_100k"))
+    per_100k_group = as_float(row.get("group_upheld_per_100k"))
+    per_100k_alone = in_group and per_100k is not None and per_100k_group is None
+    source = row.get("population_source") if isinstance(row.get("population_source"), str) else None
+    is_council = isinstance(row.get("gss_code"), str) and bool(row.get("gss_code"))
     stats["uphold"]["sentence"] = uphold_sentence(
         upheld,
         as_int(row.get("investigations")),
@@ -193,7 +210,13 @@ def letter_context(
         "uphold": as_int(row.get("group_uphold_councils")),
         "compliance": as_int(row.get("group_compliance_councils")),
         "remedy": as_int(row.get("group_remedy_councils")),
+        "per_100k": as_int(row.get("group_per_100k_councils")),
     }
+    alone = {k: bool(stats[k]["alone"]) for k in ("uphold", "compliance", "remedy")}
+    alone["per_100k"] = per_100k_alone
+    members = as_int(row.get("group_councils"))
+    # a group figure to compare with for at least one of the council's figures
+    compared = in_group and not all(alone.values()) and (members or 0) - 1 >= MIN_OTHERS
     breakdown = dealt_with(row)
     cats = category_rows(categories)
     signatory_lines = [s for s in (settings.signatory, *settings.signatory_title.split(";")) if s]
@@ -218,6 +241,8 @@ def letter_context(
                 "group_note": row.get("group_note") or "",
                 "population": population,
                 "population_text": f"{population:,}" if population else "",
+                "population_year": as_int(row.get("population_year")),
+                "population_source": source or "",
             },
             "addressee": addressee(name, contact),
             "signatory": {
@@ -236,12 +261,31 @@ def letter_context(
             "stats": stats,
             "per_100k": {
                 "value": per_100k,
-                "text": format_number(per_100k) if population else "",
-                "sentence": per_100k_sentence(upheld, population, per_100k),
+                # n/a for a council with no population estimate for the year; nothing for a
+                # body outside the register (it has no population to measure against)
+                "text": format_number(per_100k) if population or is_council else "",
+                "group_value": per_100k_group,
+                "group_text": (NO_COMPARISON if per_100k_alone else format_number(per_100k_group))
+                if in_group
+                else "",
+                "group_councils": councils["per_100k"],
+                "alone": per_100k_alone,
+                "population_year": as_int(row.get("population_year")),
+                "source": source or "",
+                "sentence": per_100k_sentence(
+                    upheld,
+                    population,
+                    per_100k,
+                    source=source,
+                    benchmark=per_100k_group,
+                    year=year,
+                    council=is_council,
+                ),
             },
             "average": {
                 "kind": settings.average,
                 "column": (f"Average of {group_plural(group)}" if in_group and group else ""),
+                "compared": compared,
                 "sentence": group_sentence(
                     group,
                     in_group,
@@ -249,9 +293,10 @@ def letter_context(
                     year,
                     councils,
                     row.get("group_note") or None,
-                    as_int(row.get("group_councils")),
+                    members,
+                    alone,
                 ),
-                "councils": as_int(row.get("group_councils")),
+                "councils": members,
             },
             "small_numbers": {
                 "any": bool(small),

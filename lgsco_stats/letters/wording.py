@@ -12,9 +12,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import outcomes as oc
-from ..councils import GROUP_LABELS, GROUPS
-from ..figures import SMALL_NUMBER
-from ..rounding import format_number, format_percent, shown_difference
+from ..councils import GROUP_LABELS, GROUP_SINGULAR, GROUPS
+from ..figures import MIN_OTHERS, SMALL_NUMBER
+from ..populations import population_year
+from ..rounding import format_number, format_percent, round_half_up, shown_difference
 from ..years import start_year
 from .fields import Fields, as_int, missing
 
@@ -208,23 +209,77 @@ def compliance_sentence(
     return " ".join(s for s in (text + _care(note), comparison_sentence(rate, benchmark)) if s)
 
 
-def per_100k_sentence(upheld: int | None, population: int | None, per_100k: float | None) -> str:
-    """Upheld decisions per 100,000 residents, where the population is known; ``""`` otherwise."""
-    if upheld is None or not population or per_100k is None or missing(per_100k):
+def population_text(population: int, source: str | None) -> str:
+    """``"population 252,796, the ONS estimate for mid-2018"``, or the file a user gave it in."""
+    if source and source.startswith("ONS mid-"):
+        return f"population {population:,}, the ONS estimate for {source.removeprefix('ONS ')}"
+    if source:
+        return f"population {population:,}, from {source}"
+    return f"population {population:,}"
+
+
+def per_100k_comparison(value: float | None, benchmark: float | None) -> str:
+    """``"This is above the average of similar authorities (2.9)."`` comparing the figures as
+    shown (one decimal, halves up); ``""`` without both."""
+    if value is None or benchmark is None or missing(value) or missing(benchmark):
         return ""
-    return (
+    mine, theirs = round_half_up(value, 1), round_half_up(benchmark, 1)
+    where = "above" if mine > theirs else "below" if mine < theirs else "the same as"
+    return f"This is {where} the average of similar authorities ({theirs})."
+
+
+def per_100k_sentence(
+    upheld: int | None,
+    population: int | None,
+    per_100k: float | None,
+    *,
+    source: str | None = None,
+    benchmark: float | None = None,
+    year: str | None = None,
+    council: bool = False,
+) -> str:
+    """Upheld decisions per 100,000 residents and the population it is measured against (which
+    mid-year's estimate); for a council with no estimate for the year, a sentence saying so;
+    ``""`` for a body outside the register or a year whose upheld count is not reported."""
+    if upheld is None:
+        return ""
+    if not population or per_100k is None or missing(per_100k):
+        if not council or year is None:
+            return ""
+        return (
+            "We cannot give upheld decisions per 100,000 residents for this year: there is no "
+            f"ONS population estimate for the council for mid-{population_year(year)}, the one "
+            f"{year} is measured against."
+        )
+    text = (
         f"Measured against the number of people the council serves, we upheld "
         f"{format_number(per_100k)} complaints for every 100,000 residents "
-        f"({upheld:,} upheld, population {population:,})."
+        f"({upheld:,} upheld; {population_text(population, source)})."
     )
+    return " ".join(x for x in (text, per_100k_comparison(per_100k, benchmark)) if x)
 
 
 def average_phrase(average: str) -> str:
     """How "the average of similar authorities" is taken: the mean of the member councils' rates
     (councils with no cases left out) or the pooled rate of all their cases."""
     if average == "pooled":
-        return "the pooled rate: all the group's cases taken together"
-    return "the mean of the councils' own rates, leaving out councils with no cases"
+        return (
+            "the pooled rate: all the group's cases taken together (per 100,000 residents: "
+            "the group's upheld complaints over its population)"
+        )
+    return "the mean of the councils' own figures, leaving out councils with no cases"
+
+
+_FIGURE_NAMES = {
+    "uphold": "complaints upheld",
+    "compliance": "compliance",
+    "remedy": "remedies",
+    "per_100k": "upheld decisions per 100,000 residents",
+}
+
+
+def _others(n: int) -> str:
+    return "no other" if n <= 0 else "only one other"
 
 
 def group_sentence(
@@ -235,10 +290,18 @@ def group_sentence(
     councils: Mapping[str, int | None],
     note: str | None = None,
     members: int | None = None,
+    alone: Mapping[str, bool] | None = None,
 ) -> str:
-    """Which authorities the council is compared with and how their average is taken (and over
-    how many councils each figure's average runs); for a body in no comparison group, a sentence
-    saying so and no average."""
+    """Which authorities the council is compared with, how their average is taken and over how
+    many councils each figure's average runs; for a body in no comparison group, a sentence
+    saying so and no average.
+
+    ``councils`` is the number of councils behind each group figure (``uphold``,
+    ``compliance``, ``remedy``, ``per_100k``) and ``alone`` says which of the council's figures
+    have too few other councils behind them to compare with. A group with fewer than
+    ``MIN_OTHERS`` councils besides this one is no comparison at all: the council would be
+    compared mostly with itself.
+    """
     if group is None or not in_group:
         why = f" ({note})" if note else ""
         names = ", ".join(group_plural(g) for g in GROUPS[:-1]) + f" and {group_plural(GROUPS[-1])}"
@@ -247,27 +310,65 @@ def group_sentence(
             f"of these groups in {year}{why}, so this letter gives its own figures without an "
             "average to compare them with."
         )
+    singular = GROUP_SINGULAR[group]
+    if members is not None and members - 1 < MIN_OTHERS:
+        besides = members - 1
+        there = (
+            f"There is no other {singular} in the store for {year}"
+            if besides <= 0
+            else f"There is only one other {singular} in the store for {year}, too few to "
+            "make an average of similar authorities"
+        )
+        plural = group_plural(group)
+        return (
+            f"We compare each figure with the average for similar authorities ({plural}). "
+            f"{there}, so this letter gives the council's own figures without an average to "
+            "compare them with."
+        )
     size = f"the {members:,} {group_plural(group)}" if members else f"the {group_plural(group)}"
     n = {k: ("?" if v is None else f"{v:,}") for k, v in councils.items()}
-    over = (
-        f"{n.get('uphold')} councils for complaints upheld, {n.get('compliance')} for "
-        f"compliance and {n.get('remedy')} for remedies"
-    )
-    return (
+    parts = [
+        f"{n.get('uphold')} councils for complaints upheld",
+        f"{n.get('compliance')} for compliance",
+        f"{n.get('remedy')} for remedies",
+    ]
+    if "per_100k" in n:
+        parts.append(f"{n['per_100k']} for upheld decisions per 100,000 residents")
+    over = ", ".join(parts[:-1]) + f" and {parts[-1]}"
+    text = (
         f"We compare each figure with the average for similar authorities: {size} with "
         f"decisions in {year}. The average is {average_phrase(average)} ({over})."
     )
+    short = [k for k, on in (alone or {}).items() if on]
+    if short:
+        parts = [
+            f"{_FIGURE_NAMES[k]} ({_others((councils.get(k) or 0) - 1)} {singular} has a figure)"
+            for k in short
+        ]
+        listed = ", ".join(parts[:-1]) + f" or {parts[-1]}" if len(parts) > 1 else parts[0]
+        text += f" There is no average to compare the council with for {listed}."
+    return text
 
 
 def dealt_with(row: Mapping[str, Any]) -> Fields | None:
     """The complaints dealt with in the year by the Ombudsman's 2024-25 grouping (not for us,
-    assessed and closed, investigated); None when any outcome count is not reported."""
-    counts = {code: as_int(row.get(code)) for code in oc.OUTCOMES}
-    if any(v is None for v in counts.values()):
-        return None
-    groups = dict.fromkeys(oc.GROUP_LABELS, 0)
-    for code, n in counts.items():
-        groups[oc.OUTCOME_GROUPS[code]] += n or 0
+    assessed and closed, investigated): the figures' ``dealt_with``, ``not_for_us``,
+    ``assessed_and_closed`` and ``investigated`` where the row has them, else summed from the
+    outcomes; None when any of them is not reported."""
+    groups: dict[str, int] = {}
+    if all(g in row for g in oc.GROUP_LABELS):
+        for g in oc.GROUP_LABELS:
+            n = as_int(row.get(g))
+            if n is None:
+                return None
+            groups[g] = n
+    else:
+        counts = {code: as_int(row.get(code)) for code in oc.OUTCOMES}
+        if any(v is None for v in counts.values()):
+            return None
+        groups = dict.fromkeys(oc.GROUP_LABELS, 0)
+        for code, n in counts.items():
+            groups[oc.OUTCOME_GROUPS[code]] += n or 0
     total = sum(groups.values())
     rows = [{"label": oc.GROUP_LABELS[g], "count": groups[g]} for g in oc.GROUP_LABELS]
 

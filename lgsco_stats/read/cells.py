@@ -7,14 +7,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import DataError, rows_text, where
 from .columns import Distinct, distinct_text, text_column
-from .sheets import RawSheet
+
+if TYPE_CHECKING:
+    from .sheets import RawSheet
 
 
 @dataclass

@@ -1,8 +1,9 @@
 """Population tables supplied by the user, for upheld decisions per 100,000 residents.
 
-The register carries mid-2020 estimates; a user may give newer ones: a CSV or workbook with a
-council (name or GSS code), a population and optionally a year (without one, the figure serves
-every year).
+The package ships the ONS mid-year estimates (:mod:`lgsco_stats.populations`); a user may give
+their own: a CSV or workbook with a council (name or GSS code), a population and optionally a
+statistics year (without one, the figure serves every year). A figure given replaces the shipped
+one for that council-year, and outputs name the file it came from.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from .sheets import read_raw
 
 
 def read_population(path: str | Path, reg: Register | None = None) -> pd.DataFrame:
-    """``gss_code``, ``year`` (None = every year) and ``population`` rows from a file."""
+    """``gss_code``, ``year`` (None = every year), ``population`` and ``source`` (the file's
+    name) rows from a file."""
     reg = reg or register()
     for raw in read_raw(path):
         fields = match_headers(raw.header)
@@ -64,5 +66,7 @@ def read_population(path: str | Path, reg: Register | None = None) -> pd.DataFra
                 f"{where(str(path), raw.sheet)}, {rows_text(bad)}: no council called {name!r}"
                 + (f"; did you mean {' or '.join(repr(h) for h in hint)}?" if hint else "")
             )
-        return pd.DataFrame(out, columns=["gss_code", "year", "population"])
+        table = pd.DataFrame(out, columns=["gss_code", "year", "population"])
+        table["source"] = Path(path).name
+        return table
     raise DataError(f"{path}: no sheet with a council (or GSS code) column and a population column")

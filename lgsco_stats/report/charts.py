@@ -184,11 +184,13 @@ class _TrendCanvas:
             self.title = self.fig.suptitle("", fontweight="bold", y=0.98)
 
     def draw(self, trend: pd.DataFrame, name: str, fmt: str) -> bytes:
+        # a row in no group (a council's compliance outcomes recorded after its abolition,
+        # beside its successor's year) is labelled so, not with the group it used to be in
         groups = [
             GROUP_SINGULAR[t].removesuffix(" council")
-            if isinstance(t, str) and t in GROUP_SINGULAR
+            if isinstance(t, str) and t in GROUP_SINGULAR and bool(g)
             else "no group"
-            for t in trend["type"]
+            for t, g in zip(trend["type"], trend["in_group"], strict=True)
         ]
         changed = len(set(groups)) > 1
         ticks = [

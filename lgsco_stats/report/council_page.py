@@ -7,7 +7,7 @@ from typing import Any
 
 from .. import outcomes as oc
 from ..councils import GROUP_LABELS, GROUP_SINGULAR, lower_label
-from ..figures import RATE_LABELS, RATES
+from ..figures import PER_100K, RATE_LABELS, RATES
 from ..rounding import format_number
 from ..tables import is_missing
 from .pages import (
@@ -22,6 +22,8 @@ from .pages import (
     group_code,
     group_path,
     outcome_groups,
+    place_text,
+    present,
     statistic_columns,
     trend_svg,
 )
@@ -44,14 +46,20 @@ def _history(e: Entity) -> str:
     return "; ".join(parts) + ". Each year is compared with the group the council was in then."
 
 
-def council_rows(site: Site, e: Entity) -> list[dict[str, Any]]:
-    """The entity's figure rows, one per year (the latest key's row where two keys share a
-    year), oldest first, every year of the store."""
-    by_year: dict[str, dict[str, Any]] = {}
-    for k in e.keys:
-        for r in site.by_key.get(k, []):
-            by_year[r["year"]] = r
-    return [by_year[y] for y in sorted(by_year)]
+def council_rows(site: Site, e: Entity) -> list[tuple[dict[str, Any], bool]]:
+    """The entity's figure rows, oldest year first, each with whether it is the year's
+    ``primary`` row (:func:`lgsco_stats.report.trends.council_trend`'s rule): the council that
+    existed that year, in its group, else the first of the lineage. Another row of the same year
+    (compliance outcomes recorded for Somerset County Council after its abolition) follows it
+    under its own name, never merged into it."""
+    position = {k: i for i, k in enumerate(e.keys)}
+    rows = [r for k in e.keys for r in site.by_key.get(k, [])]
+    rows.sort(key=lambda r: (r["year"], not r["in_group"], position[r["authority_key"]]))
+    out, seen = [], set()
+    for r in rows:
+        out.append((r, r["year"] not in seen))
+        seen.add(r["year"])
+    return out
 
 
 def council_context(site: Site, e: Entity, letters: list[dict[str, str]]) -> dict[str, Any] | None:
@@ -59,17 +67,22 @@ def council_context(site: Site, e: Entity, letters: list[dict[str, str]]) -> dic
     figures in the years the site shows."""
     root = "../"
     every = council_rows(site, e)
-    rows = [r for r in every if r["year"] in site.shown]
-    if not rows:
+    shown = [(r, primary) for r, primary in every if r["year"] in site.shown]
+    if not shown:
         return None
-    of_year = {r["year"]: r for r in every}
+    rows = [r for r, _ in shown]
+    main = [r for r, primary in shown if primary]
+    of_year = {r["year"]: r for r, primary in every if primary}
     # the figures up front: the latest year with decisions (a later year may hold only
     # compliance outcomes recorded after its last decisions)
-    decided = [r for r in rows if r.get("decisions") is not None]
-    latest = (decided or rows)[-1]
+    decided = [r for r in main if r.get("decisions") is not None]
+    latest = (decided or main)[-1]
     name = e.name
     base = f"data/councils/{e.slug}"
     common_keys = ["year", "council", "gss_code", "type"]
+
+    def label(r: dict[str, Any], primary: bool) -> str:
+        return r["year"] if primary else f"{r['year']} ({r['council']})"
 
     def group_cell(r: dict[str, Any]) -> dict[str, Any]:
         g = group_code(r)
@@ -84,11 +97,11 @@ def council_context(site: Site, e: Entity, letters: list[dict[str, str]]) -> dic
         rate = f"{short}_rate"
         num, den = RATES[rate]
         table = []
-        for r in rows:
-            prev = of_year.get(previous_year(r["year"]))
+        for r, primary in shown:
+            prev = of_year.get(previous_year(r["year"])) if primary else None
             table.append(
                 {
-                    "year": r["year"],
+                    "year": label(r, primary),
                     "grp": group_cell(r),
                     **site.cells(r, short),
                     "change": format_difference(r.get(rate), prev.get(rate))
@@ -114,35 +127,59 @@ def council_context(site: Site, e: Entity, letters: list[dict[str, str]]) -> dic
                 "short": short,
                 "label": RATE_LABELS[rate].capitalize(),
                 "cases": CASE_WORDS[short],
-                "chart": trend_svg(f"trend-{short}", rows, short, name, site.average, site.small),
+                "chart": trend_svg(f"trend-{short}", main, short, name, site.average, site.small),
                 "rows": table,
                 "downloads": site.downloads.add(f"{base}-{short}", keys, rows, root),
             }
         )
 
     per100k = []
-    for r in rows:
+    for r, primary in shown:
         per100k.append(
             {
-                "year": r["year"],
+                "year": label(r, primary),
                 "grp": group_cell(r),
                 "upheld": count_text(r.get("upheld")),
                 "population": count_text(r.get("population")),
-                "value": format_number(r.get("upheld_per_100k")),
-                "group_value": format_number(r.get("group_upheld_per_100k")),
+                "source": r.get("population_source") or "",
+                "value": format_number(r.get(PER_100K)),
+                "group_value": format_number(r.get(f"group_{PER_100K}")),
+                "difference": format_difference(r.get(PER_100K), r.get(f"group_{PER_100K}"), 1),
+                "place": place_text(
+                    r.get("per_100k_rank"), r.get("per_100k_ranked"), r.get("per_100k_joint")
+                ),
             }
         )
-    per100k_keys = [*common_keys, "upheld", "population", "upheld_per_100k"]
-    if site.has("group_upheld_per_100k"):
-        per100k_keys.append("group_upheld_per_100k")
+    per100k_keys = present(
+        [
+            *common_keys,
+            "upheld",
+            "population",
+            "population_year",
+            "population_source",
+            PER_100K,
+            f"group_{PER_100K}",
+            "group_per_100k_councils",
+            "per_100k_difference",
+            "per_100k_rank",
+            "per_100k_ranked",
+        ],
+        site.columns,
+    )
 
     outcome_rows, grouping_rows = [], []
-    for r in rows:
+    for r, primary in shown:
         outcome_rows.append(
-            {"year": r["year"], "decisions": r.get("decisions")}
+            {"year": label(r, primary), "decisions": r.get("decisions")}
             | {o: r.get(o) for o in oc.OUTCOMES}
         )
-        grouping_rows.append({"year": r["year"], **outcome_groups(r)})
+        grouping_rows.append({"year": label(r, primary), **outcome_groups(r)})
+    notes = [
+        f"{label(r, primary)}: {text}."
+        for r, primary in shown
+        for text in (r.get("group_note"), r.get("comparison_note"))
+        if isinstance(text, str)
+    ]
 
     cat_years, categories = site.counts_by_category(site.category_rows, e.keys)
     rec_years, received = site.counts_by_category(site.received_rows, e.keys)
@@ -150,17 +187,40 @@ def council_context(site: Site, e: Entity, letters: list[dict[str, str]]) -> dic
     group = group_code(latest)
     summary = {
         "year": latest["year"],
-        "grp": group_cell(latest),
         "stats": [
             {
                 "label": RATE_LABELS[f"{s}_rate"].capitalize(),
                 **site.cells(latest, s),
+                "councils": latest.get(f"group_{s}_councils") if group else None,
             }
             for s in RATE_ORDER
         ],
-        "per100k": format_number(latest.get("upheld_per_100k")),
-        "group_per100k": format_number(latest.get("group_upheld_per_100k")),
-        "decisions": count_text(latest.get("decisions")),
+        "per100k": format_number(latest.get(PER_100K)),
+        "group_per100k": format_number(latest.get(f"group_{PER_100K}")),
+        "per100k_councils": latest.get("group_per_100k_councils") if group else None,
+        "per100k_difference": format_difference(
+            latest.get(PER_100K), latest.get(f"group_{PER_100K}"), 1
+        ),
+        "per100k_place": place_text(
+            latest.get("per_100k_rank"), latest.get("per_100k_ranked"), latest.get("per_100k_joint")
+        ),
+        "population": count_text(latest.get("population")),
+        "population_source": latest.get("population_source") or "",
+        # the Ombudsman's 2024-25 counts of the year's decisions
+        "dealt_with": [
+            (label, count_text(n))
+            for label, n in zip(
+                (
+                    "Complaints dealt with (decisions)",
+                    "Not for us",
+                    "Assessed and closed",
+                    "Investigated",
+                ),
+                (outcome_groups(latest)[k] for k in (DEALT_WITH, *OUTCOME_GROUP_KEYS)),
+                strict=True,
+            )
+        ],
+        "comparison_note": latest.get("comparison_note"),
     }
     return {
         "root": root,
@@ -176,8 +236,9 @@ def council_context(site: Site, e: Entity, letters: list[dict[str, str]]) -> dic
         "rates": rates,
         "stats": site.has("uphold_comparison"),
         "per100k": per100k,
-        "per100k_group": site.has("group_upheld_per_100k"),
+        "per100k_group": site.has(f"group_{PER_100K}"),
         "per100k_downloads": site.downloads.add(f"{base}-per-100k", per100k_keys, rows, root),
+        "notes": notes,
         "outcomes": outcome_rows,
         "outcome_labels": oc.OUTCOME_LABELS,
         "outcome_keys": oc.OUTCOMES,

@@ -71,7 +71,6 @@ def group_context(site: Site, group: str, year: str) -> dict[str, Any]:
             {
                 **b,
                 "href": root + group_path(group, y) if y != year else None,
-                "cells": {s: format_percent(b.get(f"{s}_rate")) for s in RATE_ORDER},
             }
         )
     keys = site.figure_keys()

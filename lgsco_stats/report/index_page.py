@@ -53,9 +53,7 @@ def index_context(site: Site, year: str) -> dict[str, Any]:
                 "code": g,
                 "label": GROUP_LABELS[g],
                 "href": root + group_path(g, year),
-                "councils": b["councils"],
-                "cells": {s: b.get(f"{s}_rate") for s in RATE_ORDER},
-                "per100k": b.get("upheld_per_100k"),
+                "b": b,
             }
         )
     totals = pooled_totals(site.frame[site.frame["year"] == year])

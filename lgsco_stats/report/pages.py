@@ -139,12 +139,17 @@ def place_text(rank: Any, of: Any, joint: Any) -> str:
 
 
 def add_ranks(figures: pd.DataFrame) -> pd.DataFrame:
-    """Each member's place in its group and year for each rate: ``r_rank`` (1 = highest,
-    ties share the higher place), ``r_ranked`` (members with a rate) and ``r_joint`` (tied)."""
+    """Each member's place in its group and year for each rate and for upheld decisions per
+    100,000 residents: ``r_rank`` (1 = highest, ties share the higher place), ``r_ranked``
+    (members with the figure) and ``r_joint`` (tied), for r in uphold, compliance, remedy and
+    per_100k."""
     out = figures.copy()
     member = out["in_group"].astype(bool)
-    for short in RATE_ORDER:
-        rate = out[f"{short}_rate"].astype("float64").where(member)
+    columns = {short: f"{short}_rate" for short in RATE_ORDER}
+    if "upheld_per_100k" in out:
+        columns["per_100k"] = "upheld_per_100k"
+    for short, column in columns.items():
+        rate = out[column].astype("float64").where(member)
         keys = [out["type"].where(member), out["year"]]
         grouped = rate.groupby(keys, dropna=True)
         out[f"{short}_rank"] = grouped.rank(method="min", ascending=False).astype("Int64")
@@ -367,8 +372,8 @@ class Site:
     @property
     def average_text(self) -> str:
         if self.average == "mean":
-            return "the mean of the group's councils' rates"
-        return "pooled: all the group's cases together"
+            return "the mean of the group's councils' figures"
+        return "pooled: all the group's cases, and its population, together"
 
     def cells(self, r: dict[str, Any], short: str) -> dict[str, str]:
         """:func:`rate_cells` of a row, worked out once (the index, the group page and the

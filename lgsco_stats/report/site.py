@@ -44,7 +44,7 @@ from ..export import neutralise
 from ..figures import SMALL_NUMBER, group_benchmarks
 from ..output import usual_mode
 from ..rounding import format_number, format_percent
-from ..tables import records, to_json
+from ..tables import counted, records, to_json
 from .pages import Entity, Site, add_ranks, group_path, index_path, ordinal
 from .trends import lineage
 
@@ -91,6 +91,7 @@ def _environment() -> Environment:
     env.filters["label_lower"] = lower_label
     env.filters["number"] = format_number
     env.filters["count"] = lambda v: "n/a" if v is None else f"{int(v):,}"
+    env.filters["councils"] = lambda v: counted(int(v), "council")
     return env
 
 

@@ -28,11 +28,13 @@ from .trends import RATE_KEYS
 # The 2024-25 grouping of outcomes, as columns of the summary.
 OUTCOME_GROUP_KEYS: tuple[str, ...] = (oc.NOT_FOR_US, oc.ASSESSED_AND_CLOSED, oc.INVESTIGATED)
 
-# The counts a summary gives for each scope (England, each group, no group).
+# The counts a summary gives for each scope (England, each group, no group). ``dealt_with`` is
+# the Ombudsman's 2024-25 name for the decisions: not for us + assessed and closed + investigated.
 SUMMARY_COUNTS: tuple[str, ...] = (
     "councils",
     "decisions",
     *oc.OUTCOMES,
+    "dealt_with",
     *OUTCOME_GROUP_KEYS,
     "investigations",
     "remedy_by_authority",
@@ -93,7 +95,9 @@ def pooled_totals(frame: pd.DataFrame) -> dict[str, object]:
 
     A rate pools only the rows where both its numerator and denominator are known (a blank
     published cell is "not reported", not 0); ``*_councils`` says how many rows had a
-    non-empty denominator. A count that no row reports is None (not reported), not 0.
+    non-empty denominator. A count that no row reports is None (not reported), not 0. The
+    2024-25 counts (``dealt_with``, ``not_for_us``, ``assessed_and_closed``, ``investigated``)
+    are the sums of the councils' own where ``frame`` has them, else of the outcome totals.
     """
     out: dict[str, object] = {"councils": len(frame)}
     for c in (
@@ -106,8 +110,16 @@ def pooled_totals(frame: pd.DataFrame) -> dict[str, object]:
     ):
         known = frame[c].dropna()
         out[c] = int(known.sum()) if len(known) else None
-    for g in OUTCOME_GROUP_KEYS:
-        parts = [out[o] for o in oc.OUTCOMES if oc.OUTCOME_GROUPS[o] == g]
+    for g in ("dealt_with", *OUTCOME_GROUP_KEYS):
+        if g in frame:  # the councils' own counts (council_figures' columns)
+            known = frame[g].dropna()
+            out[g] = int(known.sum()) if len(known) else None
+            continue
+        parts = (
+            [out["decisions"]]
+            if g == "dealt_with"
+            else [out[o] for o in oc.OUTCOMES if oc.OUTCOME_GROUPS[o] == g]
+        )
         out[g] = (
             None if all(p is None for p in parts) else sum(int(p) for p in parts if p is not None)
         )  # type: ignore[call-overload]
@@ -346,7 +358,7 @@ def summary_sections(s: Summary) -> list[Section]:
     cols = [
         Column("scope", "Scope", lambda r: scope_label(r["scope"])),
         Column("councils", "Authorities", numeric=True),
-        Column("decisions", "Decisions", lambda r: count(r["decisions"]), numeric=True),
+        Column("dealt_with", "Dealt with", lambda r: count(r["dealt_with"]), numeric=True),
         *[Column(g, oc.GROUP_LABELS[g], _counter(g), numeric=True) for g in OUTCOME_GROUP_KEYS],
         Column(
             "uphold", "Upheld", rate_cell("uphold_rate", "upheld", "investigations"), numeric=True
@@ -369,7 +381,11 @@ def summary_sections(s: Summary) -> list[Section]:
             f"England and the comparison groups {s.year} (rates pooled)",
             totals,
             cols,
-            ["Investigated = upheld + not upheld (the detailed investigations)."],
+            [
+                "Dealt with = the decisions: not for us + assessed and closed + investigated "
+                "(the Ombudsman's 2024-25 counts); investigated = upheld + not upheld (the "
+                "detailed investigations)."
+            ],
         )
     )
     national = totals[0]

@@ -7,9 +7,13 @@ council and year, ``FIGURE_COLUMNS``). Nothing here prints, rounds for display o
   a county until March 2023, became Somerset Council, a unitary, in April 2023), so that its
   trend runs across the change and shows the group of each year; :func:`council_series` finds
   the keys of a council (or of a body outside the register) by any name.
-- :func:`council_trend` gives one row per year: the three rates with their counts, the group
-  figure of that year, the change since the previous year and upheld per 100,000 residents;
-  :func:`history_notes` says where the council's group changed.
+- :func:`council_trend` gives a row per year: the three rates with their counts, the group
+  figure of that year, the change since the previous year and upheld per 100,000 residents.
+  In a year where two councils of the lineage have data (compliance outcomes recorded for
+  Somerset County Council after April 2023, beside Somerset Council's decisions), both rows are
+  kept, each under its own name: the council that existed that year comes first (``primary``)
+  and is the one whose change is measured. :func:`history_notes` says where the council's group
+  changed.
 """
 
 from __future__ import annotations
@@ -32,9 +36,15 @@ TREND_COLUMNS: tuple[str, ...] = (
     "council",
     "gss_code",
     "type",
+    "primary",
     "in_group",
     "group_note",
+    "comparison_note",
     "decisions",
+    "dealt_with",
+    "not_for_us",
+    "assessed_and_closed",
+    "investigated",
     "upheld",
     "investigations",
     "uphold_rate",
@@ -50,8 +60,15 @@ TREND_COLUMNS: tuple[str, ...] = (
     "group_remedy_rate",
     "remedy_change",
     "group_councils",
+    "group_uphold_councils",
+    "group_compliance_councils",
+    "group_remedy_councils",
+    "group_per_100k_councils",
     "population",
+    "population_year",
+    "population_source",
     "upheld_per_100k",
+    "group_upheld_per_100k",
     "upheld_per_100k_change",
     "average",
 )
@@ -93,23 +110,35 @@ def lineage(reg: Register, council: Council) -> list[Council]:
 
 
 def council_trend(figures: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """One row per year for the authority keys given (a council's :func:`lineage` codes).
+    """The rows of the authority keys given (a council's :func:`lineage` codes), year by year.
 
     Parameters
     ----------
     figures : :func:`council_figures` output for any number of years.
-    keys : ``authority_key`` values (GSS codes, or ``name:…`` for bodies outside the register).
+    keys : ``authority_key`` values (GSS codes, or ``name:…`` for bodies outside the register),
+        oldest council first.
 
     Returns
     -------
-    DataFrame with ``TREND_COLUMNS``, oldest year first. ``*_change`` is the change in
-    percentage points since the previous financial year (NaN when that year has no rate), and
+    DataFrame with ``TREND_COLUMNS``, oldest year first. Each year's first row is ``primary``:
+    the council that existed that year (in its group), else the first of ``keys``. Another row
+    of the same year (a council's compliance outcomes recorded after its abolition) follows it,
+    under its own name, and is never merged into it or put in its place. ``*_change`` is the
+    change in percentage points of a primary row since the previous financial year's primary
+    row (NaN when that year has no rate, and on rows that are not primary), and
     ``upheld_per_100k_change`` likewise; the group figures are those of the group the council
     was in that year.
     """
     rows = figures[figures["authority_key"].isin(keys)].copy()
-    rows = rows.sort_values("year", kind="stable").drop_duplicates("year", keep="last")
-    by_start = {start_year(y): i for i, y in zip(rows.index, rows["year"], strict=True)}
+    position = {k: i for i, k in enumerate(keys)}
+    rows["_order"] = [
+        (y, not bool(g), position.get(k, len(position)))
+        for y, g, k in zip(rows["year"], rows["in_group"], rows["authority_key"], strict=True)
+    ]
+    rows = rows.sort_values("_order", kind="stable").drop(columns="_order")
+    rows["primary"] = ~rows["year"].duplicated(keep="first")
+    main = rows[rows["primary"]]
+    by_start = {start_year(y): i for i, y in zip(main.index, main["year"], strict=True)}
     for short in RATE_KEYS:
         rows[f"{short}_change"] = _change(rows, f"{short}_rate", by_start)
     rows["upheld_per_100k_change"] = _change(rows, "upheld_per_100k", by_start)
@@ -118,10 +147,15 @@ def council_trend(figures: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 def _change(rows: pd.DataFrame, column: str, by_start: dict[int, object]) -> list[float]:
     out = []
-    for year, value in zip(rows["year"], rows[column], strict=True):
+    for i, year, value, primary in zip(
+        rows.index, rows["year"], rows[column], rows["primary"], strict=True
+    ):
         prev = by_start.get(start_year(year) - 1)
         before: Any = rows.at[prev, column] if prev is not None else np.nan
-        out.append(float(value) - float(before) if pd.notna(value) and pd.notna(before) else np.nan)
+        ok = (
+            primary and pd.notna(value) and pd.notna(before) and by_start.get(start_year(year)) == i
+        )
+        out.append(float(value) - float(before) if ok else np.nan)
     return out
 
 
@@ -145,19 +179,31 @@ def council_series(reg: Register, name: str, figures: pd.DataFrame) -> tuple[str
 
 
 def history_notes(trend: pd.DataFrame) -> list[str]:
-    """Notes where the council's group changed between years (Somerset 2022-23 → 2023-24)."""
+    """Notes where the council's group changed between years (Somerset 2022-23 → 2023-24), and
+    on each row that is not in a group or has no comparison (naming the council when a year has
+    two rows)."""
     notes = []
     prev = None
-    for year, name, t, note in zip(
-        trend["year"], trend["council"], trend["type"], trend["group_note"], strict=True
+    two = set(trend.loc[~trend["primary"].astype(bool), "year"])
+    for year, name, t, note, primary, why in zip(
+        trend["year"],
+        trend["council"],
+        trend["type"],
+        trend["group_note"],
+        trend["primary"],
+        trend["comparison_note"],
+        strict=True,
     ):
         group = GROUP_SINGULAR.get(t, "no group") if isinstance(t, str) else "no group"
-        if prev is not None and (name, group) != prev[1:]:
+        if primary and prev is not None and (name, group) != prev[1:]:
             notes.append(
                 f"From {year}: {name}, a {group} (until {prev[0]}: {prev[1]}, a "
                 f"{prev[2]}); each year is compared with the group it was in then."
             )
-        if isinstance(note, str):
-            notes.append(f"{year}: {note}.")
-        prev = (year, name, group)
+        who = f"{name}: " if year in two else ""
+        for text in (note, why):
+            if isinstance(text, str):
+                notes.append(f"{year}: {who}{text}.")
+        if primary:
+            prev = (year, name, group)
     return notes
