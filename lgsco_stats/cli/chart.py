@@ -52,6 +52,15 @@ def chart(
             case_sensitive=False,
         ),
     ] = None,
+    min_cases: Annotated[
+        int,
+        typer.Option(
+            "--min-cases",
+            help="With --type: draw only councils with at least this many cases behind the "
+            "rate (investigations for the uphold rate), e.g. 10 to leave out small numbers.",
+            min=0,
+        ),
+    ] = 0,
     average: AverageOpt = AverageKind.mean,
     db: DbOpt = None,
 ) -> None:
@@ -59,10 +68,12 @@ def chart(
 
     With --council alone: the council's rates year by year as bars, its group's average as a
     dashed line. With --type (and --year, default the latest): the group's councils ranked, the
-    group average as a line, --council highlighted.
+    group average as a line, --council highlighted; --min-cases leaves out councils with fewer
+    cases.
 
     \b
     Example: lgsco-stats chart --type unitary --year 2023-24 --output unitary.svg
+    Example: lgsco-stats chart --type district --min-cases 10 --output districts.png
     """
     from ..errors import UsageError
 
@@ -126,9 +137,14 @@ def chart(
         benchmark=float(b[f"{short}_rate"]),
         benchmark_councils=int(b[f"{short}_councils"]),
         average=average.value,
+        min_cases=min_cases,
     )
     render.write_atomic(output, data)
+    from ..figures import RATES
+
+    drawn = int((members[RATES[f"{short}_rate"][1]].fillna(0) >= min_cases).sum())
+    left_out = f" ({len(members) - drawn} with fewer than {min_cases} cases not drawn)"
     render.message(
-        f"Wrote {output}: {len(members)} {lower_label(GROUP_LABELS[str(group)])}, "
-        f"{short} rate, {chosen}."
+        f"Wrote {output}: {drawn} {lower_label(GROUP_LABELS[str(group)])}"
+        f"{left_out if drawn < len(members) else ''}, {short} rate, {chosen}."
     )
