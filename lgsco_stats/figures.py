@@ -92,6 +92,14 @@ DEALT_WITH_COLUMNS: tuple[str, ...] = (
     oc.INVESTIGATED,
 )
 
+# The fair comparisons of each rate (:func:`lgsco_stats.statistics.add_comparisons`): its
+# Wilson 95% interval (percent), the pooled rate of the other councils of its group that year
+# (percent), the exact binomial p-value against it and the word for it.
+COMPARISON_FIELDS: tuple[str, ...] = ("rate_low", "rate_high", "peer_rate", "p_value", "comparison")
+COMPARISON_COLUMNS: tuple[str, ...] = tuple(
+    f"{rate.removesuffix('_rate')}_{field}" for rate in RATES for field in COMPARISON_FIELDS
+)
+
 FIGURE_COLUMNS: tuple[str, ...] = (
     "council",
     "gss_code",
@@ -130,6 +138,7 @@ FIGURE_COLUMNS: tuple[str, ...] = (
     "per_100k_difference",
     "average",
     "authority_key",
+    *COMPARISON_COLUMNS,
 )
 
 BENCHMARK_COLUMNS: tuple[str, ...] = (
@@ -317,7 +326,9 @@ def council_figures(
     columns["comparison_note"] = _comparison_notes(types, years, members, others, alone)
     columns["average"] = [average] * n
     columns["authority_key"] = plain["authority_key"]
-    f = pd.DataFrame({c: columns[c] for c in FIGURE_COLUMNS})
+    f = pd.DataFrame({c: columns[c] for c in FIGURE_COLUMNS if c not in COMPARISON_COLUMNS})
+    from .statistics import add_comparisons  # (statistics reads RATES from here)
+
     if all(isinstance(y, str) for y in years) and all(
         isinstance(c, str) and c.isascii() for c in council
     ):
@@ -325,13 +336,13 @@ def council_figures(
         # string kernels (the same stable order)
         lowered = [c.lower() for c in council]
         order = sorted(range(n), key=lambda i: (years[i], lowered[i]))
-        return f.take(order).reset_index(drop=True)
+        return add_comparisons(f.take(order).reset_index(drop=True))
     f = f.sort_values(
         ["year", "council"],
         key=lambda s: s.str.lower() if s.name == "council" else s,
         kind="stable",
     )
-    return f.reset_index(drop=True)
+    return add_comparisons(f.reset_index(drop=True))
 
 
 def _others_text(n: int) -> str:

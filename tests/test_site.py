@@ -240,21 +240,57 @@ def test_council_page_has_every_year_beside_the_group_of_that_year(site):
     # each year links its own group's page of that year
     assert "../groups/county-2022-23.html" in links and "../groups/unitary-2023-24.html" in links
     rows = table_rows(page, "uphold rate by year")
-    # 2022-23: 6/10 = 60%; only Kent (90%) beside it among the counties: no comparison, 2nd of
-    # 2. 2023-24: 8/10 = 80% against the unitary mean 57.5 (tests/site_data.py), shown 58: +22;
-    # up 20 points on the year before; 2nd of 4 (Hull 100%).
+    # 2022-23: 6/10 = 60%; only Kent (90%) beside it among the counties: no group figure, 2nd of
+    # 2. Wilson 95%: (6 + 1.92 ± 1.96·sqrt(6·4/10 + 0.96)) / 13.84 = 0.313 to 0.832; the exact
+    # test of 6 of 10 against Kent's 9 of 10: 2·P(X ≤ 6 | 10, 0.9) = 2·0.0128 = 0.026: lower.
+    # 2023-24: 8/10 = 80% against the unitary mean 57.5 (tests/site_data.py), shown 58: +22; up
+    # 20 points on the year before; 2nd of 4 (Hull 100%); Wilson 0.490 to 0.943; the others
+    # (Dorset 5/10, Hull 3/3, Southampton 0/2) 8/15 = 53%: 2·P(X ≥ 8 | 10, 0.533) = 0.165, not
+    # clearly different.
     assert rows == [
-        ["2022-23", "County councils", "60%", "6 of 10", "n/a", "n/a", "n/a", "2nd highest of 2"],
-        ["2023-24", "Unitary councils", "80%", "8 of 10", "58%", "+22", "+20", "2nd highest of 4"],
+        [
+            "2022-23",
+            "County councils",
+            "60%",
+            "6 of 10",
+            "31–83%",
+            "n/a",
+            "n/a",
+            "n/a",
+            "lower than similar councils (others 90%)",
+            "2nd highest of 2",
+        ],
+        [
+            "2023-24",
+            "Unitary councils",
+            "80%",
+            "8 of 10",
+            "49–94%",
+            "58%",
+            "+22",
+            "+20",
+            "not clearly different (others 53%)",
+            "2nd highest of 4",
+        ],
     ]
-    # remedy 2022-23: 3 of 6 = 50%; 2023-24: 2 of 8 = 25% against (25 + 0 + 0) / 3 = 8.3: +17,
-    # down 25 points; 1st of 3 (Southampton upheld nothing: no remedy rate)
-    assert table_rows(page, "satisfactory remedy rate by year") == [
-        ["2022-23", "County councils", "50%", "3 of 6*", "n/a", "n/a", "n/a", "1st highest of 2"],
-        ["2023-24", "Unitary councils", "25%", "2 of 8*", "8%", "+17", "-25", "1st highest of 3"],
+    # remedy 2022-23: 3 of 6 = 50% (Wilson 0.188 to 0.812); 2023-24: 2 of 8 = 25% against
+    # (25 + 0 + 0) / 3 = 8.3: +17, down 25 points; 1st of 3 (Southampton upheld nothing); Wilson
+    # 0.071 to 0.591; Dorset and Hull remedied none of their 8: higher
+    remedy = table_rows(page, "satisfactory remedy rate by year")
+    assert [r[:8] for r in remedy] == [
+        ["2022-23", "County councils", "50%", "3 of 6*", "19–81%", "n/a", "n/a", "n/a"],
+        ["2023-24", "Unitary councils", "25%", "2 of 8*", "7–59%", "8%", "+17", "-25"],
     ]
+    assert remedy[1][8:] == ["higher than similar councils (others 0%)", "1st highest of 3"]
     # compliance 2023-24: 3 complied + 1 late of 5 = 80%; only Dorset has a rate besides it
-    assert table_rows(page, "compliance rate by year")[1][2:6] == ["80%", "4 of 5*", "n/a", "n/a"]
+    # (Wilson 0.376 to 0.964)
+    assert table_rows(page, "compliance rate by year")[1][2:7] == [
+        "80%",
+        "4 of 5*",
+        "38–96%",
+        "n/a",
+        "n/a",
+    ]
     assert "only one other county council in the store for 2022-23: no comparison" in text
     assert (
         "no comparison for the compliance rate: only one other unitary council has one for "
@@ -262,14 +298,20 @@ def test_council_page_has_every_year_beside_the_group_of_that_year(site):
     )
     # the figures up front are 2023-24's, with the councils behind each group average
     summary = table_rows(page, "Somerset Council, 2023-24, beside the average of unitary councils")
-    assert summary[0][:6] == [
+    assert summary[0] == [
         "Uphold rate",
         "80%",
         "8 of 10",
+        "49–94%",
         "58% (4 councils)",
         "+22",
+        "not clearly different (others 53%)",
         "2nd highest of 4",
     ]
+    # per 100,000: 8 upheld over Somerset's mid-2022 576,852 = 1.39, against the mean of the
+    # four unitaries' figures, 1.0 as shown (Southampton upheld none): +0.4, the highest
+    assert summary[3][:2] == ["Upheld decisions per 100,000 residents", "1.4"]
+    assert summary[3][4:6] == ["1.0 (4 councils)", "+0.4"] and summary[3][7] == "1st highest of 4"
 
 
 def test_council_page_has_decisions_by_outcome_grouping_and_category(site):
@@ -412,6 +454,11 @@ def test_group_page_ranks_its_councils_and_leaves_out_small_ones_on_request(cli,
         "Southampton City Council",
     ]
     assert members[-1] == table_rows(page, "select a column heading to sort")[-1]
+    # funnel plots where three or more councils have cases: uphold (4) and remedy (Somerset,
+    # Dorset, Hull upheld some); compliance has 2
+    html = page.read_text(encoding="utf-8")
+    assert 'id="funnel-uphold"' in html and 'id="funnel-remedy"' in html
+    assert 'id="funnel-compliance"' not in html
     out = site.parent / "site-min"
     r = cli("report", "--output", out, "--min-cases", "5")  # Hull has 3, Southampton 2
     assert r.exit_code == 0, r.stderr

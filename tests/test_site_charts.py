@@ -124,7 +124,7 @@ def test_ranked_chart_puts_labels_right_of_the_100_mark_and_ranks_highest_first(
     ]
 
 
-def test_funnel_chart_names_councils_outside_the_limits():
+def test_funnel_chart_names_councils_beyond_the_outer_limits_apart():
     limits = FunnelLimits(
         cases=[1, 10, 50],
         low95=[0.0, 30.0, 50.0],
@@ -136,7 +136,9 @@ def test_funnel_chart_names_councils_outside_the_limits():
     text = funnel_chart(
         "f",
         [
-            FunnelPoint("Kent County Council", 50, 90.0, "above"),
+            FunnelPoint("Kent County Council", 20, 90.0, "above_998"),
+            FunnelPoint("Essex County Council", 21, 89.0, "above_998"),  # next to Kent
+            FunnelPoint("Surrey County Council", 12, 25.0, "below_95"),
             FunnelPoint("Dorset Council", 10, 50.0),
         ],
         limits,
@@ -145,17 +147,23 @@ def test_funnel_chart_names_councils_outside_the_limits():
         case_label="investigations",
     )
     root = tree(text)
-    names = [t.text for t in root.findall("s:g[@class='names']/s:text", NS)]
-    assert names == ["Kent County Council"]
-    legend = legend_texts(root)
-    assert legend == [
-        "council",
-        "outside the 99.8% limits",
+    names = root.findall("s:g[@class='names']/s:text", NS)
+    # only the councils beyond the 99.8% limits are named, their names apart
+    assert sorted(t.text for t in names) == ["Essex County Council", "Kent County Council"]
+    y = sorted(float(t.get("y")) for t in names)
+    assert y[1] - y[0] >= 13
+    assert legend_texts(root) == [
+        "within the 95% limits",
+        "beyond a 95% limit",
+        "beyond a 99.8% limit (named)",
         "group rate 62%",
         "95% limits",
         "99.8% limits",
     ]
-    assert "Outside the 99.8% limits: Kent County Council 90% of 50 (above)" in text
+    assert "Beyond the 99.8% limits: Kent County Council 90% of 20 (above)" in text
+    # within: a circle; beyond a limit: a triangle pointing the way it lies
+    marks = root.find("s:g[@class='points']", NS)
+    assert len(marks.findall("s:circle", NS)) == 1 and len(marks.findall("s:path", NS)) == 3
 
 
 # --------------------------------------------------------------------------- lgsco-stats chart

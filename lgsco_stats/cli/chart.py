@@ -1,5 +1,5 @@
-"""``lgsco-stats chart``: a council against its group year by year, or a group ranked, as PNG or
-SVG."""
+"""``lgsco-stats chart``: a council against its group year by year, a group ranked, or a group's
+funnel plot, as PNG or SVG."""
 
 from __future__ import annotations
 
@@ -62,6 +62,14 @@ def chart(
         ),
     ] = 0,
     average: AverageOpt = AverageKind.mean,
+    funnel: Annotated[
+        bool,
+        typer.Option(
+            "--funnel",
+            help="Draw the group's funnel plot: each council's rate against its number of "
+            "cases, the pooled rate and exact 95% and 99.8% limits (with --type or --council).",
+        ),
+    ] = False,
     db: DbOpt = None,
 ) -> None:
     """Draw a chart as PNG or SVG (by the output's extension).
@@ -69,16 +77,22 @@ def chart(
     With --council alone: the council's rates year by year as bars, its group's average as a
     dashed line. With --type (and --year, default the latest): the group's councils ranked, the
     group average as a line, --council highlighted; --min-cases leaves out councils with fewer
-    cases.
+    cases. With --funnel: the group's funnel plot for a rate (uphold unless --rate is given);
+    councils beyond the limits are named, and when the councils vary more than chance would
+    make them the widened limits are drawn too.
 
     \b
     Example: lgsco-stats chart --type unitary --year 2023-24 --output unitary.svg
     Example: lgsco-stats chart --type district --min-cases 10 --output districts.png
+    Example: lgsco-stats chart --funnel --type unitary --year 2019-20 --rate uphold -o f.svg
     """
     from ..errors import UsageError
 
     if council is None and type_ is None:
-        raise UsageError("say what to draw: --council C (its trend) or --type T (a group)")
+        raise UsageError(
+            "say what to draw: --council C (its trend) or --type T (a group"
+            + (", for --funnel)" if funnel else ")")
+        )
     from ..report.charts import chart_format  # matplotlib is imported here, only when drawing
 
     fmt = chart_format(output)
@@ -88,7 +102,7 @@ def chart(
     from . import render
 
     reg = register()
-    if council is not None and type_ is None and year is None:
+    if council is not None and type_ is None and year is None and not funnel:
         from ..report.charts import trend_chart
         from ..report.trends import council_series, council_trend
         from .data import all_figures
@@ -125,6 +139,26 @@ def chart(
     if members.empty:
         raise NotFound(f"no {lower_label(GROUP_LABELS[str(group)])} have data for {chosen}")
     short = rate.value if rate else "uphold"
+    if funnel:
+        from ..report.charts import funnel_chart
+        from ..statistics import funnel_data
+
+        fun = funnel_data(figures, str(group), chosen, short)
+        data = funnel_chart(fun, fmt, highlight=target.gss_code if target else None)
+        render.write_atomic(output, data)
+        outside = int((fun.points["position"] != "within").sum())
+        widened = (
+            f"; over-dispersed (phi {fun.dispersion.phi:.2f}, tau2 {fun.dispersion.tau2:.4f}): "
+            "widened limits drawn too"
+            if fun.widened
+            else ""
+        )
+        render.message(
+            f"Wrote {output}: funnel plot of {len(fun.points)} "
+            f"{lower_label(GROUP_LABELS[str(group)])}, {short} rate, {chosen}; {outside} beyond "
+            f"the 95% limits{widened}."
+        )
+        return
     bench = group_benchmarks(figures, average.value)
     b = bench[(bench["type"] == group) & (bench["year"] == chosen)].iloc[0]
     data = group_chart(

@@ -15,6 +15,7 @@ from .options import (
     OutputOpt,
     PopulationOpt,
     TypeOpt,
+    WideOpt,
     YearOpt,
 )
 from .render import Format
@@ -24,6 +25,9 @@ class SortBy(str, Enum):
     uphold = "uphold"
     remedy = "remedy"
     compliance = "compliance"
+    uphold_comparison = "uphold-comparison"
+    remedy_comparison = "remedy-comparison"
+    compliance_comparison = "compliance-comparison"
     name = "name"
 
 
@@ -34,7 +38,9 @@ def compare(
         SortBy,
         typer.Option(
             "--sort",
-            help="Order councils by a rate (highest first) or by name.",
+            help="Order councils by a rate (highest first), by how a rate compares with "
+            "similar councils (RATE-comparison: higher first, the clearest first; then similar "
+            "and too few, highest first; lower last), or by name.",
             case_sensitive=False,
         ),
     ] = SortBy.uphold,
@@ -48,6 +54,7 @@ def compare(
     ] = None,
     average: AverageOpt = AverageKind.mean,
     population: PopulationOpt = None,
+    wide: WideOpt = False,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
@@ -55,10 +62,14 @@ def compare(
     """Compare every council of a group with the group's average for a year (the latest in the
     store unless --year is given). Without --type or --council, list the five groups' averages.
 
-    Rates on fewer than 10 cases are marked with *.
+    Rates on fewer than 10 cases are marked with *. "vs similar" says whether each rate is
+    higher or lower than the pooled rate of the group's other councils by more than chance
+    would explain (exact binomial test, p < 0.05), similar, or on too few cases to tell;
+    --wide adds each rate's 95% interval.
 
     \b
     Example: lgsco-stats compare --type unitary --year 2019-20 --council southampton
+    Example: lgsco-stats compare --type district --sort uphold-comparison --wide
     """
     from ..councils import GROUP_LABELS, register
     from ..errors import UsageError
@@ -68,7 +79,9 @@ def compare(
     from . import render
     from .data import figures_for_year
     from .views import (
+        COMPARISON_NOTE,
         FIGURE_KEYS,
+        INTERVAL_NOTE,
         SMALL_NOTE,
         comparison_notes,
         figure_columns,
@@ -146,6 +159,10 @@ def compare(
         raise UsageError(f"no {GROUP_LABELS[group].lower()} have data for {chosen_year}")
     if sort is SortBy.name:
         members = members.sort_values("council", key=lambda s: s.str.lower())
+    elif sort.value.endswith("-comparison"):
+        from ..statistics import by_comparison
+
+        members = by_comparison(members, sort.value.removesuffix("-comparison"))
     else:
         rate = f"{sort.value}_rate"
         assert rate in RATES
@@ -182,12 +199,14 @@ def compare(
         f"{b['per_100k_councils']}.",
         population_note(member_rows),
         *comparison_notes(member_rows),
+        COMPARISON_NOTE,
+        *([INTERVAL_NOTE] if wide else []),
     ]
     render.emit(
         member_rows,
         fmt,
         output,
-        columns=figure_columns(with_year=False, with_type=False, differences=True),
+        columns=figure_columns(with_year=False, with_type=False, differences=True, intervals=wide),
         keys=FIGURE_KEYS,
         title=f"{GROUP_LABELS[group]} {chosen_year}",
         notes=notes,

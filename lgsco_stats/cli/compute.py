@@ -7,7 +7,15 @@ from typing import Annotated, Any
 
 import typer
 
-from .options import AverageKind, AverageOpt, DbOpt, FormatOpt, OutputOpt, PopulationOpt
+from .options import (
+    AverageKind,
+    AverageOpt,
+    DbOpt,
+    FormatOpt,
+    OutputOpt,
+    PopulationOpt,
+    WideOpt,
+)
 from .render import Format
 
 # Modules compute needs once the workbook is parsed, imported while the parse runs instead:
@@ -55,6 +63,7 @@ def compute(
         ),
     ] = True,
     population: PopulationOpt = None,
+    wide: WideOpt = False,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
@@ -87,7 +96,9 @@ def compute(
         from ..years import parse_year
         from . import render
         from .views import (
+            COMPARISON_NOTE,
             FIGURE_KEYS,
+            INTERVAL_NOTE,
             SMALL_NOTE,
             comparison_notes,
             figure_columns,
@@ -115,7 +126,8 @@ def compute(
     def shown(counts: Any) -> str:
         figures = council_figures(counts, reg, average.value, pops)
         rows = records(figures)
-        notes = [SMALL_NOTE, how, population_note(rows)]
+        notes = [SMALL_NOTE, how, population_note(rows), COMPARISON_NOTE]
+        notes += [INTERVAL_NOTE] if wide else []
         if fmt in (render.Format.table, render.Format.markdown):
             notes += comparison_notes(rows)
             notes += group_count_notes(records(group_benchmarks(figures, average.value)))
@@ -123,7 +135,7 @@ def compute(
             rows,
             fmt,
             output,
-            columns=figure_columns(dealt_with=True),
+            columns=figure_columns(dealt_with=True, intervals=wide),
             keys=FIGURE_KEYS,
             title=f"Council figures {', '.join(years)}",
             notes=notes,

@@ -85,3 +85,11 @@ CouncilOpt = Annotated[
         "--council", "-c", help="A council's name, short name or GSS code.", show_default=False
     ),
 ]
+WideOpt = Annotated[
+    bool,
+    typer.Option(
+        "--wide",
+        help="Tables and Markdown: add each rate's 95% interval (Wilson) beside it. CSV and "
+        "JSON always carry the intervals, peer rates and p-values.",
+    ),
+]

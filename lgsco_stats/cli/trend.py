@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .options import AverageKind, AverageOpt, CouncilOpt, DbOpt, FormatOpt, OutputOpt
+from .options import AverageKind, AverageOpt, CouncilOpt, DbOpt, FormatOpt, OutputOpt, WideOpt
 from .render import Column, Format
 
 
@@ -21,6 +21,7 @@ def _change_text(r: dict[str, Any], short: str) -> str:
 def trend(
     council: CouncilOpt,
     average: AverageOpt = AverageKind.mean,
+    wide: WideOpt = False,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
@@ -30,7 +31,9 @@ def trend(
 
     A council that changed type but kept its name (Somerset, North Yorkshire: counties until
     March 2023, unitaries after) is followed across the change. Changes are in percentage
-    points between the rounded rates shown.
+    points between the rounded rates shown. "vs similar" compares each year's rate with the
+    pooled rate of the group's other councils that year (exact binomial test); --wide adds
+    each rate's 95% interval.
 
     \b
     Example: lgsco-stats trend --council kent
@@ -41,7 +44,7 @@ def trend(
     from ..tables import group_name, records
     from . import render
     from .data import all_figures
-    from .views import SMALL_NOTE, figure_columns, population_note
+    from .views import COMPARISON_NOTE, INTERVAL_NOTE, SMALL_NOTE, figure_columns, population_note
 
     reg = register()
     years, figures = all_figures(db, average.value)
@@ -60,6 +63,7 @@ def trend(
     )
     columns = figure_columns(
         lead=lead,
+        intervals=wide,
         extra=lambda short: [
             Column(f"{short}_change", "± prev.", lambda r: _change_text(r, short), numeric=True)
         ],
@@ -74,6 +78,8 @@ def trend(
         f"Group = {how}; ± prev. = change in points since the year before "
         "(n/a when that year has no rate).",
         population_note(rows),
+        COMPARISON_NOTE,
+        *([INTERVAL_NOTE] if wide else []),
         *history_notes(table),
     ]
     render.emit(

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ..figures import FIGURE_COLUMNS, SMALL_NUMBER
-from ..rounding import NA, format_difference, format_number, format_percent
+from ..rounding import NA, format_difference, format_number, format_percent, round_half_up
 from ..tables import Column, count, counted, group_name, is_missing
 
 # Keys written by --format csv/json for council figures (raw numbers, unrounded rates): every
@@ -16,6 +16,15 @@ FIGURE_KEYS: tuple[str, ...] = tuple(
 )
 
 SMALL_NOTE = f"* based on fewer than {SMALL_NUMBER} cases: read with care."
+COMPARISON_NOTE = (
+    "vs similar: the council's cases tested (exact binomial, two-sided) against the pooled rate "
+    "of the other councils of its group that year: higher or lower when p < 0.05, similar "
+    "otherwise, too few when no result on so few cases could differ."
+)
+INTERVAL_NOTE = "95% CI: the Wilson score interval of the rate (whole percents, rounded half up)."
+
+# the word shown for each comparison (``*_comparison`` columns)
+_WORDS = {"higher": "higher", "lower": "lower", "similar": "similar", "too few cases": "too few"}
 
 
 def rate_text(r: dict[str, Any], rate_key: str, num_key: str, den_key: str) -> str:
@@ -31,6 +40,37 @@ def rate_text(r: dict[str, Any], rate_key: str, num_key: str, den_key: str) -> s
     return f"{format_percent(r.get(rate_key))} ({int(num)}/{int(den)}){star}"
 
 
+def interval_text(r: dict[str, Any], short: str) -> str:
+    """A rate's 95% interval, compactly: ``80–93%``; ``n/a`` without cases."""
+    low, high = r.get(f"{short}_rate_low"), r.get(f"{short}_rate_high")
+    if r.get("_benchmark"):
+        return ""
+    if is_missing(low) or is_missing(high):
+        return NA
+    return f"{round_half_up(low)}–{round_half_up(high)}%"
+
+
+def comparison_text(r: dict[str, Any], short: str) -> str:
+    """How a rate compares with the council's peers in a word (``higher``, ``similar``,
+    ``lower``, ``too few``); ``n/a`` where there is no test (no group, no cases)."""
+    if r.get("_benchmark"):
+        return ""
+    word = r.get(f"{short}_comparison")
+    return NA if is_missing(word) else _WORDS.get(str(word), str(word))
+
+
+def comparison_columns(short: str, *, interval: bool = False, word: bool = True) -> list[Column]:
+    """The display columns of one rate's fair comparison: its interval and its word."""
+    cols = []
+    if interval:
+        cols.append(
+            Column(f"{short}_ci", "95% CI", lambda r: interval_text(r, short), numeric=True)
+        )
+    if word:
+        cols.append(Column(f"{short}_vs", "vs similar", lambda r: comparison_text(r, short)))
+    return cols
+
+
 # Each rate's display: key, heading, and the numerator and denominator behind it.
 _RATES = (
     ("uphold", "Upheld", "upheld", "investigations"),
@@ -40,11 +80,18 @@ _RATES = (
 
 
 def _rate_columns(
-    short: str, heading: str, num: str, den: str, extra: Callable[[str], list[Column]]
+    short: str,
+    heading: str,
+    num: str,
+    den: str,
+    extra: Callable[[str], list[Column]],
+    comparisons: bool,
+    intervals: bool,
 ) -> list[Column]:
     rate = f"{short}_rate"
     return [
         Column(short, heading, lambda r: rate_text(r, rate, num, den), numeric=True),
+        *comparison_columns(short, interval=intervals, word=False),
         Column(
             f"group_{short}",
             "Group",
@@ -52,6 +99,7 @@ def _rate_columns(
             numeric=True,
         ),
         *extra(short),
+        *comparison_columns(short, word=comparisons),
     ]
 
 
@@ -71,6 +119,8 @@ def figure_columns(
     dealt_with: bool = False,
     extra: Callable[[str], list[Column]] | None = None,
     lead: Sequence[Column] | None = None,
+    comparisons: bool = True,
+    intervals: bool = False,
 ) -> list[Column]:
     """Display columns for council figures: each rate with its counts beside its group's figure,
     then upheld per 100,000 residents beside its group's.
@@ -79,6 +129,9 @@ def figure_columns(
     2024-25 counts (not for us, assessed and closed, investigated) after the decisions;
     ``extra(short)`` adds columns after each rate's group figure (``short`` is ``uphold``,
     ``compliance`` or ``remedy``); ``lead`` replaces the leading council/group/year columns.
+    ``comparisons`` adds each rate's comparison with similar councils in a word after those
+    (``vs similar``), and ``intervals`` its 95% interval after the rate (``95% CI``): see
+    :func:`comparison_columns`.
     """
     if lead is not None:
         cols = list(lead)
@@ -93,7 +146,9 @@ def figure_columns(
         for key, heading in _DEALT_WITH:
             cols.append(Column(key, heading, lambda r, k=key: count(r.get(k)), numeric=True))
     for short, heading, num, den in _RATES:
-        cols += _rate_columns(short, heading, num, den, extra or (lambda _s: []))
+        cols += _rate_columns(
+            short, heading, num, den, extra or (lambda _s: []), comparisons, intervals
+        )
     if differences:
         labels = {"uphold": "± upheld", "compliance": "± complied", "remedy": "± remedied"}
         for short, *_ in _RATES:

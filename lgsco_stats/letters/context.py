@@ -28,7 +28,10 @@ from .wording import (
     format_date,
     group_plural,
     group_sentence,
+    interval_text,
     of_text,
+    peer_phrase,
+    peer_sentence,
     per_100k_sentence,
     remedy_sentence,
     small_number_note,
@@ -149,6 +152,27 @@ def _stat(
         "group_councils": as_int(row.get(councils_col)),
         "alone": alone,
         "comparison": comparison(value, group_value) or "",
+        **_peer(row, key, noun, denominator),
+    }
+
+
+def _peer(row: Mapping[str, Any], key: str, noun: str, denominator: int | None) -> dict[str, Any]:
+    """A figure's fair comparison (issue 15): its 95% interval, the pooled rate of the other
+    councils of its group, the exact test's p-value and word, and the words for a letter."""
+    low, high = as_float(row.get(f"{key}_rate_low")), as_float(row.get(f"{key}_rate_high"))
+    peer = as_float(row.get(f"{key}_peer_rate"))
+    word = row.get(f"{key}_comparison")
+    word = word if isinstance(word, str) else ""
+    return {
+        "interval_low": low,
+        "interval_high": high,
+        "interval_text": interval_text(low, high),
+        "peer_rate": peer,
+        "peer_text": format_percent(peer) if peer is not None else "",
+        "p_value": as_float(row.get(f"{key}_p_value")),
+        "peer_comparison": word,
+        "peer_phrase": peer_phrase(word, denominator, noun),
+        "peer_sentence": peer_sentence(word, denominator, peer, noun),
     }
 
 

@@ -410,3 +410,57 @@ def category_rows(counts: Mapping[str, int] | None) -> list[dict[str, Any]]:
     order = {c: i for i, c in enumerate(oc.CATEGORIES)}
     names = sorted((c for c, n in counts.items() if n), key=lambda c: (order.get(c, len(order)), c))
     return [{"name": c, "count": int(counts[c])} for c in names]
+
+
+# --------------------------------------------------------------------------- fair comparisons
+
+
+def peer_phrase(
+    comparison: str | None, denominator: int | None, singular: str, plural: str | None = None
+) -> str:
+    """How a rate compares with similar councils (its ``*_comparison``), in plain words:
+    ``"higher than similar councils, more than chance would explain with 57 investigations"``,
+    ``"not clearly different from similar councils: 4 investigations are too few to tell"``;
+    ``""`` where there is no comparison (no group, no cases, no peers)."""
+    if not comparison or denominator is None or denominator <= 0:
+        return ""
+    cases = f"{denominator:,} {singular if denominator == 1 else plural or singular + 's'}"
+    if comparison in ("higher", "lower"):
+        return f"{comparison} than similar councils, more than chance would explain with {cases}"
+    if comparison == "too few cases":
+        return (
+            f"not clearly different from similar councils: {cases} "
+            f"{'is' if denominator == 1 else 'are'} too few to tell"
+        )
+    if comparison == "similar":
+        return (
+            f"not clearly different from similar councils: with {cases}, the difference is "
+            "within what chance would explain"
+        )
+    return ""
+
+
+def peer_sentence(
+    comparison: str | None,
+    denominator: int | None,
+    peer_rate: float | None,
+    singular: str,
+    plural: str | None = None,
+) -> str:
+    """The comparison with the council's peers as a sentence: ``"Taking the other similar
+    councils' cases together (82%), this figure is higher than similar councils, more than
+    chance would explain with 57 investigations."``; ``""`` without a comparison."""
+    phrase = peer_phrase(comparison, denominator, singular, plural)
+    if not phrase or peer_rate is None or missing(peer_rate):
+        return ""
+    return (
+        f"Taking the other similar councils' cases together ({format_percent(peer_rate)}), "
+        f"this figure is {phrase}."
+    )
+
+
+def interval_text(low: float | None, high: float | None) -> str:
+    """A 95% interval in prose: ``"54% to 78%"``; ``""`` when unknown."""
+    if low is None or high is None or missing(low) or missing(high):
+        return ""
+    return f"{format_percent(low)} to {format_percent(high)}"

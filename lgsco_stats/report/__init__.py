@@ -3,7 +3,10 @@
 ``trends``        a council year by year, across a change of type (:func:`~.trends.council_trend`);
 ``summary``       a year's national and per-group totals, categories, highest and lowest, and the
                   summary as text;
-``charts``        trend and group charts for ``lgsco-stats chart`` (matplotlib, PNG or SVG);
+``dispersion``    the summary's over-dispersion table (φ and τ² per group and rate);
+``charts``        trend, group and funnel charts for ``lgsco-stats chart`` (matplotlib, PNG or
+                  SVG);
+``funnel``        the funnel plot's drawing (``charts.funnel_chart`` calls it);
 ``site``          the static report site: its folder, pages and downloads written, from the
                   Jinja2 ``templates`` here;
 ``pages``         what the site's pages have in common: cells as text, places in the group,

@@ -1,5 +1,6 @@
-"""Charts with matplotlib (Agg backend): a council's rates year by year against its group, and
-a group's councils ranked with the group average drawn as a line.
+"""Charts with matplotlib (Agg backend): a council's rates year by year against its group, a
+group's councils ranked with the group average drawn as a line, and a group's funnel plot
+(:func:`funnel_chart`, from :func:`lgsco_stats.statistics.funnel_data`).
 
 Imported only by the commands that draw (matplotlib takes ~0.4 s to import). Every chart is
 readable in greyscale: the council's bars are hatched, the highlighted council is hatched
@@ -13,7 +14,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
@@ -33,6 +34,9 @@ from ..councils import GROUP_LABELS, GROUP_SINGULAR  # noqa: E402
 from ..errors import UsageError  # noqa: E402
 from ..figures import RATE_LABELS, RATES, SMALL_NUMBER  # noqa: E402
 from ..rounding import format_percent  # noqa: E402
+
+if TYPE_CHECKING:
+    from ..statistics import Funnel
 
 FORMATS: tuple[str, ...] = ("png", "svg")
 
@@ -428,3 +432,13 @@ def group_chart(
             fontweight="bold",
         )
         return _save(fig, fmt)
+
+
+def funnel_chart(funnel: Funnel, fmt: str = "png", highlight: str | None = None) -> bytes:
+    """A group's funnel plot (``funnel`` from :func:`lgsco_stats.statistics.funnel_data`), drawn
+    by :func:`lgsco_stats.report.funnel.draw_funnel`: each council's rate against its number of
+    cases, the pooled rate, the exact 95% and 99.8% limits, the widened ones when τ² > 0, and
+    the councils beyond a limit named; ``highlight`` (a GSS code) drawn apart."""
+    from .funnel import draw_funnel
+
+    return draw_funnel(funnel, fmt, highlight)

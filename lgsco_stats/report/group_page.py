@@ -19,6 +19,7 @@ from .pages import (
     ranked_svg,
 )
 from .svg import format_percent
+from .svg_funnel import FunnelLimits, FunnelPoint, funnel_chart
 
 
 def group_context(site: Site, group: str, year: str) -> dict[str, Any]:
@@ -108,23 +109,70 @@ def group_context(site: Site, group: str, year: str) -> dict[str, Any]:
     }
 
 
+LIMIT_NAMES = ("low_95", "high_95", "low_998", "high_998")
+# Case numbers the site's funnel limits are worked out at: enough for a smooth curve 720 px wide
+FUNNEL_GRID = 40
+
+
 def _funnels(site: Site, group: str, year: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The group's funnel plots, one per rate, when the figures carry the statistics."""
-    try:
-        from .funnel import funnel_svg
-    except ImportError:  # the statistics are not there yet
-        return []
+    """The group's funnel plots, one per rate with at least three councils with cases
+    (:func:`lgsco_stats.statistics.funnel_data`), drawn as SVG."""
+    from ..statistics import funnel_data
+
+    href = {r["council"]: r["href"] for r in rows}
     out = []
     for short in RATE_ORDER:
         rate = f"{short}_rate"
-        chart: Markup | None = funnel_svg(site, group, year, rows, short)
-        if chart is not None:
-            out.append(
-                {
-                    "short": short,
-                    "label": RATE_LABELS[rate].capitalize(),
-                    "cases": CASE_WORDS[short],
-                    "chart": chart,
-                }
+        f = funnel_data(site.year_frame(year), group, year, short, grid=FUNNEL_GRID)
+        if len(f.points) < 3:
+            continue
+        lim = f.limits
+        widened = (
+            tuple(
+                lim[f"widened_{k}"].tolist() for k in ("low_95", "high_95", "low_998", "high_998")
             )
+            if f.widened
+            else None
+        )
+        limits = FunnelLimits(
+            cases=lim["n"].tolist(),
+            low95=lim["low_95"].tolist(),
+            high95=lim["high_95"].tolist(),
+            low998=lim["low_998"].tolist(),
+            high998=lim["high_998"].tolist(),
+            centre=f.target,
+            widened=widened,
+        )
+        points = [
+            FunnelPoint(c, int(n), float(v), str(pos), href.get(c))
+            for c, n, v, pos in zip(
+                f.points["council"],
+                f.points["denominator"],
+                f.points["rate"],
+                f.points["position"],
+                strict=True,
+            )
+        ]
+        label = RATE_LABELS[rate]
+        title = f"Funnel plot: {label} of the {lower_label(GROUP_LABELS[group])}, {year}"
+        chart = funnel_chart(
+            f"funnel-{short}-svg",
+            points,
+            limits,
+            title=title,
+            rate_label=label,
+            case_label=CASE_WORDS[short],
+        )
+        out.append(
+            {
+                "short": short,
+                "label": label.capitalize(),
+                "cases": CASE_WORDS[short],
+                "chart": Markup(chart),  # noqa: S704 - svg_funnel escapes every piece of data
+                "beyond": [p.name for p in points if p.beyond == "998"],
+                "widened": f.widened,
+                "phi": f.dispersion.phi,
+                "left_out": len(f.left_out),
+            }
+        )
     return out

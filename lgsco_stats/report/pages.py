@@ -178,6 +178,9 @@ def rate_cells(r: dict[str, Any], short: str, small: int) -> dict[str, str]:
         "difference": format_difference(r.get(rate), r.get(f"group_{rate}")),
         "peer": format_percent(r.get(f"{short}_peer_rate")),
         "comparison": comparison_text(r.get(f"{short}_comparison")),
+        "against": "n/a"
+        if is_missing(r.get(f"{short}_comparison"))
+        else str(r[f"{short}_comparison"]),
         "p_value": "" if is_missing(r.get(f"{short}_p_value")) else f"{r[f'{short}_p_value']:.3g}",
         "place": place_text(
             r.get(f"{short}_rank"), r.get(f"{short}_ranked"), r.get(f"{short}_joint")
@@ -366,6 +369,7 @@ class Site:
         self.shown = set(self.years)
         self._cells: dict[tuple[int, str], dict[str, str]] = {}
         self._search: dict[str, Markup] = {}
+        self._years: dict[str, pd.DataFrame] = {}
         self.category_rows = _by_key(self.categories, "decisions")
         self.received_rows = _by_key(self.received, "received")
 
@@ -374,6 +378,13 @@ class Site:
         if self.average == "mean":
             return "the mean of the group's councils' figures"
         return "pooled: all the group's cases, and its population, together"
+
+    def year_frame(self, year: str) -> pd.DataFrame:
+        """The figures of one year (a frame, for the statistics' functions), cut once."""
+        out = self._years.get(year)
+        if out is None:
+            out = self._years[year] = self.frame[self.frame["year"] == year]
+        return out
 
     def cells(self, r: dict[str, Any], short: str) -> dict[str, str]:
         """:func:`rate_cells` of a row, worked out once (the index, the group page and the

@@ -22,7 +22,9 @@ from ..figures import RATES, SMALL_NUMBER
 from ..outcomes import canonical_category
 from ..rounding import format_percent
 from ..rounding import rate as percent_of
+from ..statistics import dispersion_table
 from ..tables import Column, Section, count, group_name, plain, records
+from .dispersion import dispersion_records, dispersion_rows, dispersion_section
 from .trends import RATE_KEYS
 
 # The 2024-25 grouping of outcomes, as columns of the summary.
@@ -88,6 +90,7 @@ class Summary:
     extremes: pd.DataFrame
     top: int
     received: pd.DataFrame | None = None  # category, received, share (published tables)
+    dispersion: pd.DataFrame | None = None  # statistics.DISPERSION_COLUMNS: φ, τ² per group
 
 
 def pooled_totals(frame: pd.DataFrame) -> dict[str, object]:
@@ -191,7 +194,7 @@ def summary(
                     "share": 100.0 * sums.to_numpy(dtype=float) / float(sums.sum() or 1),
                 }
             )
-    return Summary(year, totals, cats, extremes(f, top), top, got)
+    return Summary(year, totals, cats, extremes(f, top), top, got, dispersion_table(f))
 
 
 def extremes(figures: pd.DataFrame, top: int = 5) -> pd.DataFrame:
@@ -278,6 +281,7 @@ def summary_document(s: Summary) -> dict[str, Any]:
         "categories": [{k: plain(v) for k, v in r.items()} for r in cats],
         "received": [{k: plain(v) for k, v in r.items()} for r in rec],
         "extremes": [{k: plain(v) for k, v in r.items()} for r in ext],
+        "dispersion": dispersion_records(s.dispersion) if s.dispersion is not None else [],
     }
     return doc
 
@@ -335,6 +339,8 @@ def summary_rows(s: Summary) -> list[dict[str, Any]]:
                 "denominator": r["denominator"],
             }
         )
+    if s.dispersion is not None:
+        long += dispersion_rows(s.dispersion)
     return long
 
 
@@ -467,4 +473,5 @@ def summary_sections(s: Summary) -> list[Section]:
                 [f"Councils with fewer than {SMALL_NUMBER} cases behind the rate are left out."],
             )
         )
-    return sections
+    spread = dispersion_section(s.dispersion, s.year) if s.dispersion is not None else None
+    return [*sections, spread] if spread else sections

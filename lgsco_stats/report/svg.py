@@ -125,11 +125,16 @@ def _legend(
                 f'<line x1="{_n(x)}" y1="{_n(yy - 4)}" x2="{_n(x + 14)}" y2="{_n(yy - 4)}" '
                 f"{_LIMIT_STYLE[kind]}/>"
             )
-        elif kind in ("point", "outside"):
-            fill = HIGHLIGHT if kind == "outside" else COUNCIL
+        elif kind == "point":
             out.append(
-                f'<circle cx="{_n(x + 7)}" cy="{_n(yy - 4)}" r="4" fill="{fill}" '
-                'stroke="#000" stroke-width="0.8"/>'
+                f'<circle cx="{_n(x + 7)}" cy="{_n(yy - 4)}" r="4" fill="{COUNCIL}" '
+                'stroke="#000" stroke-width="0.6"/>'
+            )
+        elif kind in ("beyond95", "outside"):
+            fill = HIGHLIGHT if kind == "outside" else "#fff"
+            out.append(
+                f'<path d="M{_n(x + 7)} {_n(yy - 10)}l5.5 9.5h-11z" fill="{fill}" '
+                'stroke="#000" stroke-width="1"/>'
             )
         out.append(f'<text x="{_n(x + 19)}" y="{_n(yy)}">{_e(text)}</text>')
         x += w

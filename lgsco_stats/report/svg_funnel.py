@@ -26,18 +26,25 @@ from .svg import (
 
 @dataclass(frozen=True)
 class FunnelPoint:
-    """One council on a funnel plot: its cases and rate, and where it falls."""
+    """One council on a funnel plot: its cases and rate, and where it falls against the exact
+    limits (:func:`lgsco_stats.statistics.funnel_positions`' words)."""
 
     name: str
     cases: int
     value: float  # percent
-    outside: str | None = None  # "above" or "below" the outer limits, else None
+    position: str = "within"  # within, above_95, below_95, above_998, below_998
     href: str | None = None
+
+    @property
+    def beyond(self) -> str | None:
+        """``"95"`` or ``"998"``: the outermost limit the council is beyond, else None."""
+        return None if self.position == "within" else self.position.rsplit("_", 1)[1]
 
 
 @dataclass(frozen=True)
 class FunnelLimits:
-    """Control limits (percent) at a grid of case numbers, for a group's pooled rate."""
+    """Control limits (percent) at a grid of case numbers, around a group's pooled rate; the
+    widened ones (over-dispersion) as ``(low_95, high_95, low_998, high_998)`` or None."""
 
     cases: Sequence[float]
     low95: Sequence[float]
@@ -45,18 +52,27 @@ class FunnelLimits:
     low998: Sequence[float]
     high998: Sequence[float]
     centre: float
-    widened_low: Sequence[float] | None = None  # limits widened for over-dispersion (99.8%)
-    widened_high: Sequence[float] | None = None
+    widened: tuple[Sequence[float], ...] | None = None
 
 
 def _nice_ceiling(v: float) -> float:
+    """The axis end at or above ``v``: 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100, ..."""
     if v <= 10:
         return 10.0
     mag = 10 ** math.floor(math.log10(v))
-    for step in (1, 2, 2.5, 5, 10):
+    for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if v <= step * mag:
             return float(step * mag)
     return float(10 * mag)
+
+
+def _spread(ys: list[float], gap: float) -> list[float]:
+    """Label heights moved apart so that no two are closer than ``gap`` (in order, each pushed
+    down past the one above it)."""
+    out: list[float] = []
+    for y in ys:
+        out.append(max(y, out[-1] + gap) if out else y)
+    return out
 
 
 def funnel_chart(
@@ -73,16 +89,18 @@ def funnel_chart(
     are named beside their point. A legend lists only what is drawn."""
     width = 720.0
     xmax = _nice_ceiling(max([p.cases for p in points] + [10]) * 1.05)
-    outside = [p for p in points if p.outside]
+    named = [p for p in points if p.beyond == "998"]
     legend: list[tuple[str, str]] = []
-    if any(not p.outside for p in points):
-        legend.append(("point", "council"))
-    if outside:
-        legend.append(("outside", "outside the 99.8% limits"))
+    if any(p.beyond is None for p in points):
+        legend.append(("point", "within the 95% limits"))
+    if any(p.beyond == "95" for p in points):
+        legend.append(("beyond95", "beyond a 95% limit"))
+    if named:
+        legend.append(("outside", "beyond a 99.8% limit (named)"))
     legend.append(("centre", f"group rate {format_percent(limits.centre)}"))
     legend += [("limit95", "95% limits"), ("limit998", "99.8% limits")]
-    if limits.widened_low is not None and limits.widened_high is not None:
-        legend.append(("widened", "99.8% limits widened for over-dispersion"))
+    if limits.widened is not None:
+        legend.append(("widened", "limits widened for over-dispersion"))
     legend_svg, legend_h = _legend(chart_id, legend, 8, 14, width - 16)
     left, right, top = 52.0, 16.0, 26.0 + legend_h
     height = top + 330.0
@@ -95,14 +113,15 @@ def funnel_chart(
     def y_of(v: float) -> float:
         return bottom - plot_h * max(0.0, min(100.0, v)) / 100.0
 
-    named = "; ".join(
-        f"{p.name} {format_percent(p.value)} of {p.cases} ({p.outside})" for p in outside
+    listed = "; ".join(
+        f"{p.name} {format_percent(p.value)} of {p.cases} ({p.position.split('_')[0]})"
+        for p in named
     )
     desc = (
         f"{title}. {len(points)} councils, each its {rate_label} against its number of "
         f"{case_label}; the group's rate is {format_percent(limits.centre)}. "
     )
-    desc += f"Outside the 99.8% limits: {named}." if outside else "No council is outside them."
+    desc += f"Beyond the 99.8% limits: {listed}." if named else "None is beyond the 99.8% limits."
     out = _open(chart_id, width, height, title, desc)
     out += legend_svg
     out.append(f'<g stroke="{GRID}" stroke-width="1">')
@@ -147,9 +166,8 @@ def funnel_chart(
         (limits.high998, "limit998"),
     ):
         out.append(curve(values, _LIMIT_STYLE[kind]))
-    if limits.widened_low is not None and limits.widened_high is not None:
-        out.append(curve(limits.widened_low, _LIMIT_STYLE["widened"]))
-        out.append(curve(limits.widened_high, _LIMIT_STYLE["widened"]))
+    for values in limits.widened or ():
+        out.append(curve(values, _LIMIT_STYLE["widened"]))
     y = y_of(limits.centre)
     out.append(
         f'<line x1="{_n(left)}" y1="{_n(y)}" x2="{_n(left + plot_w)}" y2="{_n(y)}" '
@@ -157,23 +175,48 @@ def funnel_chart(
     )
     out.append("</g>")
     out.append('<g class="points">')
-    for p in sorted(points, key=lambda p: p.outside is not None):
-        fill = HIGHLIGHT if p.outside else COUNCIL
+    for p in sorted(points, key=lambda p: p.beyond or ""):
+        x, y = x_of(p.cases), y_of(p.value)
         tip = f"{p.name}: {format_percent(p.value)} of {p.cases} {case_label}"
-        if p.outside:
-            tip += f" ({p.outside} the 99.8% limits)"
-        out.append(
-            f'<circle cx="{_n(x_of(p.cases))}" cy="{_n(y_of(p.value))}" r="4" fill="{fill}" '
-            f'fill-opacity="0.85" stroke="#000" stroke-width="0.8"><title>{_e(tip)}</title>'
-            "</circle>"
-        )
+        if p.beyond:
+            side = p.position.split("_")[0]
+            tip += f" ({side} the {'99.8' if p.beyond == '998' else '95'}% limit)"
+        out.append(_marker(p, x, y, tip))
     out.append("</g>")
     out.append('<g class="names" font-size="11">')
-    for p in outside:
-        x, y = x_of(p.cases), y_of(p.value)
-        anchor = "end" if x > left + plot_w * 0.75 else "start"
-        dx = -7 if anchor == "end" else 7
-        text = f'<text x="{_n(x + dx)}" y="{_n(y + 4)}" text-anchor="{anchor}">{_e(p.name)}</text>'
-        out.append(f'<a href="{_e(p.href)}">{text}</a>' if p.href else text)
+    # names right of their point (left of it in the last quarter), spread apart where two
+    # would touch; a thin line joins a name moved away from its point
+    placed = sorted(named, key=lambda p: y_of(p.value))
+    sides: dict[bool, list[FunnelPoint]] = {True: [], False: []}
+    for p in placed:
+        sides[x_of(p.cases) > left + plot_w * 0.75].append(p)
+    for at_end, group in sides.items():
+        ys = _spread([y_of(p.value) + 4 for p in group], 13.0)
+        for p, ty in zip(group, ys, strict=True):
+            x, y = x_of(p.cases), y_of(p.value)
+            dx = -8 if at_end else 8
+            anchor = "end" if at_end else "start"
+            if ty - 4 - y > 2:
+                out.append(
+                    f'<line x1="{_n(x)}" y1="{_n(y)}" x2="{_n(x + dx)}" y2="{_n(ty - 4)}" '
+                    f'stroke="{MUTED}" stroke-width="0.6"/>'
+                )
+            text = f'<text x="{_n(x + dx)}" y="{_n(ty)}" text-anchor="{anchor}">{_e(p.name)}</text>'
+            out.append(f'<a href="{_e(p.href)}">{text}</a>' if p.href else text)
     out.append("</g></svg>")
     return "".join(out)
+
+
+def _marker(p: FunnelPoint, x: float, y: float, tip: str) -> str:
+    """A circle within the 95% limits; a triangle pointing up or down beyond one: white beyond
+    a 95% limit, orange beyond a 99.8% one (readable in greyscale by shape and fill)."""
+    title = f"<title>{_e(tip)}</title>"
+    if p.beyond is None:
+        return (
+            f'<circle cx="{_n(x)}" cy="{_n(y)}" r="4" fill="{COUNCIL}" fill-opacity="0.8" '
+            f'stroke="#000" stroke-width="0.6">{title}</circle>'
+        )
+    fill = HIGHLIGHT if p.beyond == "998" else "#fff"
+    up = p.position.startswith("above")
+    d = f"M{_n(x)} {_n(y - 6)}l5.5 9.5h-11z" if up else f"M{_n(x)} {_n(y + 6)}l5.5-9.5h-11z"
+    return f'<path d="{d}" fill="{fill}" stroke="#000" stroke-width="1">{title}</path>'

@@ -25,6 +25,7 @@ import pandas as pd
 
 from ..councils import GROUP_SINGULAR, Council, Register, name_key
 from ..errors import NotFound
+from ..figures import COMPARISON_COLUMNS
 from ..outcomes import normalise_text
 from ..years import start_year, year_label
 
@@ -71,6 +72,7 @@ TREND_COLUMNS: tuple[str, ...] = (
     "group_upheld_per_100k",
     "upheld_per_100k_change",
     "average",
+    *COMPARISON_COLUMNS,
 )
 
 # --------------------------------------------------------------------------- trend
