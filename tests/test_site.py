@@ -615,3 +615,30 @@ def test_places_in_the_group_share_ties_and_skip_councils_without_a_rate():
         "Bristol City Council": "",
         "Kent County Council": "1st highest of 1",
     }
+
+
+def test_a_site_made_in_two_processes_is_the_one_made_in_one(cli, tmp_path):
+    """Enough councils (24 or more) for the council pages to be made in a second process: the
+    same files, byte for byte, as when one process makes everything."""
+    from lgsco_stats.cli.data import site_data
+    from lgsco_stats.report.site import build_site
+
+    names = [c.name for c in register().councils if c.current and c.type == "district"][:30]
+    spec = [(n, "Upheld", 1 + i % 4, None) for i, n in enumerate(names)]
+    spec += [(n, "Not upheld", 2, None) for n in names]
+    path = tmp_path / "d.xlsx"
+    from tests.conftest import write_xlsx
+
+    write_xlsx(path, {"Decisions": decisions_rows(spec)})
+    assert cli("compute", path, "--format", "csv").exit_code == 0
+    years, figures, cats, received = site_data(tmp_path / "store.db", "mean")
+    one = build_site(figures, None, tmp_path / "one", categories=cats, workers=1)
+    two = build_site(figures, None, tmp_path / "two", categories=cats, workers=2)
+    assert one.councils == two.councils == 30 and one.tables == two.tables
+    a = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*"))
+    b = sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*"))
+    assert a == b
+    for rel in a:
+        f = tmp_path / "one" / rel
+        if f.is_file():
+            assert f.read_bytes() == (tmp_path / "two" / rel).read_bytes(), rel

@@ -380,10 +380,15 @@ class Site:
         return "pooled: all the group's cases, and its population, together"
 
     def year_frame(self, year: str) -> pd.DataFrame:
-        """The figures of one year (a frame, for the statistics' functions), cut once."""
+        """The figures of one year with the columns the funnel plots read (group, council and
+        each rate's counts), cut once: the statistics' functions select rows of it for each
+        group and rate, at a cost that grows with its columns."""
         out = self._years.get(year)
         if out is None:
-            out = self._years[year] = self.frame[self.frame["year"] == year]
+            counts = [c for pair in RATES.values() for c in pair]
+            keep = ["council", "gss_code", "type", "year", "in_group", *dict.fromkeys(counts)]
+            out = self.frame.loc[self.frame["year"] == year, keep]
+            self._years[year] = out
         return out
 
     def cells(self, r: dict[str, Any], short: str) -> dict[str, str]:

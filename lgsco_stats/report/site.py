@@ -24,13 +24,10 @@ so a failed build leaves the previous site (or nothing) behind, never half a sit
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,12 +37,12 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from ..councils import Register, lower_label, register, slugify
 from ..errors import OutputError, UsageError
-from ..export import neutralise
 from ..figures import SMALL_NUMBER, group_benchmarks
 from ..output import usual_mode
 from ..rounding import format_number, format_percent
-from ..tables import counted, records, to_json
-from .pages import Entity, Site, add_ranks, group_path, index_path, ordinal
+from ..tables import counted, records
+from .pages import Entity, Site, add_ranks, ordinal
+from .site_write import Part, run_apart
 from .trends import lineage
 
 # A file in the site's root that marks the folder as made by lgsco-stats: a folder holding it
@@ -201,6 +198,7 @@ def build_site(
     default_year: str | None = None,
     categories: pd.DataFrame | None = None,
     received: pd.DataFrame | None = None,
+    workers: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> SiteResult:
     """Write the report site into the folder ``out``.
@@ -218,7 +216,9 @@ def build_site(
     categories : decisions per ``authority_key``, ``year``, ``category`` (``decisions``), as
         :meth:`Store.category_counts` gives them; received : complaints received per
         ``authority_key``, ``year``, ``category`` (``received``), from published tables.
-    progress : called with 1 after each page is written.
+    workers : processes making pages (default: the number of CPUs; 1 makes everything in this
+        one); the site is the same to the byte whatever the number.
+    progress : called with the number of pages written, as they are.
     """
     reg = reg or register()
     out = Path(out)
@@ -262,10 +262,9 @@ def build_site(
     except OSError as e:
         raise OutputError(f"cannot write {out}: {e.strerror or e}") from None
     try:
-        with _Files(tmp, out) as files:
-            written = _write_pages(env, common, site, tmp, files, letters, progress)
-            _write_downloads(site, files)
-            files.write(MARKER, "made by lgsco-stats report\n")
+        n_workers = workers if workers is not None else (os.cpu_count() or 1)
+        written = _write_pages(env, common, site, tmp, letters, progress, n_workers)
+        (tmp / MARKER).write_text("made by lgsco-stats report\n", encoding="utf-8")
         tmp.chmod(0o755)
         if out.exists():
             old = out.with_name(f".{out.name}.old-{os.getpid()}")
@@ -283,7 +282,7 @@ def build_site(
         written["councils"],
         written["groups"],
         written["charts"],
-        len(site.downloads.files),
+        written["tables"],
         written["letters"],
     )
 
@@ -293,22 +292,17 @@ def _write_pages(
     common: dict[str, Any],
     site: Site,
     tmp: Path,
-    files: _Files,
     letters: Path | None,
     progress: Callable[[int], None] | None,
+    workers: int,
 ) -> dict[str, int]:
-    from .council_page import council_context
-    from .group_page import group_context
-    from .index_page import index_context
+    """Write every page, its downloads and the site's data into ``tmp``.
 
+    The council pages (about two thirds of the work) are made in a second process when there
+    are two CPUs or more, forked once everything they need is ready; the index and group pages
+    (with the funnel plots' statistics) and the whole site's data are made here meanwhile."""
     for sub in ("councils", "groups", "years", "data", "data/councils", "data/groups", "letters"):
         (tmp / sub).mkdir()
-
-    def write(path: str, template: str, context: dict[str, Any]) -> None:
-        files.write(path, env.get_template(template).render(**common, **context))
-        if progress:
-            progress(1)
-
     # one page per entity with figures in a year shown
     shown_keys = {r["authority_key"] for y in site.years for r in site.by_year.get(y, [])}
     pages: dict[str, Entity] = {}
@@ -318,26 +312,19 @@ def _write_pages(
     slug_of = {c.slug: e for e in pages.values() for c in e.history}
     slug_of.update(pages)
     letters_of, n_letters = _copy_letters(letters, slug_of, tmp)
-
-    charts = 0
-    for y in site.years:
-        write(index_path(y, site.default), "index.html.j2", index_context(site, y))
-    n_groups = 0
-    for y in site.years:
-        for g in site.groups_of(y):
-            ctx = group_context(site, g, y)
-            charts += (ctx["chart"] is not None) + len(ctx["funnels"])
-            write(group_path(g, y), "group.html.j2", ctx)
-            n_groups += 1
-    n_councils = 0
-    for slug, e in pages.items():
-        ctx = council_context(site, e, letters_of.get(slug, []))
-        if ctx is None:
-            continue
-        charts += len(ctx["rates"])
-        write(f"councils/{slug}.html", "council.html.j2", ctx)
-        n_councils += 1
-    return {"councils": n_councils, "groups": n_groups, "charts": charts, "letters": n_letters}
+    job = Part(env, common, site, tmp, pages, letters_of)
+    with run_apart(job.councils, workers > 1 and len(pages) >= 24) as councils:
+        main = job.overview(progress)
+    done = councils.result()
+    if progress:
+        progress(done["councils"])
+    return {
+        "councils": done["councils"],
+        "groups": main["groups"],
+        "charts": main["charts"] + done["charts"],
+        "tables": main["tables"] + done["tables"],
+        "letters": n_letters,
+    }
 
 
 def _copy_letters(
@@ -358,94 +345,3 @@ def _copy_letters(
     for v in out.values():
         v.sort(key=lambda d: (d["year"], d["kind"]))
     return out, n
-
-
-class _Files:
-    """Writes the site's files on a worker thread while the main thread makes the next ones.
-
-    Creating a file is a system call that releases the GIL and costs 0.1-0.4 ms on these
-    machines; a site of every year has about 6,000 files. The first error is raised when the
-    block ends (as an :class:`OutputError` naming the site)."""
-
-    def __init__(self, root: Path, out: Path) -> None:
-        self.root = root
-        self.out = out
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lgsco-site")
-        self.pending: list[Future[None]] = []
-
-    def write(self, path: str, text: str) -> None:
-        self.pending.append(self.pool.submit(self._write, self.root / path, text))
-
-    @staticmethod
-    def _write(path: Path, text: str) -> None:
-        data = text.encode("utf-8")
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-        finally:
-            os.close(fd)
-
-    def __enter__(self) -> _Files:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        try:
-            for f in self.pending:
-                if exc[0] is None:
-                    f.result()
-                else:
-                    f.cancel()
-        except OSError as e:
-            raise OutputError(f"cannot write {self.out}: {e.strerror or e}") from None
-        finally:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _csv(rows: list[dict[str, Any]], keys: Sequence[str]) -> str:
-    """:func:`lgsco_stats.tables.to_csv` for rows of plain Python values (``records`` output:
-    missing values are None), several times faster: only text is looked at for formulas."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(keys)
-    w.writerows(
-        [
-            "" if v is None else neutralise(v) if type(v) is str else v
-            for v in (r.get(k) for k in keys)
-        ]
-        for r in rows
-    )
-    return buf.getvalue()
-
-
-def _write_downloads(site: Site, files: _Files) -> None:
-    """Every table the pages offer, as CSV (formula-like text neutralised) and JSON; and the
-    whole site's data in one JSON file, with every council's figures in one CSV."""
-    for path, keys, rows in site.downloads.files:
-        files.write(f"{path}.csv", _csv(rows, keys))
-        files.write(f"{path}.json", to_json(rows, keys))
-    shown = [r for r in site.rows if r["year"] in site.shown]
-    keys = site.figure_keys()
-    files.write("data/figures.csv", _csv(shown, keys))
-    from ..figures import BENCHMARK_COLUMNS
-
-    parts = {
-        "figures": to_json(shown, keys),
-        "groups": to_json(
-            [b for b in site.benchmarks if b["year"] in site.shown], BENCHMARK_COLUMNS
-        ),
-        "categories": to_json(
-            records(site.categories[site.categories["year"].isin(site.shown)]),
-            ["authority_key", "year", "category", "decisions"],
-        ),
-        "received": to_json(
-            records(site.received[site.received["year"].isin(site.shown)]),
-            ["authority_key", "year", "category", "received"],
-        ),
-    }
-    import json
-
-    head = json.dumps({"years": site.years, "average": site.average})[:-1]
-    body = ",".join(f'"{k}":{v.rstrip()}' for k, v in parts.items())
-    files.write("data/site-data.json", f"{head},{body}}}\n")
