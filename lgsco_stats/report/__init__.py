@@ -9,6 +9,7 @@
 ``funnel``        the funnel plot's drawing (``charts.funnel_chart`` calls it);
 ``site``          the static report site: its folder, pages and downloads written, from the
                   Jinja2 ``templates`` here;
+``site_write``    the site's files written on a thread, the council pages in a second process;
 ``pages``         what the site's pages have in common: cells as text, places in the group,
                   downloads, the search index;
 ``index_page``    the data of a year's index page;
