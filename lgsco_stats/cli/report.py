@@ -71,6 +71,12 @@ def report(
     from .data import default_year, site_data
 
     years, figures, categories, received = site_data(db, average.value)
+    # What the load made lives to the end: the collector need not visit it again (and the
+    # process that makes the council pages inherits it untouched). Undone when the command
+    # returns (cli/__init__.py).
+    import gc
+
+    gc.freeze()
     chosen = parse_year(year) if year else None
     if chosen is not None and chosen not in set(figures["year"]):
         raise NotFound(f"no data for {chosen}; years in the store: {', '.join(years)}")

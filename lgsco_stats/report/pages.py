@@ -370,6 +370,10 @@ class Site:
         self._cells: dict[tuple[int, str], dict[str, str]] = {}
         self._search: dict[str, Markup] = {}
         self._years: dict[str, pd.DataFrame] = {}
+        self._figure_keys: list[str] | None = None
+        # a figure row's JSON with every figure column, by the row's identity (rows live as
+        # long as the site)
+        self.json_lines: dict[int, str] = {}
         self.category_rows = _by_key(self.categories, "decisions")
         self.received_rows = _by_key(self.received, "received")
 
@@ -442,14 +446,21 @@ class Site:
 
     def figure_keys(self) -> list[str]:
         """The columns of a download of figure rows: the figures' own (the internal
-        authority key left out), then the statistics and places in the group present."""
-        from ..figures import FIGURE_COLUMNS
+        authority key left out), then the places in the group (per 100,000 too); the same
+        list every call (downloads of it share their rows' JSON)."""
+        if self._figure_keys is None:
+            from ..figures import FIGURE_COLUMNS
 
-        extra = [c for short in RATE_ORDER for c in statistic_columns(short)]
-        extra += ["group_upheld_per_100k"]
-        extra += [c for short in RATE_ORDER for c in (f"{short}_rank", f"{short}_ranked")]
-        keys = [c for c in FIGURE_COLUMNS if c != "authority_key"]
-        return keys + [c for c in extra if c in self.columns and c not in keys]
+            extra = [c for short in RATE_ORDER for c in statistic_columns(short)]
+            extra += ["group_upheld_per_100k"]
+            extra += [
+                c
+                for short in (*RATE_ORDER, "per_100k")
+                for c in (f"{short}_rank", f"{short}_ranked")
+            ]
+            keys = [c for c in FIGURE_COLUMNS if c != "authority_key"]
+            self._figure_keys = keys + [c for c in extra if c in self.columns and c not in keys]
+        return self._figure_keys
 
 
 def _by_key(frame: pd.DataFrame, value: str) -> dict[str, list[tuple[str, str, Any]]]:

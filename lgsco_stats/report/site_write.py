@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import gc
 import io
 import json
 import multiprocessing
@@ -83,13 +84,41 @@ def _csv(rows: list[dict[str, Any]], keys: Sequence[str]) -> str:
     return buf.getvalue()
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+
+
+def _json(
+    rows: list[dict[str, Any]], keys: Sequence[str], cache: dict[int, str] | None = None
+) -> str:
+    """:func:`lgsco_stats.tables.to_json` (an array, an object a line) for rows of plain Python
+    values, with one encoder for every row (``json.dumps`` with options builds one a call).
+    ``cache`` keeps each row's line by the row's identity, for tables that share ``keys``."""
+    if not rows:
+        return "[]\n"
+    encode = _ENCODER.encode
+    try:
+        if cache is None:
+            lines = [encode({k: r.get(k) for k in keys}) for r in rows]
+        else:
+            lines = []
+            for r in rows:
+                line = cache.get(id(r))
+                if line is None:
+                    line = cache[id(r)] = encode({k: r.get(k) for k in keys})
+                lines.append(line)
+    except (TypeError, ValueError):  # a value that is not plain: the careful way
+        return to_json(rows, keys)
+    return "[\n" + ",\n".join(lines) + "\n]\n"
+
+
 def write_downloads(site: Site, files: _Files, start: int = 0) -> int:
     """The tables the pages offer from the ``start``-th one on, as CSV (formula-like text
     neutralised) and JSON; how many."""
     new = site.downloads.files[start:]
+    full = site.figure_keys()
     for path, keys, rows in new:
         files.write(f"{path}.csv", _csv(rows, keys))
-        files.write(f"{path}.json", to_json(rows, keys))
+        files.write(f"{path}.json", _json(rows, keys, site.json_lines if keys == full else None))
     return len(new)
 
 
@@ -100,7 +129,7 @@ def write_site_data(site: Site, files: _Files) -> None:
     files.write("data/figures.csv", _csv(shown, keys))
 
     parts = {
-        "figures": to_json(shown, keys),
+        "figures": _json(shown, keys, site.json_lines),
         "groups": to_json(
             [b for b in site.benchmarks if b["year"] in site.shown], BENCHMARK_COLUMNS
         ),
@@ -198,8 +227,14 @@ def run_apart(work: Callable[[], dict[str, int]], fork: bool) -> Iterator[Any]:
         return
     _APART[:] = [work]
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    # Frozen objects are never visited by the child's collector, which would otherwise write to
+    # every object the child inherited and so copy every page of this process's memory.
+    frozen = gc.get_freeze_count()
+    gc.freeze()
     try:
-        future = pool.submit(_run_apart)
+        future = pool.submit(_run_apart)  # the fork
+        if not frozen:
+            gc.unfreeze()
         try:
             yield future
         except BaseException:
