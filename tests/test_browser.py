@@ -180,7 +180,7 @@ def test_a_table_downloads_as_csv_and_reads_back(site, tmp_path, browser):
     link = browser.find_element(By.XPATH, "//h2[@id='uphold']/following::a[text()='CSV'][1]")
     assert link.get_attribute("download") is not None
     link.click()
-    target = tmp_path / "downloads" / "somerset-council-uphold.csv"
+    target = tmp_path / "downloads" / "somerset-council-by-year.csv"
     for _ in range(100):  # the download is written in the background
         if target.exists():
             break

@@ -340,12 +340,13 @@ def test_council_page_has_decisions_by_outcome_grouping_and_category(site):
 def test_every_table_downloads_as_csv_and_json_and_reads_back(site):
     page = site / "councils" / "somerset-council.html"
     links = [a["href"] for t, a in parse(page).tags if t == "a" and "download" in a]
-    assert "../data/councils/somerset-council-uphold.csv" in links
-    assert "../data/councils/somerset-council-uphold.json" in links
-    # a CSV and a JSON beside each of the page's tables but the first (the year up front): three
-    # rates, per 100,000, outcomes, the 2024-25 grouping, categories
-    assert len(links) == 2 * 7
-    rows = read_csv(site / "data" / "councils" / "somerset-council-uphold.csv")
+    assert "../data/councils/somerset-council-by-year.csv" in links
+    assert "../data/councils/somerset-council-by-year.json" in links
+    # a CSV and a JSON beside each of the page's tables but the first (the year up front): the
+    # three rates and per 100,000 share the figures by year, the outcomes and their 2024-25
+    # grouping one file, and the categories
+    assert len(links) == 2 * 7 and len(set(links)) == 2 * 3
+    rows = read_csv(site / "data" / "councils" / "somerset-council-by-year.csv")
     assert [(r["year"], r["council"], r["upheld"], r["investigations"]) for r in rows] == [
         ("2022-23", "Somerset County Council", "6", "10"),
         ("2023-24", "Somerset Council", "8", "10"),
@@ -353,8 +354,11 @@ def test_every_table_downloads_as_csv_and_json_and_reads_back(site):
     assert float(rows[0]["uphold_rate"]) == 60.0 and rows[0]["group_uphold_rate"] == ""
     assert float(rows[1]["group_uphold_rate"]) == 57.5
     assert rows[1]["type"] == "unitary" and rows[1]["uphold_rank"] == "2"
+    # the other rates and per 100,000 of the same years: compliance 4 of 5, 8e5 / 576,852
+    assert float(rows[1]["compliance_rate"]) == 80.0 and rows[1]["compliance_outcomes"] == "5"
+    assert float(rows[1]["upheld_per_100k"]) == pytest.approx(800_000 / 576_852)
     data = json.loads(
-        (site / "data" / "councils" / "somerset-council-uphold.json").read_text("utf-8")
+        (site / "data" / "councils" / "somerset-council-by-year.json").read_text("utf-8")
     )
     assert [d["uphold_rate"] for d in data] == [60.0, 80.0]
     index = read_csv(site / "data" / "councils-2023-24.csv")

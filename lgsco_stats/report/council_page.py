@@ -92,6 +92,9 @@ def council_context(site: Site, e: Entity, letters: list[dict[str, str]]) -> dic
             "note": r.get("group_note"),
         }
 
+    # One download of the figures by year serves the three rates' tables and the one per
+    # 100,000 (one file instead of four: a site of every year has 367 council pages)
+    by_year_keys: list[str] = list(common_keys)
     rates = []
     for short in RATE_ORDER:
         rate = f"{short}_rate"
@@ -122,6 +125,7 @@ def council_context(site: Site, e: Entity, letters: list[dict[str, str]]) -> dic
             f"{short}_rank",
             f"{short}_ranked",
         ]
+        by_year_keys += [k for k in keys if k not in by_year_keys]
         rates.append(
             {
                 "short": short,
@@ -129,7 +133,6 @@ def council_context(site: Site, e: Entity, letters: list[dict[str, str]]) -> dic
                 "cases": CASE_WORDS[short],
                 "chart": trend_svg(f"trend-{short}", main, short, name, site.average, site.small),
                 "rows": table,
-                "downloads": site.downloads.add(f"{base}-{short}", keys, rows, root),
             }
         )
 
@@ -166,6 +169,8 @@ def council_context(site: Site, e: Entity, letters: list[dict[str, str]]) -> dic
         ],
         site.columns,
     )
+    by_year_keys += [k for k in per100k_keys if k not in by_year_keys]
+    by_year = site.downloads.add(f"{base}-by-year", by_year_keys, rows, root)
 
     outcome_rows, grouping_rows = [], []
     for r, primary in shown:
@@ -237,20 +242,21 @@ def council_context(site: Site, e: Entity, letters: list[dict[str, str]]) -> dic
         "stats": site.has("uphold_comparison"),
         "per100k": per100k,
         "per100k_group": site.has(f"group_{PER_100K}"),
-        "per100k_downloads": site.downloads.add(f"{base}-per-100k", per100k_keys, rows, root),
+        "by_year_downloads": by_year,
         "notes": notes,
         "outcomes": outcome_rows,
         "outcome_labels": oc.OUTCOME_LABELS,
         "outcome_keys": oc.OUTCOMES,
+        # the outcomes and their 2024-25 grouping: one download for both tables
         "outcome_downloads": site.downloads.add(
-            f"{base}-outcomes", ["year", "decisions", *oc.OUTCOMES], outcome_rows, root
+            f"{base}-outcomes",
+            ["year", "decisions", *oc.OUTCOMES, *OUTCOME_GROUP_KEYS, DEALT_WITH],
+            [o | g for o, g in zip(outcome_rows, grouping_rows, strict=True)],
+            root,
         ),
         "grouping": grouping_rows,
         "grouping_labels": {**oc.GROUP_LABELS, DEALT_WITH: "Dealt with"},
         "grouping_keys": [*OUTCOME_GROUP_KEYS, DEALT_WITH],
-        "grouping_downloads": site.downloads.add(
-            f"{base}-dealt-with", ["year", *OUTCOME_GROUP_KEYS, DEALT_WITH], grouping_rows, root
-        ),
         "categories": categories,
         "category_years": cat_years,
         "category_downloads": site.downloads.add(

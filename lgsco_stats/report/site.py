@@ -298,8 +298,8 @@ def _write_pages(
 ) -> dict[str, int]:
     """Write every page, its downloads and the site's data into ``tmp``.
 
-    The council pages (about two thirds of the work) are made in a second process when there
-    are two CPUs or more, forked once everything they need is ready; the index and group pages
+    The council pages and the indexes (about half of the work) are made in a second process
+    when there are two CPUs or more, forked once everything they need is ready; the group pages
     (with the funnel plots' statistics) and the whole site's data are made here meanwhile."""
     for sub in ("councils", "groups", "years", "data", "data/councils", "data/groups", "letters"):
         (tmp / sub).mkdir()
@@ -317,7 +317,7 @@ def _write_pages(
         main = job.overview(progress)
     done = councils.result()
     if progress:
-        progress(done["councils"])
+        progress(done["councils"] + done["indexes"])
     return {
         "councils": done["councils"],
         "groups": main["groups"],

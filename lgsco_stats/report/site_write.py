@@ -164,17 +164,12 @@ class Part:
         files.write(path, self.env.get_template(template).render(**self.common, **context))
 
     def overview(self, progress: Callable[[int], None] | None = None) -> dict[str, int]:
+        """The group pages (with the funnel plots' statistics) and the site's data."""
         from .group_page import group_context
-        from .index_page import index_context
 
         site, charts, groups = self.site, 0, 0
         start = len(site.downloads.files)
         with _Files(self.tmp) as files:
-            for y in site.years:
-                ctx = index_context(site, y)
-                self._render(files, index_path(y, site.default), "index.html.j2", ctx)
-                if progress:
-                    progress(1)
             for y in site.years:
                 for g in site.groups_of(y):
                     ctx = group_context(site, g, y)
@@ -188,20 +183,25 @@ class Part:
         return {"groups": groups, "charts": charts, "tables": tables}
 
     def councils(self) -> dict[str, int]:
+        """Every council's page, and the index of each year."""
         from .council_page import council_context
+        from .index_page import index_context
 
-        n, charts = 0, 0
-        start = len(self.site.downloads.files)
+        site, n, charts = self.site, 0, 0
+        start = len(site.downloads.files)
         with _Files(self.tmp) as files:
             for slug, e in self.pages.items():
-                ctx = council_context(self.site, e, self.letters.get(slug, []))
+                ctx = council_context(site, e, self.letters.get(slug, []))
                 if ctx is None:
                     continue
                 charts += len(ctx["rates"])
                 self._render(files, f"councils/{slug}.html", "council.html.j2", ctx)
                 n += 1
-            tables = write_downloads(self.site, files, start)
-        return {"councils": n, "charts": charts, "tables": tables}
+            for y in site.years:
+                ctx = index_context(site, y)
+                self._render(files, index_path(y, site.default), "index.html.j2", ctx)
+            tables = write_downloads(site, files, start)
+        return {"councils": n, "indexes": len(site.years), "charts": charts, "tables": tables}
 
 
 # The work a forked process does: set just before the fork, so that the child inherits it
