@@ -123,7 +123,10 @@ def _funnels(site: Site, group: str, year: str, rows: list[dict[str, Any]]) -> l
     out = []
     for short in RATE_ORDER:
         rate = f"{short}_rate"
-        f = funnel_data(site.year_frame(year), group, year, short, grid=FUNNEL_GRID)
+        den = RATES[rate][1]
+        if sum(1 for r in rows if (r.get(den) or 0) > 0) < 3:
+            continue  # fewer than three points: no funnel to speak of
+        f = funnel_data(site.group_frame(group, year), group, year, short, grid=FUNNEL_GRID)
         if len(f.points) < 3:
             continue
         lim = f.limits

@@ -369,11 +369,12 @@ class Site:
         self.shown = set(self.years)
         self._cells: dict[tuple[int, str], dict[str, str]] = {}
         self._search: dict[str, Markup] = {}
-        self._years: dict[str, pd.DataFrame] = {}
+        self._groups: dict[tuple[str, str], pd.DataFrame] = {}
         self._figure_keys: list[str] | None = None
-        # a figure row's JSON with every figure column, by the row's identity (rows live as
-        # long as the site)
+        # a figure row's JSON and CSV line with every figure column, by the row's identity
+        # (rows live as long as the site)
         self.json_lines: dict[int, str] = {}
+        self.csv_lines: dict[int, str] = {}
         self.category_rows = _by_key(self.categories, "decisions")
         self.received_rows = _by_key(self.received, "received")
 
@@ -383,16 +384,19 @@ class Site:
             return "the mean of the group's councils' figures"
         return "pooled: all the group's cases, and its population, together"
 
-    def year_frame(self, year: str) -> pd.DataFrame:
-        """The figures of one year with the columns the funnel plots read (group, council and
-        each rate's counts), cut once: the statistics' functions select rows of it for each
-        group and rate, at a cost that grows with its columns."""
-        out = self._years.get(year)
+    def group_frame(self, group: str, year: str) -> pd.DataFrame:
+        """The figures of one group and year with the columns the funnel plots read (group,
+        council and each rate's counts), cut once per year: the statistics' functions select
+        rows of it for each rate, at a cost that grows with its columns."""
+        key = (group, year)
+        out = self._groups.get(key)
         if out is None:
             counts = [c for pair in RATES.values() for c in pair]
             keep = ["council", "gss_code", "type", "year", "in_group", *dict.fromkeys(counts)]
-            out = self.frame.loc[self.frame["year"] == year, keep]
-            self._years[year] = out
+            frame = self.frame.loc[self.frame["year"] == year, keep]
+            for g, part in frame.groupby("type", sort=False):
+                self._groups[(str(g), year)] = part
+            out = self._groups.setdefault(key, frame.iloc[0:0])
         return out
 
     def cells(self, r: dict[str, Any], short: str) -> dict[str, str]:

@@ -11,8 +11,10 @@ import io
 import json
 import multiprocessing
 import os
+import queue
+import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,26 +22,34 @@ from typing import Any
 from jinja2 import Environment
 
 from ..errors import OutputError
-from ..export import neutralise
+from ..export import FORMULA_START
 from ..figures import BENCHMARK_COLUMNS
 from ..tables import records, to_json
 from .pages import Entity, Site, group_path, index_path
 
 
 class _Files:
-    """Writes the site's files on a worker thread while the main thread makes the next ones.
-
-    Creating a file is a system call that releases the GIL and costs 0.1-0.4 ms on these
-    machines; a site of every year has about 6,000 files. The first error is raised when the
-    block ends (as an :class:`OutputError` naming the site)."""
+    """Writes files on a worker thread while the caller makes the next ones: ``write`` queues
+    a file (path within ``root``, text), the thread creates it. The first error is raised
+    when the block ends, as an :class:`OutputError`; files queued after it are not written."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lgsco-site")
-        self.pending: list[Future[None]] = []
+        self.queue: queue.SimpleQueue[tuple[Path, str] | None] = queue.SimpleQueue()
+        self.error: OSError | None = None
+        self.thread = threading.Thread(target=self._run, name="lgsco-site-files", daemon=True)
+        self.thread.start()
 
     def write(self, path: str, text: str) -> None:
-        self.pending.append(self.pool.submit(self._write, self.root / path, text))
+        self.queue.put((self.root / path, text))
+
+    def _run(self) -> None:
+        while (item := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self._write(*item)
+                except OSError as e:
+                    self.error = e
 
     @staticmethod
     def _write(path: Path, text: str) -> None:
@@ -56,32 +66,48 @@ class _Files:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        try:
-            for f in self.pending:
-                if exc[0] is None:
-                    f.result()
-                else:
-                    f.cancel()
-        except OSError as e:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None and exc[0] is None:
+            e = self.error
             raise OutputError(f"cannot write the site: {e.strerror or e} ({e.filename})") from None
-        finally:
-            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _csv(rows: list[dict[str, Any]], keys: Sequence[str]) -> str:
+_FORMULA = tuple(FORMULA_START)
+
+
+def _csv(
+    rows: list[dict[str, Any]], keys: Sequence[str], cache: dict[int, str] | None = None
+) -> str:
     """:func:`lgsco_stats.tables.to_csv` for rows of plain Python values (``records`` output:
-    missing values are None), several times faster: only text is looked at for formulas."""
+    missing values are None, which csv writes as empty), faster: only text is looked at for
+    formulas. ``cache`` keeps each row's line by the row's identity, for tables that share
+    ``keys``."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(keys)
-    w.writerows(
-        [
-            "" if v is None else neutralise(v) if type(v) is str else v
-            for v in (r.get(k) for k in keys)
+
+    def cells(r: dict[str, Any]) -> list[Any]:
+        return [
+            "'" + v if type(v) is str and v.startswith(_FORMULA) else v for v in map(r.get, keys)
         ]
-        for r in rows
-    )
-    return buf.getvalue()
+
+    if cache is None:
+        w.writerows(map(cells, rows))
+        return buf.getvalue()
+    line = io.StringIO()
+    one = csv.writer(line, lineterminator="\n")
+    head = buf.getvalue()
+    out = [head]
+    for r in rows:
+        text = cache.get(id(r))
+        if text is None:
+            line.seek(0)
+            line.truncate()
+            one.writerow(cells(r))
+            text = cache[id(r)] = line.getvalue()
+        out.append(text)
+    return "".join(out)
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
@@ -117,8 +143,9 @@ def write_downloads(site: Site, files: _Files, start: int = 0) -> int:
     new = site.downloads.files[start:]
     full = site.figure_keys()
     for path, keys, rows in new:
-        files.write(f"{path}.csv", _csv(rows, keys))
-        files.write(f"{path}.json", _json(rows, keys, site.json_lines if keys == full else None))
+        shared = keys == full
+        files.write(f"{path}.csv", _csv(rows, keys, site.csv_lines if shared else None))
+        files.write(f"{path}.json", _json(rows, keys, site.json_lines if shared else None))
     return len(new)
 
 
@@ -126,7 +153,7 @@ def write_site_data(site: Site, files: _Files) -> None:
     """The whole site's data in one JSON file, and every council's figures in one CSV."""
     shown = [r for r in site.rows if r["year"] in site.shown]
     keys = site.figure_keys()
-    files.write("data/figures.csv", _csv(shown, keys))
+    files.write("data/figures.csv", _csv(shown, keys, site.csv_lines))
 
     parts = {
         "figures": _json(shown, keys, site.json_lines),

@@ -52,8 +52,8 @@ def _e(text: object) -> str:
 
 def _n(x: float) -> str:
     """A coordinate with one decimal at most: short files, the same text for the same chart."""
-    s = f"{x:.1f}"
-    return s[:-2] if s.endswith(".0") else s
+    s = format(x, ".1f")
+    return s[:-2] if s[-1] == "0" else s
 
 
 def _missing(v: object) -> bool:
