@@ -104,7 +104,8 @@ def council_context(site: Site, e: Entity, letters: list[dict[str, str]]) -> dic
             prev = of_year.get(previous_year(r["year"])) if primary else None
             table.append(
                 {
-                    "year": label(r, primary),
+                    "year": r["year"],
+                    "other": "" if primary else r["council"],
                     "grp": group_cell(r),
                     **site.cells(r, short),
                     "change": format_difference(r.get(rate), prev.get(rate))
@@ -140,7 +141,8 @@ def council_context(site: Site, e: Entity, letters: list[dict[str, str]]) -> dic
     for r, primary in shown:
         per100k.append(
             {
-                "year": label(r, primary),
+                "year": r["year"],
+                "other": "" if primary else r["council"],
                 "grp": group_cell(r),
                 "upheld": count_text(r.get("upheld")),
                 "population": count_text(r.get("population")),
@@ -172,13 +174,16 @@ def council_context(site: Site, e: Entity, letters: list[dict[str, str]]) -> dic
     by_year_keys += [k for k in per100k_keys if k not in by_year_keys]
     by_year = site.downloads.add(f"{base}-by-year", by_year_keys, rows, root)
 
-    outcome_rows, grouping_rows = [], []
+    outcome_rows: list[dict[str, Any]] = []
+    grouping_rows: list[dict[str, Any]] = []
+    others: list[str] = []  # the council's name on a row that is not its year's primary one
     for r, primary in shown:
         outcome_rows.append(
-            {"year": label(r, primary), "decisions": r.get("decisions")}
+            {"year": r["year"], "council": r["council"], "decisions": r.get("decisions")}
             | {o: r.get(o) for o in oc.OUTCOMES}
         )
-        grouping_rows.append({"year": label(r, primary), **outcome_groups(r)})
+        grouping_rows.append({"year": r["year"], **outcome_groups(r)})
+        others.append("" if primary else r["council"])
     notes = [
         f"{label(r, primary)}: {text}."
         for r, primary in shown
@@ -244,17 +249,17 @@ def council_context(site: Site, e: Entity, letters: list[dict[str, str]]) -> dic
         "per100k_group": site.has(f"group_{PER_100K}"),
         "by_year_downloads": by_year,
         "notes": notes,
-        "outcomes": outcome_rows,
+        "outcomes": [o | {"other": x} for o, x in zip(outcome_rows, others, strict=True)],
         "outcome_labels": oc.OUTCOME_LABELS,
         "outcome_keys": oc.OUTCOMES,
         # the outcomes and their 2024-25 grouping: one download for both tables
         "outcome_downloads": site.downloads.add(
             f"{base}-outcomes",
-            ["year", "decisions", *oc.OUTCOMES, *OUTCOME_GROUP_KEYS, DEALT_WITH],
+            ["year", "council", "decisions", *oc.OUTCOMES, *OUTCOME_GROUP_KEYS, DEALT_WITH],
             [o | g for o, g in zip(outcome_rows, grouping_rows, strict=True)],
             root,
         ),
-        "grouping": grouping_rows,
+        "grouping": [g | {"other": x} for g, x in zip(grouping_rows, others, strict=True)],
         "grouping_labels": {**oc.GROUP_LABELS, DEALT_WITH: "Dealt with"},
         "grouping_keys": [*OUTCOME_GROUP_KEYS, DEALT_WITH],
         "categories": categories,
