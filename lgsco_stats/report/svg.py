@@ -96,8 +96,9 @@ def _bar_style(chart_id: str, small: bool, highlight: bool = False) -> str:
 def _legend(
     chart_id: str, items: Sequence[tuple[str, str]], x: float, y: float, width: float
 ) -> tuple[list[str], float]:
-    """A legend of ``(kind, text)`` items (kind ``bar``, ``small``, ``highlight``, ``line``,
-    ``centre``, ``point``, ``outside``, ``limit95``, ``limit998``, ``widened``) in rows that fit
+    """A legend of ``(kind, text)`` items (kind ``bar``, ``small``, ``highlight``, ``line`` (a
+    dashed line with a diamond), ``dashed``, ``centre``, ``point``, ``beyond95``, ``outside``,
+    ``limit95``, ``limit998``, ``widened``) in rows that fit
     ``width``; returns the elements and the height used (16 px a row)."""
     out = ['<g class="legend">']
     left, row = x, 0
@@ -114,6 +115,11 @@ def _legend(
                 f'<line x1="{_n(x)}" y1="{_n(yy - 4)}" x2="{_n(x + 14)}" y2="{_n(yy - 4)}" '
                 f'stroke="{GROUP}" stroke-width="1.6" stroke-dasharray="4 2"/>'
                 f'<path d="M{_n(x + 7)} {_n(yy - 8)}l4 4-4 4-4-4z" fill="{GROUP}"/>'
+            )
+        elif kind == "dashed":
+            out.append(
+                f'<line x1="{_n(x)}" y1="{_n(yy - 4)}" x2="{_n(x + 14)}" y2="{_n(yy - 4)}" '
+                f'stroke="{GROUP}" stroke-width="1.6" stroke-dasharray="5 3"/>'
             )
         elif kind == "centre":
             out.append(
@@ -358,7 +364,7 @@ def ranked_chart(
     if any(not b.highlight and b.denominator is not None and b.denominator < small for b in drawn):
         legend.append(("small", f"fewer than {small} cases (*)"))
     if not _missing(benchmark):
-        legend.append(("line", benchmark_label))
+        legend.append(("dashed", benchmark_label))
     legend_svg, legend_h = _legend(chart_id, legend, 8, 14, width - 16)
     top = 44.0 + legend_h
     height = top + row_h * max(len(rows), 1) + 30

@@ -55,15 +55,13 @@ class FunnelLimits:
     widened: tuple[Sequence[float], ...] | None = None
 
 
-def _nice_ceiling(v: float) -> float:
-    """The axis end at or above ``v``: 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100, ..."""
-    if v <= 10:
-        return 10.0
-    mag = 10 ** math.floor(math.log10(v))
-    for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
-        if v <= step * mag:
-            return float(step * mag)
-    return float(10 * mag)
+def _axis(v: float) -> tuple[float, float]:
+    """The case axis for a largest number of cases ``v``: its end and the step of its ticks,
+    a round step (1, 2, 2.5 or 5 times a power of ten) giving four to six ticks."""
+    v = max(v, 10.0)
+    mag = 10 ** math.floor(math.log10(v / 5))
+    step = next(s * mag for s in (1, 2, 2.5, 5, 10) if v / (s * mag) <= 5)
+    return math.ceil(v / step) * step, step
 
 
 def _spread(ys: list[float], gap: float) -> list[float]:
@@ -88,7 +86,7 @@ def funnel_chart(
     the centre line, and the 95% and 99.8% limits around it; councils outside the 99.8% limits
     are named beside their point. A legend lists only what is drawn."""
     width = 720.0
-    xmax = _nice_ceiling(max([p.cases for p in points] + [10]) * 1.05)
+    xmax, step = _axis(max([p.cases for p in points] + [10]) * 1.05)
     named = [p for p in points if p.beyond == "998"]
     legend: list[tuple[str, str]] = []
     if any(p.beyond is None for p in points):
@@ -131,7 +129,7 @@ def funnel_chart(
             f'y2="{_n(y_of(v))}"/>'
         )
     out.append("</g>")
-    ticks = [xmax * i / 5 for i in range(6)]
+    ticks = [step * i for i in range(int(round(xmax / step)) + 1)]
     out.append(f'<g font-size="11" fill="{MUTED}">')
     for v in range(0, 101, 20):
         out.append(f'<text x="{_n(left - 5)}" y="{_n(y_of(v) + 4)}" text-anchor="end">{v}%</text>')
