@@ -143,6 +143,8 @@ def test_search_sort_and_follow_a_council_in_chromium(site, tmp_path, browser):
     assert header.get_attribute("aria-sort") == "descending"
     assert _visible_councils(browser)[2:4] == ["Kent County Council", "Somerset Council"]
     assert _errors(browser) == []
+    shots = [tmp_path / "index.png"]
+    browser.save_screenshot(str(shots[-1]))
 
     # the year switch: 2022-23 has Somerset County Council and Kent
     browser.find_element(By.LINK_TEXT, "2022-23").click()
@@ -159,6 +161,8 @@ def test_search_sort_and_follow_a_council_in_chromium(site, tmp_path, browser):
     table = browser.find_element(By.XPATH, "//table[caption[contains(., 'uphold rate by year')]]")
     years = [r.text.split()[:3] for r in table.find_elements(By.CSS_SELECTOR, "tbody tr")]
     assert years == [["2022-23", "County", "councils"], ["2023-24", "Unitary", "councils"]]
+    shots.append(tmp_path / "council.png")
+    browser.save_screenshot(str(shots[-1]))
     table.find_element(By.LINK_TEXT, "County councils").click()
     assert browser.current_url.endswith("/groups/county-2022-23.html")
     browser.back()
@@ -166,6 +170,11 @@ def test_search_sort_and_follow_a_council_in_chromium(site, tmp_path, browser):
     table.find_element(By.LINK_TEXT, "Unitary councils").click()
     assert browser.current_url.endswith("/groups/unitary-2023-24.html")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Unitary councils, 2023-24"
+    funnel = browser.find_element(By.CSS_SELECTOR, "#funnel-uphold svg")
+    assert funnel.size["width"] > 300 and funnel.size["height"] > 200
+    shots.append(tmp_path / "group.png")
+    browser.save_screenshot(str(shots[-1]))
+    assert all(s.stat().st_size > 10_000 for s in shots)  # a page was drawn, not a blank one
     assert _errors(browser) == []
 
 

@@ -648,3 +648,54 @@ def test_a_site_made_in_two_processes_is_the_one_made_in_one(cli, tmp_path):
         f = tmp_path / "one" / rel
         if f.is_file():
             assert f.read_bytes() == (tmp_path / "two" / rel).read_bytes(), rel
+
+
+def test_a_published_table_gives_complaints_received_by_category(cli, make_xlsx, tmp_path):
+    # A council's committee report retyped: Kent received 120 adult care, 14 environmental and
+    # 3 other complaints in 2022-23 (housing left blank: not reported, so no row); Leeds 80,
+    # 95 housing and a written 0 environmental. No decisions by category: the table has none.
+    table = [
+        (
+            "Authority",
+            "Year",
+            "Upheld",
+            "Not upheld",
+            "Adult care services",
+            "Received: Housing",
+            "Environmental services, public protection and regulation",
+            "Other",
+        ),
+        ("Kent County Council", "2022-23", 53, 8, 120, None, 14, 3),
+        ("Leeds", "2022-23", 37, 17, 80, 95, 0, None),
+    ]
+    assert cli("compute", make_xlsx({"T": table})).exit_code == 0
+    out = tmp_path / "site"
+    r = cli("report", "--output", out)
+    assert r.exit_code == 0, r.stderr
+    kent = out / "councils" / "kent-county-council.html"
+    rows = table_rows(
+        kent, "complaints and enquiries received by category, by year (from published tables)"
+    )
+    assert rows == [
+        ["Adult care services", "120"],
+        ["Environmental services", "14"],
+        ["Other", "3"],
+    ]
+    leeds = table_rows(
+        out / "councils" / "leeds-city-council.html",
+        "complaints and enquiries received by category, by year (from published tables)",
+    )
+    assert leeds == [
+        ["Adult care services", "80"],
+        ["Environmental services", "0"],
+        ["Housing", "95"],
+    ]
+    assert "decisions by category" not in text_of(kent)  # only case-level data has those
+    # 53 of 61 upheld: 87%, as published (domain notes: Kent 2022-23)
+    assert table_rows(kent, "uphold rate by year")[0][2:4] == ["87%", "53 of 61"]
+    got = read_csv(out / "data" / "councils" / "kent-county-council-received.csv")
+    assert got == [
+        {"category": "Adult care services", "2022-23": "120"},
+        {"category": "Environmental services", "2022-23": "14"},
+        {"category": "Other", "2022-23": "3"},
+    ]
