@@ -15,7 +15,10 @@ import csv
 import datetime as dt
 import difflib
 import functools
+import hashlib
 import re
+import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 
@@ -47,21 +50,22 @@ GSS_PREFIX: dict[str, str] = {
     "E09": "london_borough",
 }
 
+# Words for a group besides its code, label and singular (``GROUP_LABELS``, ``GROUP_SINGULAR``):
+# what users type and what publishers' "Authority type" columns say.
 _TYPE_WORDS = {
-    "county": "county",
     "counties": "county",
-    "district": "district",
     "districts": "district",
-    "metropolitan": "metropolitan",
     "met": "metropolitan",
-    "metropolitan borough": "metropolitan",
-    "metropolitan boroughs": "metropolitan",
-    "unitary": "unitary",
+    "mets": "metropolitan",
+    "metropolitan district": "metropolitan",
+    "metropolitan districts": "metropolitan",
     "unitaries": "unitary",
+    "unitary authority": "unitary",
+    "unitary authorities": "unitary",
     "london": "london_borough",
-    "london borough": "london_borough",
     "london boroughs": "london_borough",
-    "london_borough": "london_borough",
+    "london borough council": "london_borough",
+    "london borough councils": "london_borough",
 }
 
 
@@ -71,10 +75,20 @@ def lower_label(label: str) -> str:
     return label if label.startswith("London") else label.lower()
 
 
+@functools.cache
+def _group_words() -> dict[str, str]:
+    words = {}
+    for code in GROUPS:
+        for word in (code, GROUP_LABELS[code], GROUP_SINGULAR[code]):
+            words[normalise_text(word.replace("_", " "))] = code
+        words[normalise_text(GROUP_SINGULAR[code]) + "s"] = code
+    return {**words, **_TYPE_WORDS}
+
+
 def parse_group(text: str) -> str:
-    """A group as users write it (``unitary``, ``London borough``, ``met``) → its code."""
-    key = normalise_text(text.replace("_", " "))
-    code = _TYPE_WORDS.get(key)
+    """A group as users write it and as the output shows it (``unitary``, ``London borough``,
+    ``London boroughs``, ``County councils``, ``met``) → its code."""
+    code = _group_words().get(normalise_text(text.replace("_", " ")))
     if code is None:
         raise UsageError(f"unknown council type {text!r}; choose one of: {', '.join(GROUPS)}")
     return code
@@ -119,10 +133,21 @@ class Council:
 
 
 def slugify(text: str) -> str:
-    """``"King’s Lynn & West Norfolk"`` → ``"kings-lynn-and-west-norfolk"``: safe as a file name."""
+    """``"King’s Lynn & West Norfolk"`` → ``"kings-lynn-and-west-norfolk"``: safe as a file name,
+    and one name's alone (the letters' file names and the site's pages both use it).
+
+    Names that differ only in case, punctuation or ``&``/``and`` are one name (one authority
+    key); any other two names get two slugs: a name whose normalised form is not plain
+    ``a-z0-9`` words (``"Ynys Môn"``, ``"Åland"``), or is empty or longer than 120 characters,
+    has its slug (letters without accents) followed by 8 hex digits of a hash of that form,
+    so ``"Åland Council"`` and ``"Öland Council"`` no longer both become ``land-council``."""
     s = normalise_text(text)
-    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
-    return s[:120] or "council"
+    plain = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+    if slug and len(slug) <= 120 and slug.replace("-", " ") == s:
+        return slug
+    digest = hashlib.sha1(s.encode("utf-8")).hexdigest()[:8]
+    return f"{slug[:111].strip('-') or 'council'}-{digest}"
 
 
 # Words that publishers add to or leave off a council's name. Stripped from both ends of a
@@ -187,6 +212,11 @@ def name_key(name: str) -> str:
             if s.endswith(suffix) and len(s) > len(suffix):
                 s, changed = s[: -len(suffix)], True
     return s.strip()
+
+
+def _name_words(name: str) -> list[str]:
+    """A name's words for matching whole words (``St`` as ``saint``)."""
+    return ["saint" if w == "st" else w for w in normalise_text(name).split()]
 
 
 def _date(text: str) -> dt.date | None:
@@ -321,15 +351,71 @@ class Register:
         return out[:n]
 
     def get(self, name: str, year: str | None = None) -> Council:
-        """Like :meth:`resolve` but a name that matches nothing raises :class:`NotFound`."""
-        council = self.resolve(name, year)
-        if council is None:
-            hint = self.suggestions(name)
-            msg = f"no council called {name!r}"
-            if hint:
-                msg += f"; did you mean {' or '.join(repr(h) for h in hint)}?"
-            raise NotFound(msg)
+        """The council a user means by ``name`` (:meth:`lookup` among councils only): one
+        council, or :class:`NotFound` with "did you mean", or a :class:`UsageError` listing the
+        councils it could mean."""
+        council = self.lookup(name, year)
+        assert isinstance(council, Council)  # without bodies, lookup finds councils only
         return council
+
+    @functools.cached_property
+    def _words(self) -> list[tuple[Council, frozenset[str]]]:
+        return [
+            (c, frozenset(w for n in (c.name, c.short_name, *c.aliases) for w in _name_words(n)))
+            for c in self.councils
+        ]
+
+    def word_matches(self, text: str, year: str | None = None) -> list[Council]:
+        """Councils every word of ``text`` is a whole word of (in a name, short name or alias):
+        ``scilly`` → the Isles of Scilly, ``kingston`` → Hull and Kingston upon Thames; ``hull``
+        never matches Solihull. With a year, the councils that existed in it, if any did."""
+        wanted = set(_name_words(text))
+        if not wanted:
+            return []
+        found = [c for c, words in self._words if wanted <= words]
+        if year is not None and len(found) > 1:
+            alive = [c for c in found if c.existed_in(year)]
+            found = alive or found
+        return found
+
+    def lookup(
+        self, text: str, year: str | None = None, *, bodies: Mapping[str, str] | None = None
+    ) -> Council | str:
+        """The council a user means by ``text``, the one resolver of every command's
+        ``--council``: a GSS code, name, short name or alias (:meth:`resolve`), else a council
+        all of whose words it names (:meth:`word_matches`, only when one council fits).
+
+        ``bodies`` maps the keys of bodies outside the register (``name:…``) to their names as
+        loaded: a body's name, or its words when only it fits, gives its key. Several councils
+        that fit are a :class:`UsageError` listing them; none is :class:`NotFound` with
+        "did you mean". Nothing is matched fuzzily ("Hull" never becomes Solihull).
+        """
+        found = self.resolve(text, year)
+        if found is not None:
+            return found
+        named = dict(bodies or {})
+        key = "name:" + normalise_text(text)
+        if key in named:
+            return key
+        wanted = set(_name_words(text))
+        fits: list[Council | str] = [*self.word_matches(text, year)]
+        if wanted:
+            fits += [k for k, n in named.items() if wanted <= set(_name_words(n))]
+        if len(fits) == 1:
+            return fits[0]
+        if fits:
+            names = sorted(f.name if isinstance(f, Council) else named[f] for f in fits)
+            shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+            raise UsageError(
+                f"{text!r} could mean {shown}: use more of the name, or the GSS code",
+                hint=f"lgsco-stats councils {text!r} lists them",
+            )
+        close = self.suggestions(text)
+        close += difflib.get_close_matches(text, list(named.values()), n=2, cutoff=0.75)
+        msg = f"no council called {text!r}"
+        if close:
+            msg += f"; did you mean {' or '.join(repr(h) for h in close)}?"
+        raise NotFound(msg)
 
     def search(self, text: str) -> list[Council]:
         """Councils whose name, short name or alias contains ``text`` (for browsing)."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .output import atomic_target
+from .output import atomic_target, check_targets
 
 if TYPE_CHECKING:
     from .store import Store
@@ -109,4 +109,6 @@ def _export_store(store: Store, path: Path, average: str) -> list[Path]:
     if path.suffix.lower() == ".xlsx":
         return [write_xlsx(tables, path)]
     stem = path.with_suffix("")
-    return [write_csv(frame, Path(f"{stem}-{name}.csv")) for name, frame in tables.items()]
+    paths = {name: Path(f"{stem}-{name}.csv") for name in tables}
+    check_targets(paths.values())  # all of them before any is written
+    return [write_csv(frame, paths[name]) for name, frame in tables.items()]

@@ -34,11 +34,12 @@ import numpy as np
 import pandas as pd
 
 from . import outcomes as oc
-from .councils import GROUP_SINGULAR, GROUPS, Register, register
+from .councils import GROUPS, Register, register
 from .counts import counts_of, masked
 from .errors import UsageError
 from .outcomes import COUNT_COLUMNS
 from .populations import per_100k, populations_for
+from .small_groups import MIN_OTHERS, no_comparison_notes
 
 if TYPE_CHECKING:
     from .read.dataset import Dataset
@@ -48,9 +49,6 @@ AVERAGES: tuple[str, ...] = ("mean", "pooled")
 
 # A rate on fewer cases than this is flagged as based on small numbers.
 SMALL_NUMBER = 10
-# A group figure compares a council with its group only when at least this many other councils
-# are behind it: the mean of the council itself and one other is mostly the council.
-MIN_OTHERS = 2
 
 # rate name → (numerator column, denominator column)
 RATES: dict[str, tuple[str, str]] = {
@@ -323,7 +321,13 @@ def council_figures(
         columns[f"group_{SHORT[f]}_councils"] = _int_or_na(of_group(bench[f"{SHORT[f]}_councils"]))
     for f in GROUP_FIGURES:
         columns[f"{SHORT[f]}_difference"] = values[f] - columns[f"group_{f}"]  # type: ignore[operator]
-    columns["comparison_note"] = _comparison_notes(types, years, members, others, alone)
+    columns["comparison_note"] = no_comparison_notes(
+        types,
+        years,
+        members,
+        {FIGURE_LABELS[f]: others[f] for f in GROUP_FIGURES},
+        {FIGURE_LABELS[f]: alone[f] for f in GROUP_FIGURES},
+    )
     columns["average"] = [average] * n
     columns["authority_key"] = plain["authority_key"]
     f = pd.DataFrame({c: columns[c] for c in FIGURE_COLUMNS if c not in COMPARISON_COLUMNS})
@@ -343,42 +347,6 @@ def council_figures(
         kind="stable",
     )
     return add_comparisons(f.reset_index(drop=True))
-
-
-def _others_text(n: int) -> str:
-    return "no other" if n <= 0 else "only one other"
-
-
-def _comparison_notes(
-    types: list[object],
-    years: list[object],
-    members: np.ndarray,
-    others: dict[str, np.ndarray],
-    alone: dict[str, np.ndarray],
-) -> list[str | None]:
-    """Why a member council has no group figure to compare with, for each row (None: every
-    figure it has can be compared). A group with fewer than ``MIN_OTHERS`` other councils in the
-    year is no comparison at all; otherwise each figure of the council's that too few other
-    councils have is named. ``others`` counts the other councils behind each group figure for a
-    council that has the figure."""
-    out: list[str | None] = [None] * len(types)
-    lonely = members - 1 < MIN_OTHERS  # NaN (not a member) compares False
-    for mask in alone.values():
-        lonely |= mask
-    for i in np.flatnonzero(lonely).tolist():
-        singular = GROUP_SINGULAR.get(str(types[i]), "council")
-        year = years[i]
-        besides = int(members[i]) - 1
-        if besides < MIN_OTHERS:
-            out[i] = f"{_others_text(besides)} {singular} in the store for {year}: no comparison"
-            continue
-        out[i] = "; ".join(
-            f"no comparison for the {FIGURE_LABELS[f]}: {_others_text(int(others[f][i]))} "
-            f"{singular} has one for {year}"
-            for f in GROUP_FIGURES
-            if alone[f][i]
-        )
-    return out
 
 
 _BENCH_SUMS = (

@@ -79,3 +79,9 @@ def format_difference(value: float | None, benchmark: float | None, places: int 
         return NA
     diff = round_half_up(value, places) - round_half_up(benchmark, places)
     return f"{diff:+}" if diff else f"{Decimal(0).quantize(Decimal(1).scaleb(-places))}"
+
+
+def format_count(n: int, singular: str, plural: str | None = None) -> str:
+    """A count with its noun, in digits as messages and tables show counts: ``1 body``,
+    ``4 bodies`` (``plural`` given), ``1,978 compliance outcomes``."""
+    return f"{n:,} {singular if n == 1 else plural or singular + 's'}"

@@ -38,7 +38,7 @@ import pandas as pd
 
 from .binomial import binomial_pmf, binomial_quantile, binomial_tails
 from .counts import masked
-from .figures import COMPARISON_COLUMNS, RATES
+from .figures import COMPARISON_COLUMNS, MIN_OTHERS, RATES
 
 Z95 = 1.959964  # qnorm(0.975), as PHEindicatormethods and FunnelPlotR write it
 Z998 = 3.090232  # qnorm(0.999)
@@ -56,6 +56,12 @@ LIMIT_Z: dict[str, float] = {"95": Z95, "998": Z998}
 # comparison words (the ``*_comparison`` columns)
 HIGHER, LOWER, SIMILAR, TOO_FEW = "higher", "lower", "similar", "too few cases"
 COMPARISONS: tuple[str, ...] = (HIGHER, SIMILAR, LOWER, TOO_FEW)
+
+# A council's year has at most a few thousand decisions (the Ombudsman decides about 20,000 a
+# year in all): a count above this is a mistyped table, not a council. It keeps its interval but
+# is tested against no one, is no one's peer, and is left out of funnel plots and φ and τ²
+# (the exact sums would cost 6√n terms each).
+MOST_CASES = 1_000_000
 
 
 # --------------------------------------------------------------------------- the statistics
@@ -170,21 +176,26 @@ def overdispersion(x: np.ndarray, n: np.ndarray, trim: float = WINSOR) -> Disper
 
 
 def _group_codes(figures: pd.DataFrame, member: np.ndarray) -> np.ndarray:
-    """A number per (type, year) of the members' rows; -1 for rows in no group."""
-    where: dict[tuple[object, object], int] = {}
+    """A number per (type, year) of the members' rows (0, 1, …); -1 for rows in no group."""
     codes = np.full(len(figures), -1, dtype=np.int64)
-    types, years = figures["type"].tolist(), figures["year"].tolist()
-    for i in np.flatnonzero(member).tolist():
-        codes[i] = where.setdefault((types[i], years[i]), len(where))
+    if member.any():
+        types, _ = pd.factorize(figures["type"])
+        years, year_values = pd.factorize(figures["year"])
+        pair = types.astype(np.int64) * (len(year_values) + 1) + years
+        _, codes[member] = np.unique(pair[member], return_inverse=True)
     return codes
 
 
-def _counts(figures: pd.DataFrame, rate: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A rate's numerator and denominator as floats, and where both are known and n > 0."""
+def _counts(
+    figures: pd.DataFrame, rate: str, most: float = MOST_CASES
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A rate's numerator and denominator as floats, and where both are known, 0 ≤ x ≤ n and
+    0 < n ≤ ``most``."""
     num, den = RATES[rate]
     x, x_missing = masked(figures, num)
     n, n_missing = masked(figures, den)
-    return x.astype(np.float64), n.astype(np.float64), ~x_missing & ~n_missing & (n > 0)
+    ok = ~x_missing & ~n_missing & (n > 0) & (n <= most) & (x >= 0) & (x <= n)
+    return x.astype(np.float64), n.astype(np.float64), ok
 
 
 def add_comparisons(figures: pd.DataFrame) -> pd.DataFrame:
@@ -203,12 +214,13 @@ def add_comparisons(figures: pd.DataFrame) -> pd.DataFrame:
     - ``r_rate_low``, ``r_rate_high``: the Wilson 95% interval in percent (NaN without cases or
       with a count not reported);
     - ``r_peer_rate``: the pooled rate, in percent, of the *other* councils of the group that
-      year with known counts (NaN outside a group, or when the others have no cases);
+      year with known counts (NaN outside a group, or when fewer than ``MIN_OTHERS`` others
+      have cases: then the group figure is no comparison either);
     - ``r_p_value``: the exact two-sided binomial p-value of the council's count against the
       peer rate;
     - ``r_comparison``: ``"higher"`` or ``"lower"`` (p < 0.05), ``"similar"``, ``"too few
       cases"`` (no result on this many cases could reach p < 0.05), or None where there is no
-      test (no group, no cases, no peers).
+      test (no group, no cases, too few peers).
 
     One pass of numpy per rate over all the rows and years.
     """
@@ -220,13 +232,17 @@ def add_comparisons(figures: pd.DataFrame) -> pd.DataFrame:
     for rate in RATES:
         short = rate.removesuffix("_rate")
         x, n, ok = _counts(figures, rate)
+        _, _, shown = _counts(figures, rate, math.inf)
         low, high = wilson_interval(x, n)
         usable = ok & member
         own_x, own_n = np.where(usable, x, 0.0), np.where(usable, n, 0.0)
         sum_x = np.bincount(codes[usable], weights=x[usable], minlength=groups)
         sum_n = np.bincount(codes[usable], weights=n[usable], minlength=groups)
         peer_n = np.where(member, sum_n[index] - own_n, 0.0)
-        has_peers = member & (peer_n > 0)
+        # as for the group figures: peers are a comparison only when MIN_OTHERS other councils
+        # of the group have cases
+        peers = np.bincount(codes[usable], minlength=groups)[index] - usable
+        has_peers = member & (peer_n > 0) & (peers >= MIN_OTHERS)
         peer = np.full(len(x), np.nan)
         peer[has_peers] = (sum_x[index] - own_x)[has_peers] / peer_n[has_peers]
         tested = ok & has_peers
@@ -239,8 +255,8 @@ def add_comparisons(figures: pd.DataFrame) -> pd.DataFrame:
         word[differs & (x > n * peer)] = HIGHER
         word[differs & (x < n * peer)] = LOWER
         word[tested & few] = TOO_FEW
-        new[f"{short}_rate_low"] = np.where(ok, 100.0 * low, np.nan)
-        new[f"{short}_rate_high"] = np.where(ok, 100.0 * high, np.nan)
+        new[f"{short}_rate_low"] = np.where(shown, 100.0 * low, np.nan)
+        new[f"{short}_rate_high"] = np.where(shown, 100.0 * high, np.nan)
         new[f"{short}_peer_rate"] = 100.0 * peer
         new[f"{short}_p_value"] = p
         new[f"{short}_comparison"] = word
@@ -295,8 +311,8 @@ class Funnel:
     ``FUNNEL_POINT_COLUMNS`` (rate in percent, ``position`` against the exact limits,
     ``widened_position`` against the widened ones or None when τ² is 0); ``limits`` has ``n``
     and, in percent, ``low_998``, ``low_95``, ``high_95``, ``high_998`` and the same prefixed
-    ``widened_`` (NaN when τ² is 0); ``left_out`` names the members with no cases or a count
-    not reported.
+    ``widened_`` (NaN when τ² is 0); ``left_out`` names the members with no cases, a count
+    not reported or one beyond any real council (``MOST_CASES``).
     """
 
     group: str

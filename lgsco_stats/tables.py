@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .escape import markdown_text, printable
 from .rounding import NA
 
 
@@ -47,18 +48,24 @@ def safe_cell(v: object) -> object:
 @dataclass(frozen=True)
 class Column:
     """A column for display: its heading and how to show it from a whole record (by default the
-    value under ``key``)."""
+    value under ``key``).
+
+    ``priority`` says which columns a terminal too narrow for all of them leaves out: 0 is
+    always shown; the highest are left out first (``--wide`` shows them all). Files and pipes
+    get every column."""
 
     key: str
     heading: str
     show: Callable[[dict[str, Any]], str] | None = None
     numeric: bool = False
+    priority: int = 0
 
     def text(self, record: dict[str, Any]) -> str:
+        """The cell as it is shown: text, with no control characters (:func:`printable`)."""
         if self.show is not None:
-            return self.show(record)
+            return printable(self.show(record))
         v = record.get(self.key)
-        return "" if is_missing(v) else str(v)
+        return "" if is_missing(v) else printable(v)
 
 
 @dataclass(frozen=True)
@@ -74,11 +81,6 @@ class Section:
 def count(v: Any) -> str:
     """A count for display: ``"1,234"``, ``"n/a"`` when missing (not reported)."""
     return "" if v == "" else NA if is_missing(v) else f"{int(v):,}"
-
-
-def counted(n: int, singular: str, plural: str | None = None) -> str:
-    """``counted(1, "council")`` → ``"1 council"``; ``(56, "council")`` → ``"56 councils"``."""
-    return f"{n:,} {singular if n == 1 else plural or singular + 's'}"
 
 
 def group_name(v: Any) -> str:
@@ -123,7 +125,8 @@ def _json_value(v: object) -> Any:
 
 
 def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """A cell, title or note as literal Markdown text (links, images, HTML, pipes escaped)."""
+    return markdown_text(text)
 
 
 def to_markdown(
@@ -174,11 +177,11 @@ def plain_table(
         return " " + "   ".join(parts).rstrip()
 
     rule = " " + "   ".join("-" * w for w in widths)
-    out = [title] if title else []
+    out = [printable(title)] if title else []
     out += [line(heads), rule, *(line(x) for x in rows)]
     if foot:
         out += [rule, *(line(x) for x in foot)]
-    out += list(notes)
+    out += [printable(n) for n in notes]
     return "\n".join(out) + "\n"
 
 

@@ -50,13 +50,25 @@ def year_bounds(label: str) -> tuple[dt.date, dt.date]:
     return dt.date(y, 4, 1), dt.date(y + 1, 3, 31)
 
 
-def parse_year(text: object) -> str:
+_BARE = re.compile(r"^\s*(\d{4})\s*$")
+
+
+def parse_year(text: object, *, bare: bool = True) -> str:
     """Normalise a year as users and publishers write it to ``"2019-20"``.
 
-    Accepts ``2019-20``, ``2019/20``, ``2019-2020``, ``2019/2020``, ``FY2019-20`` and a single
-    year ending ``2020`` (the year ending 31 March 2020). Raises :class:`UsageError` otherwise.
+    Accepts ``2019-20``, ``2019/20``, ``2019-2020``, ``2019/2020``, ``FY2019-20``, ``year ending
+    2020`` and (``bare``, as publishers' Year columns write it) a single year ``2020``, the year
+    ending 31 March 2020. With ``bare=False`` (a year typed on the command line) a single year
+    is refused with the two years it could mean. Raises :class:`UsageError` otherwise.
     """
     s = str(text).strip()
+    m = _BARE.match(s)
+    if m and not bare:
+        y = int(m.group(1))
+        raise UsageError(
+            f"{s!r} could be {year_label(y)} or {year_label(y - 1)}: write the financial "
+            f"year, e.g. {year_label(y)} (1 April {y} to 31 March {y + 1})"
+        )
     m = _LABEL.match(s)
     if m:
         first, second = int(m.group(1)), m.group(2)

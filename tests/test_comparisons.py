@@ -17,7 +17,8 @@ HEADER = ("Authority", "Year", "Upheld", "Not upheld", "Remedied by authority")
 # Isle of Wight: (29 + 50 + 1) / (39 + 60 + 1) = 80 / 100 = 0.8 exactly, so its 17 of 17 is the
 # issue's worked example (p = 2 × 0.8^17 = 0.045036, "higher"); in 2020-21 its 16 of 16 against
 # the same peers gives 2 × 0.8^16 = 0.056295, "similar". Plymouth has no investigations.
-# Districts: Ashford 2 of 10 against its only peer Dover's 67 of 100 is the 0.006335.
+# Districts: Ashford 2 of 10 against its peers Dover's 60 of 90 and Canterbury's 7 of 10,
+# (60 + 7) / (90 + 10) = 67 / 100, is the 0.006335.
 ROWS = [
     HEADER,
     ("Southampton City Council", "2019-20", 17, 0, 2),
@@ -30,7 +31,8 @@ ROWS = [
     ("Bristol", "2020-21", 50, 10, 5),
     ("Isle of Wight Council", "2020-21", 1, 0, 0),
     ("Ashford Borough Council", "2019/20", 2, 8, 1),
-    ("Dover District Council", "2019/20", 67, 33, 10),
+    ("Dover District Council", "2019/20", 60, 30, 10),
+    ("Canterbury City Council", "2019-20", 7, 3, 1),
     ("Transport for London", "2019-20", 5, 5, 1),
 ]
 
@@ -70,11 +72,11 @@ def test_worked_examples(figures: pd.DataFrame) -> None:
     assert a["uphold_peer_rate"] == pytest.approx(67.0)
     assert a["uphold_p_value"] == pytest.approx(0.006335, abs=5e-7)
     assert a["uphold_comparison"] == "lower"
-    # Dover's only peer is Ashford, 2 of 10: 67 of 100 against 0.2 is far beyond chance
-    # (P(X ≥ 67) for X ~ Binomial(100, 0.2): 6.27e-24 with SciPy's binom.sf)
+    # Dover's peers are Ashford and Canterbury, (2 + 7) / (10 + 10) = 0.45: 60 of 90 is far
+    # beyond chance (2 × P(X ≥ 60) for X ~ Binomial(90, 0.45): 5.595149e-05 with SciPy's binom.sf)
     d = at(figures, "Dover District Council")
-    assert d["uphold_peer_rate"] == pytest.approx(20.0)
-    assert d["uphold_p_value"] == pytest.approx(6.268858e-24, rel=1e-5)
+    assert d["uphold_peer_rate"] == pytest.approx(45.0)
+    assert d["uphold_p_value"] == pytest.approx(5.595149e-05, rel=1e-5)
     assert d["uphold_comparison"] == "higher"
 
 
@@ -161,7 +163,7 @@ def test_dispersion_table(figures: pd.DataFrame) -> None:
     t = dispersion_table(figures)
     assert set(t["rate"]) == {"uphold", "remedy", "compliance"}
     u = t[(t["type"] == "district") & (t["year"] == "2019-20") & (t["rate"] == "uphold")].iloc[0]
-    assert u["councils"] == 2 and u["pooled_rate"] == pytest.approx(100 * 69 / 110)
+    assert u["councils"] == 3 and u["pooled_rate"] == pytest.approx(100 * 69 / 110)
     c = t[(t["type"] == "unitary") & (t["rate"] == "compliance")].iloc[0]
     assert c["councils"] == 0 and math.isnan(c["phi"])
 
@@ -176,3 +178,40 @@ def test_no_council_in_any_group(make_xlsx) -> None:
     f = figures_of(read_file(make_xlsx({"T": rows})))
     assert f["uphold_comparison"].isna().all() and f["uphold_peer_rate"].isna().all()
     assert f["uphold_rate_low"].notna().all()
+
+
+def test_counts_beyond_any_real_council(make_xlsx) -> None:
+    # A mistyped table (a billion investigations): an interval, but no test, no peer, no funnel
+    # point and no part in φ and τ² (MOST_CASES), and it takes no time or memory to say so.
+    rows = [
+        HEADER,
+        ("Southampton", "2019-20", 999_999_999, 1, 0),
+        ("Portsmouth", "2019-20", 29, 10, 0),
+        ("Bristol", "2019-20", 50, 10, 0),
+        ("Plymouth", "2019-20", 10, 10, 0),
+    ]
+    f = figures_of(read_file(make_xlsx({"T": rows})))
+    s = at(f, "Southampton City Council")
+    assert s["uphold_rate_low"] == pytest.approx(100.0, abs=1e-4)
+    assert pd.isna(s["uphold_comparison"]) and math.isnan(s["uphold_p_value"])
+    p = at(f, "Portsmouth City Council")
+    assert p["uphold_peer_rate"] == pytest.approx(100 * 60 / 80)  # Bristol and Plymouth
+    fun = funnel_data(f, "unitary", "2019-20")
+    assert fun.left_out == ("Southampton City Council",) and len(fun.points) == 3
+    d = dispersion_table(f)
+    assert d[(d["type"] == "unitary") & (d["rate"] == "uphold")]["councils"].iloc[0] == 3
+
+
+def test_too_few_peers_is_no_comparison(make_xlsx) -> None:
+    # As for the group figures (figures.MIN_OTHERS): with only one other council with cases, the
+    # peers are no comparison; with two, they are. Two districts, then a third.
+    two = [HEADER, ("Ashford", "2019-20", 2, 8, 0), ("Dover", "2019-20", 67, 33, 0)]
+    f = figures_of(read_file(make_xlsx({"T": two})))
+    assert f["uphold_peer_rate"].isna().all() and f["uphold_comparison"].isna().all()
+    assert f["uphold_rate_low"].notna().all()  # the intervals stay
+    three = [*two, ("Canterbury", "2019-20", 0, 0, 0)]  # a third with no cases: still one other
+    f = figures_of(read_file(make_xlsx({"T": three}, name="three.xlsx")))
+    assert f["uphold_comparison"].isna().all()
+    three = [*two, ("Canterbury", "2019-20", 1, 1, 0)]
+    f = figures_of(read_file(make_xlsx({"T": three}, name="three-b.xlsx")))
+    assert f["uphold_comparison"].notna().all()

@@ -181,7 +181,7 @@ def test_golden_small_numbers(cli, loaded):
     r = letter(cli, "--council", "hull")
     assert r.exit_code == 0, r.stderr
     # 2 of 3 = 66.67% → 67%.
-    assert "upheld 67% of them (2 of 3). This figure is based on 3 investigations" in r.stdout
+    assert "upheld 67% of them (2 of 3). This figure is based on three investigations" in r.stdout
     golden("hull-small-numbers.md", r.stdout)
 
 
@@ -243,10 +243,12 @@ def test_html_is_one_page(cli, loaded, tmp_path):
 
 def test_all_writes_one_file_per_council_and_skips_empty(cli, loaded, tmp_path):
     out = tmp_path / "letters"
-    r = cli("letter", "--all", "--year", "2020-21", *DATE, "--output", out)
+    r = cli("letter", *SIGN, "--all", "--year", "2020-21", *DATE, "--output", out)
     assert r.exit_code == 0, r.stderr
     assert sorted(p.name for p in out.iterdir()) == ["kent-county-council-2020-21.md"]
-    r = cli("letter", "--all", "--year", "2019-20", *DATE, "--format", "docx", "--output", out)
+    r = cli(
+        "letter", *SIGN, "--all", "--year", "2019-20", *DATE, "--format", "docx", "--output", out
+    )
     assert r.exit_code == 0, r.stderr
     names = sorted(p.name for p in out.glob("*.docx"))
     assert names == [
@@ -267,6 +269,7 @@ def test_all_type_and_contacts(cli, loaded, contacts_csv, tmp_path):
     out = tmp_path / "u"
     r = cli(
         "letter",
+        *SIGN,
         "--all",
         "--type",
         "unitary",
@@ -292,7 +295,17 @@ def test_all_type_and_contacts(cli, loaded, contacts_csv, tmp_path):
 
 def test_all_says_how_many_skipped(cli, loaded, tmp_path):
     # In 2020-21 only Kent has decisions; the others have rows in no year's counts for it.
-    r = cli("letter", "--all", "--type", "unitary", "--year", "2020-21", "--output", tmp_path / "x")
+    r = cli(
+        "letter",
+        *SIGN,
+        "--all",
+        "--type",
+        "unitary",
+        "--year",
+        "2020-21",
+        "--output",
+        tmp_path / "x",
+    )
     assert r.exit_code == 1
     assert "no council of that type has decisions in 2020-21" in r.stderr
 
@@ -398,11 +411,11 @@ def test_fields_lists_every_field(cli, loaded):
     ("args", "code", "message"),
     [
         ((), 2, "say which letters"),
-        (("--council", "kent", "--all"), 2, "say which letters"),
+        (("--council", "kent", "--all"), 2, "--council and --all exclude each other"),
         (("--council", "kent", "--type", "county"), 2, "--type chooses councils for --all"),
         (("--all",), 2, "give a folder with --output DIR"),
         (("--council", "kent", "--format", "pdf"), 2, "--format pdf writes a file"),
-        (("--council", "kent", "--date", "22/07/2020"), 2, "write the date as YYYY-MM-DD"),
+        (("--council", "kent", "--date", "2020-02-30"), 2, "'2020-02-30' is not a date"),
         (("--council", "Solihul"), 1, "did you mean 'Solihull"),
         (
             ("--council", "portsmouth", "--year", "2020-21"),
@@ -459,6 +472,7 @@ def test_all_in_worker_processes_gives_the_same_letters(cli, loaded, tmp_path, f
     for jobs, out in (("1", one), ("2", two)):
         r = cli(
             "letter",
+            *SIGN,
             "--all",
             "--year",
             "2019-20",
@@ -498,7 +512,7 @@ def test_template_error_in_all_writes_nothing(cli, loaded, tmp_path):
         "{{ council.name }}\n{% if not council.in_group %}{{ nope }}{% endif %}\n", encoding="utf-8"
     )
     out = tmp_path / "letters"
-    r = cli("letter", "--all", "--year", "2019-20", "--template", t, "--output", out)
+    r = cli("letter", *SIGN, "--all", "--year", "2019-20", "--template", t, "--output", out)
     assert r.exit_code == 1
     assert "t.md.j2, line 2: unknown field 'nope'" in r.stderr
     assert not out.exists()

@@ -57,9 +57,10 @@ def test_comparison_sentence():
 
 
 def test_small_number_note():
-    assert lt.small_number_note(3, "investigation") == "based on 3 investigations"
-    assert lt.small_number_note(1, "investigation") == "based on 1 investigation"
-    assert lt.small_number_note(9, "investigation") == "based on 9 investigations"
+    # prose: words from one to nine (issue 17: "four complaints … based on 4 investigations")
+    assert lt.small_number_note(3, "investigation") == "based on three investigations"
+    assert lt.small_number_note(1, "investigation") == "based on one investigation"
+    assert lt.small_number_note(9, "investigation") == "based on nine investigations"
     assert lt.small_number_note(10, "investigation") == ""
     assert lt.small_number_note(0, "investigation") == ""
     assert lt.small_number_note(None, "investigation") == ""
@@ -74,8 +75,9 @@ def test_uphold_no_investigations_is_said_not_a_rate():
 def test_uphold_sentence_with_comparison_and_small_numbers():
     # 2 of 3 = 66.67% → 67%; the group 80.0% → 80%: below.
     text = lt.uphold_sentence(2, 3, 200 / 3, 80.0)
+    assert "We investigated three complaints" in text
     assert "upheld 67% of them (2 of 3)" in text
-    assert "based on 3 investigations" in text
+    assert "based on three investigations" in text
     assert text.endswith("This is below the average of similar authorities (80%).")
 
 
@@ -94,7 +96,8 @@ def test_compliance_full_is_welcomed():
 def test_compliance_below_full_names_cases_and_asks_to_learn():
     # Southampton 2019-20: 11 of 12 = 91.67% → 92%; one case not complied with.
     text = lt.compliance_sentence(11, 1, 12, 1100 / 12, 99.3)
-    assert "92% of the cases" in text and "(11 of 12, one of them late)" in text
+    # in brackets, digits: "(11 of 12, 1 late)", not "(11 of 12, one of them late)"
+    assert "92% of the cases" in text and "(11 of 12, 1 late)" in text
     assert "In one case it did not." in text
     assert "learn from it" in text
     assert "We welcome this" not in text
@@ -172,7 +175,7 @@ def test_group_sentence_names_group_and_average():
     pooled = lt.group_sentence(
         "county", True, "pooled", "2019-20", {"uphold": 3, "compliance": 3, "remedy": 2}, members=3
     )
-    assert "pooled rate" in pooled and "the 3 county councils" in pooled
+    assert "pooled rate" in pooled and "the three county councils" in pooled
 
 
 def test_group_sentence_counts_the_per_100k_figure():
@@ -247,9 +250,20 @@ def test_dealt_with_groups_outcomes():
         11,
         21,
     )
-    assert "4 were assessed and closed" in d["sentence"]
+    assert d["sentence"] == (
+        "We dealt with 21 complaints about the council this year: six were not for us to look "
+        "at (referred back to the council, incomplete or invalid, or given advice); four were "
+        "assessed and closed after initial enquiries; and 11 were investigated in detail."
+    )
     one = lt.dealt_with({**row, "closed_after_initial_enquiries": 1})
-    assert one is not None and "1 was assessed and closed" in one["sentence"]
+    assert one is not None and "; one was assessed and closed" in one["sentence"]
+    # only the groups that had complaints; a body that is not a council is "the authority"
+    only = dict.fromkeys(row, 0) | {"upheld": 1, "not_upheld": 1}
+    two = lt.dealt_with(only, noun="authority")
+    assert two is not None and two["sentence"] == (
+        "We dealt with two complaints about the authority this year: both were investigated "
+        "in detail."
+    )
     assert lt.dealt_with({**row, "upheld": None}) is None
 
 
@@ -320,3 +334,21 @@ def test_template_sandboxed():
     t = LetterTemplate("{{ council.__class__.__mro__ }}", "evil.md.j2")
     with pytest.raises(TemplateProblem):
         t.render(_fields())
+
+
+def test_sentences_name_the_authority_for_a_body_that_is_not_a_council():
+    for text in (
+        lt.uphold_sentence(2, 3, 200 / 3, None, noun="authority"),
+        lt.remedy_sentence(0, 2, 0.0, None, noun="authority"),
+        lt.compliance_sentence(1, 0, 2, 50.0, None, noun="authority"),
+        lt.per_100k_sentence(3, 100_000, 3.0, noun="authority"),
+        lt.group_sentence(None, False, "mean", "2019-20", {}, None, noun="authority"),
+    ):
+        assert "the authority" in text.lower() and "the council " not in text.lower(), text
+
+
+def test_and_list():
+    assert lt.and_list([]) == ""
+    assert lt.and_list(["the Leader"]) == "the Leader"
+    assert lt.and_list(["A", "B", "C"]) == "A, B and C"
+    assert lt.and_list(["A, Leader", "B"]) == "A, Leader; and B"

@@ -208,3 +208,28 @@ def test_user_population_replaces_the_shipped_one(tmp_path: Path) -> None:
     assert format_number(c["upheld_per_100k"]) == "14.3"
     lam = one(f, "E09000022", "2022-23")
     assert (lam["population"], lam["population_source"]) == (317_498, "ONS mid-2021")
+
+
+def test_letter_of_a_year_with_no_estimate(cli, tmp_path: Path) -> None:
+    # 2026-27 needs mid-2025, not published: the letter's per-100k row is n/a and it says why;
+    # remedies are not in the table, so "not reported" (never "n/a ()" or 0%).
+    path = published(
+        tmp_path, "Croydon,2026-27,57,11\nLambeth,2026-27,40,10\nSouthwark,2026-27,30,9\n"
+    )
+    assert cli("compute", path, "--format", "csv").exit_code == 0
+    r = cli("letter", "--council", "croydon", "--year", "2026-27", "--date", "2027-07-01")
+    assert r.exit_code == 0, r.stderr
+    assert "| Upheld decisions per 100,000 residents | n/a | n/a |" in r.stdout
+    assert "no ONS population estimate for the council for mid-2025" in r.stdout
+    assert "| Satisfactory remedies provided by the council | not reported | n/a |" in r.stdout
+
+
+def test_letter_per_100k_row_beside_the_group(cli, tmp_path: Path) -> None:
+    # London 2022-23 (see LONDON): Croydon 14.6 against the mean 9.6, population of mid-2021
+    assert cli("compute", published(tmp_path, LONDON), "--format", "csv").exit_code == 0
+    r = cli("letter", "--council", "croydon", "--year", "2022-23", "--date", "2023-07-01")
+    assert r.exit_code == 0, r.stderr
+    assert "| Upheld decisions per 100,000 residents | 14.6 | 9.6 |" in r.stdout
+    assert "(57 upheld; population 390,506, the ONS estimate for mid-2021)" in r.stdout
+    assert "This is above the average of similar authorities (9.6)." in r.stdout
+    assert "and 4 for upheld decisions per 100,000 residents" in r.stdout

@@ -22,7 +22,16 @@ _DEBUG = {"on": bool(os.environ.get("LGSCO_STATS_DEBUG"))}
 
 
 class _Group(TyperGroup):
-    """Renders the library's errors as one line and an exit code; a traceback only with --debug."""
+    """Renders the library's errors as one line and an exit code; a traceback only with --debug.
+
+    ``--debug`` may come anywhere before a ``--``: before the command's name or after it, as a
+    user adds it to the command line that just failed."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        cut = args.index("--") if "--" in args else len(args)
+        head = [a for a in args[:cut] if a != "--debug"]
+        _DEBUG["on"] = len(head) < cut or bool(os.environ.get("LGSCO_STATS_DEBUG"))
+        return super().parse_args(ctx, [*head, *args[cut:]])
 
     def invoke(self, ctx: typer.Context) -> Any:
         from . import render
@@ -66,22 +75,41 @@ class _Group(TyperGroup):
             allocator.restore()
 
 
+def _version(asked: bool) -> None:
+    """``--version``: print the version and exit, before any command is looked for."""
+    if not asked:
+        return
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as _v
+
+    try:
+        typer.echo(f"lgsco-stats {_v('lgsco-stats')}")
+    except PackageNotFoundError:
+        typer.echo("lgsco-stats (version unknown: not installed)")
+    raise typer.Exit(0)
+
+
 def _root(
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            help="Show a traceback for an error (also accepted after the command's name).",
+        ),
+    ] = False,
     version: Annotated[
-        bool, typer.Option("--version", help="Print the version and exit.", is_eager=True)
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the version and exit.",
+            is_eager=True,
+            expose_value=False,
+            callback=_version,
+        ),
     ] = False,
 ) -> None:
-    if version:
-        from importlib.metadata import PackageNotFoundError
-        from importlib.metadata import version as _v
-
-        try:
-            typer.echo(_v("lgsco-stats"))
-        except PackageNotFoundError:
-            typer.echo("unknown (not installed)")
-        raise typer.Exit(0)
-    _DEBUG["on"] = debug or bool(os.environ.get("LGSCO_STATS_DEBUG"))
+    # --debug is taken out of the command line by _Group.parse_args, wherever it is.
+    del debug
 
 
 # Every command, in the order --help lists them: name → (module of lgsco_stats.cli, function);

@@ -9,16 +9,20 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .options import AverageKind, AverageOpt, DbOpt, TypeOpt, YearOpt
+from .options import RATE_WORDS, AverageKind, AverageOpt, DbOpt, TypeOpt, YearOpt, choose
 
 if TYPE_CHECKING:
-    from ..councils import Council
+    pass
 
 
 class RateName(StrEnum):
     uphold = "uphold"
     compliance = "compliance"
     remedy = "remedy"
+
+
+def _rate(value: object) -> RateName:
+    return choose(value, RateName, {w: RateName(r) for w, r in RATE_WORDS.items()}, "rate")
 
 
 def chart(
@@ -47,9 +51,10 @@ def chart(
         RateName | None,
         typer.Option(
             "--rate",
+            parser=_rate,
+            metavar="[uphold|compliance|remedy]",
             help="The rate to draw (a council's trend: all three unless given; a group: "
-            "uphold unless given).",
-            case_sensitive=False,
+            "uphold unless given); upheld, complied and remedied work too.",
         ),
     ] = None,
     min_cases: Annotated[
@@ -96,9 +101,10 @@ def chart(
     from ..report.charts import chart_format  # matplotlib is imported here, only when drawing
 
     fmt = chart_format(output)
-    from ..councils import GROUP_LABELS, lower_label, register
+    from ..councils import GROUP_LABELS, GROUP_SINGULAR, lower_label, register
     from ..errors import NotFound
     from ..figures import council_figures, group_benchmarks
+    from ..rounding import format_count
     from . import render
 
     reg = register()
@@ -117,18 +123,17 @@ def chart(
         rates = (rate.value,) if rate else ("uphold", "compliance", "remedy")
         data = trend_chart(table, name, fmt, rates)
         render.write_atomic(output, data)
-        render.message(
-            f"Wrote {output}: {name}, {len(table)} years "
-            f"({table['year'].iloc[0]} to {table['year'].iloc[-1]})."
-        )
+        first, last = table["year"].iloc[0], table["year"].iloc[-1]
+        span = first if first == last else f"{first} to {last}"
+        render.message(f"Wrote {output}: {name}, {format_count(len(table), 'year')} ({span}).")
         return
     from ..report.charts import group_chart
-    from .data import figures_for_year
+    from .data import council_in_a_group, figures_for_year
 
     chosen, counts = figures_for_year(db, year)
     figures = council_figures(counts, reg, average.value)
-    target: Council | None = reg.get(council, chosen) if council else None
-    group = type_.value if type_ else target.type if target else None
+    target = council_in_a_group(reg, council, chosen, figures) if council else None
+    group = type_ if type_ else target.type if target else None
     if target is not None and type_ is not None and target.type != group:
         raise UsageError(
             f"{target.name} is in the {GROUP_LABELS[target.type]} group, not "
@@ -178,7 +183,8 @@ def chart(
 
     drawn = int((members[RATES[f"{short}_rate"][1]].fillna(0) >= min_cases).sum())
     left_out = f" ({len(members) - drawn} with fewer than {min_cases} cases not drawn)"
+    kind = GROUP_SINGULAR[str(group)] if drawn == 1 else GROUP_LABELS[str(group)]
     render.message(
-        f"Wrote {output}: {drawn} {lower_label(GROUP_LABELS[str(group)])}"
+        f"Wrote {output}: {drawn} {lower_label(kind)}"
         f"{left_out if drawn < len(members) else ''}, {short} rate, {chosen}."
     )

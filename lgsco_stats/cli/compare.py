@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 
 from .options import (
+    RATE_WORDS,
     AverageKind,
     AverageOpt,
     DbOpt,
@@ -17,18 +18,43 @@ from .options import (
     TypeOpt,
     WideOpt,
     YearOpt,
+    choose,
 )
 from .render import Format
 
 
-class SortBy(str, Enum):
+class SortBy(StrEnum):
     uphold = "uphold"
     remedy = "remedy"
     compliance = "compliance"
     uphold_comparison = "uphold-comparison"
     remedy_comparison = "remedy-comparison"
     compliance_comparison = "compliance-comparison"
+    decisions = "decisions"
+    per_100k = "per_100k"
     name = "name"
+
+
+# The column each order sorts on, and the words for it (the columns' own headings among them).
+_SORT_KEYS = {
+    SortBy.uphold: "uphold_rate",
+    SortBy.remedy: "remedy_rate",
+    SortBy.compliance: "compliance_rate",
+    SortBy.decisions: "decisions",
+    SortBy.per_100k: "upheld_per_100k",
+}
+_SORT_WORDS = {
+    **{m.value: m for m in SortBy},
+    **{w: SortBy(short) for w, short in RATE_WORDS.items()},
+    "council": SortBy.name,
+    "per 100k": SortBy.per_100k,
+    "per100k": SortBy.per_100k,
+    "upheld per 100k": SortBy.per_100k,
+}
+
+
+def _sort_by(value: Any) -> SortBy:
+    return choose(value, SortBy, _SORT_WORDS, "sort order")
 
 
 def compare(
@@ -38,10 +64,13 @@ def compare(
         SortBy,
         typer.Option(
             "--sort",
-            help="Order councils by a rate (highest first), by how a rate compares with "
-            "similar councils (RATE-comparison: higher first, the clearest first; then similar "
-            "and too few, highest first; lower last), or by name.",
-            case_sensitive=False,
+            parser=_sort_by,
+            metavar="[uphold|compliance|remedy|RATE-comparison|decisions|per_100k|name]",
+            help="Order councils by a rate, by decisions or upheld per 100k (highest first), by "
+            "how a rate compares with similar councils (RATE-comparison, e.g. "
+            "uphold-comparison: higher first, the clearest first; then similar and too few, "
+            "highest first; lower last), or by name; the columns' headings work too (upheld, "
+            "complied, remedied, council).",
         ),
     ] = SortBy.uphold,
     council: Annotated[
@@ -54,10 +83,10 @@ def compare(
     ] = None,
     average: AverageOpt = AverageKind.mean,
     population: PopulationOpt = None,
-    wide: WideOpt = False,
     db: DbOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Compare every council of a group with the group's average for a year (the latest in the
     store unless --year is given). Without --type or --council, list the five groups' averages.
@@ -71,13 +100,17 @@ def compare(
     Example: lgsco-stats compare --type unitary --year 2019-20 --council southampton
     Example: lgsco-stats compare --type district --sort uphold-comparison --wide
     """
+    from .render import output_format
+
+    fmt = output_format(fmt, output)
     from ..councils import GROUP_LABELS, register
     from ..errors import UsageError
-    from ..figures import RATES, council_figures, group_benchmarks
+    from ..figures import council_figures, group_benchmarks
     from ..read.population import read_population
-    from ..tables import counted, records
+    from ..rounding import format_count
+    from ..tables import records
     from . import render
-    from .data import figures_for_year
+    from .data import council_in_a_group, figures_for_year
     from .views import (
         COMPARISON_NOTE,
         FIGURE_KEYS,
@@ -93,9 +126,9 @@ def compare(
     pops = read_population(population, reg) if population else None
     figures = council_figures(counts, reg, average.value, pops)
     target = None
-    group = type_.value if type_ else None
+    group = type_ if type_ else None
     if council:
-        target = reg.get(council, chosen_year)
+        target = council_in_a_group(reg, council, chosen_year, figures)
         if group is None:
             group = target.type
         elif target.type != group:
@@ -116,7 +149,7 @@ def compare(
         from .render import Column
 
         def pct(key: str, n: str) -> Any:
-            return lambda r: f"{format_percent(r[key])} ({counted(r[n], 'council')})"
+            return lambda r: f"{format_percent(r[key])} ({format_count(r[n], 'council')})"
 
         columns = [
             Column("type", "Group", lambda r: GROUP_LABELS[r["type"]]),
@@ -139,7 +172,7 @@ def compare(
                 "Upheld per 100k",
                 lambda r: (
                     f"{format_number(r['upheld_per_100k'])} "
-                    f"({counted(r['per_100k_councils'], 'council')})"
+                    f"({format_count(r['per_100k_councils'], 'council')})"
                 ),
                 numeric=True,
             ),
@@ -152,6 +185,7 @@ def compare(
             keys=list(bench.columns),
             title=f"Group averages {chosen_year} ({how})",
             notes=[population_note(records(figures[figures["in_group"]]))],
+            wide=wide,
         )
         return
     members = figures[(figures["type"] == group) & figures["in_group"]].copy()
@@ -164,16 +198,19 @@ def compare(
 
         members = by_comparison(members, sort.value.removesuffix("-comparison"))
     else:
-        rate = f"{sort.value}_rate"
-        assert rate in RATES
         members = members.sort_values(
-            [rate, "council"], ascending=[False, True], na_position="last", kind="stable"
+            [_SORT_KEYS[sort], "council"],
+            ascending=[False, True],
+            na_position="last",
+            kind="stable",
         )
     bench = group_benchmarks(figures, average.value)
     b = bench[(bench["type"] == group) & (bench["year"] == chosen_year)].iloc[0]
     footer = [
         {
-            "council": f"{GROUP_LABELS[group]} average ({counted(int(b['councils']), 'council')})",
+            "council": (
+                f"{GROUP_LABELS[group]} average ({format_count(int(b['councils']), 'council')})"
+            ),
             "uphold_rate": b["uphold_rate"],
             "compliance_rate": b["compliance_rate"],
             "remedy_rate": b["remedy_rate"],
@@ -187,16 +224,17 @@ def compare(
     ]
     code = target.gss_code if target else None
     member_rows = records(members)
+    over = (
+        f"upheld over {format_count(int(b['uphold_councils']), 'council')}, complied over "
+        f"{b['compliance_councils']}, remedied over {b['remedy_councils']}, per 100k over "
+        f"{b['per_100k_councils']}"
+    )
     notes = [
         SMALL_NOTE,
-        f"Group = {how}; upheld over {b['uphold_councils']} councils, complied over "
-        f"{b['compliance_councils']}, remedied over {b['remedy_councils']}, per 100k over "
-        f"{b['per_100k_councils']} (councils with no cases, or no population, have no figure "
-        "and are left out)."
+        f"Group = {how}; {over} (councils with no cases, or no population, have no figure and "
+        "are left out)."
         if average.value == "mean"
-        else f"Group = {how}; upheld over {b['uphold_councils']} councils, complied over "
-        f"{b['compliance_councils']}, remedied over {b['remedy_councils']}, per 100k over "
-        f"{b['per_100k_councils']}.",
+        else f"Group = {how}; {over}.",
         population_note(member_rows),
         *comparison_notes(member_rows),
         COMPARISON_NOTE,
@@ -206,10 +244,13 @@ def compare(
         member_rows,
         fmt,
         output,
-        columns=figure_columns(with_year=False, with_type=False, differences=True, intervals=wide),
+        columns=figure_columns(
+            with_year=False, with_type=False, differences=True, one_group=True, intervals=wide
+        ),
         keys=FIGURE_KEYS,
         title=f"{GROUP_LABELS[group]} {chosen_year}",
         notes=notes,
         highlight=(lambda r: r.get("gss_code") == code) if code else None,
         footer=footer if fmt in (Format.table, Format.markdown) else (),
+        wide=wide,
     )

@@ -15,8 +15,8 @@ from .options import (
     OutputOpt,
     PopulationOpt,
     WideOpt,
+    parse_year_option,
 )
-from .render import Format
 
 # Modules compute needs once the workbook is parsed, imported while the parse runs instead:
 # Arrow's conversion to pandas, the store (with sqlite3), and rich for the closing messages.
@@ -51,7 +51,10 @@ def compute(
     year: Annotated[
         str | None,
         typer.Option(
-            "--year", "-y", help="Year of a published table that has no Year column, e.g. 2023-24."
+            "--year",
+            "-y",
+            parser=parse_year_option,
+            help="Year of a published table that has no Year column, e.g. 2023-24.",
         ),
     ] = None,
     average: AverageOpt = AverageKind.mean,
@@ -63,10 +66,10 @@ def compute(
         ),
     ] = True,
     population: PopulationOpt = None,
-    wide: WideOpt = False,
     db: DbOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Load decision spreadsheets, compute each council's rates for the years they cover, and
     benchmark each council against the average of its group.
@@ -82,7 +85,9 @@ def compute(
 
     from ..read import workbook
     from ..read.headers import parse_mapping
+    from .render import output_format
 
+    fmt = output_format(fmt, output)
     mapping = parse_mapping(map_ or [])
     # The workbooks are parsed on a worker thread while pandas and the rest are imported.
     with workbook.parsing(files, sheet, mapping):
@@ -92,6 +97,7 @@ def compute(
         from ..read.allocator import use_system_malloc
         from ..read.files import read_files
         from ..read.population import read_population
+        from ..rounding import format_count
         from ..tables import records
         from ..years import parse_year
         from . import render
@@ -139,6 +145,7 @@ def compute(
             keys=FIGURE_KEYS,
             title=f"Council figures {', '.join(years)}",
             notes=notes,
+            wide=wide,
         )
 
     with render.Status("Matching councils…") as status:
@@ -150,25 +157,34 @@ def compute(
             # The figures shown are the store's for these years once the load is in it (the
             # same as the load's alone unless the store holds more for them), read from the
             # count tables the save has just written. Nothing is written before the commit.
-            where, counts = _save(db, data, files, years)
+            where, counts, saved = _save(db, data, files, years)
         else:
             counts = data.counts()
-        text = shown(counts)
         bodies = data.bodies(reg)
+    # What was read and saved is said before the figures are made: whatever happens to them
+    # (an output that cannot be written, or a bug), the user knows the load is in the store.
     parts = []
     if len(ds.decisions):
-        parts.append(f"{len(ds.decisions):,} decisions")
+        parts.append(format_count(len(ds.decisions), "decision"))
     if len(ds.compliance):
-        parts.append(f"{len(ds.compliance):,} compliance outcomes")
+        parts.append(format_count(len(ds.compliance), "compliance outcome"))
     if len(ds.published):
-        parts.append(f"{len(ds.published):,} published rows")
+        parts.append(format_count(len(ds.published), "published row"))
     said = f"Read {' and '.join(parts) or 'no rows'} for {', '.join(years) or 'no year'}"
-    render.message(said + (f"; saved in {where}." if store else " (not saved)."))
+    if not store:
+        said += " (not saved)."
+    elif saved.changed:
+        said += f"; saved in {where}."
+    else:
+        said += f"; nothing new: the store ({where}) already held all of it."
+    render.message(said)
+    for note in ds.notes:
+        render.message(note, style="yellow")
     if bodies:
         names = ", ".join(n for n, _ in bodies[:8]) + (" …" if len(bodies) > 8 else "")
         render.message(
-            f"{len(bodies)} bodies outside the register of councils (their own "
-            f"figures, no comparison group): {names}"
+            f"{format_count(len(bodies), 'body', 'bodies')} outside the register of councils "
+            f"(their own figures, no comparison group): {names}"
         )
         for name, close in bodies:
             if close:
@@ -176,15 +192,15 @@ def compute(
                     f"  {name!r}: did you mean {' or '.join(repr(c) for c in close)}?",
                     style="yellow",
                 )
-    render.write_text(text, output)
+    render.write_text(shown(counts), output)
 
 
-def _save(db: Path | None, data: Any, files: list[Path], years: list[str]) -> tuple[Path, Any]:
-    """Save a load; the store's path and its counts for the load's years."""
+def _save(db: Path | None, data: Any, files: list[Path], years: list[str]) -> tuple[Path, Any, Any]:
+    """Save a load; the store's path, its counts for the load's years and what the save did."""
     from ..store import Store
 
     with Store(db) as st:
-        st.save(
+        saved = st.save(
             data.decisions, data.compliance, data.published, files=files, received=data.received
         )
-        return st.path, st.counts(years)
+        return st.path, st.counts(years), saved

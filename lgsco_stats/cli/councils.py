@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .options import FormatOpt, OutputOpt, TypeOpt, YearOpt
+from .options import FormatOpt, OutputOpt, TypeOpt, WideOpt, YearOpt
 from .render import Column, Format
 
 KEYS = (
@@ -33,8 +33,9 @@ def councils(
     ] = None,
     type_: TypeOpt = None,
     year: YearOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Look up a council in the register, or list the councils of a group or year.
 
@@ -42,22 +43,30 @@ def councils(
     Example: lgsco-stats councils southampton
     """
     from ..councils import GROUP_LABELS, Council, register
-    from ..errors import NotFound
-    from ..years import parse_year
+    from ..errors import NotFound, UsageError
+    from ..rounding import format_count
     from . import render
+    from .render import output_format
 
+    fmt = output_format(fmt, output)
     reg = register()
-    y = parse_year(year) if year else None
+    y = year  # already a financial year (the option's parser)
     if query:
-        found = reg.resolve(query, y)
-        chosen: list[Council] = [found] if found else reg.search(query)
-        if not chosen:
-            reg.get(query, y)  # raises NotFound with "did you mean"
-            raise NotFound(f"no council called {query!r}")
+        # The one resolver every command uses; where it finds several councils this lists
+        # them, and where it finds none, the councils with the text anywhere in a name.
+        chosen: list[Council]
+        try:
+            chosen = [reg.get(query, y)]
+        except UsageError:
+            chosen = reg.candidates(query) or reg.word_matches(query, y)
+        except NotFound:
+            chosen = reg.search(query)
+            if not chosen:
+                raise
     else:
         chosen = list(reg.councils)
     if type_ is not None:
-        chosen = [c for c in chosen if c.type == type_.value]
+        chosen = [c for c in chosen if c.type == type_]
     if y is not None:
         chosen = [c for c in chosen if c.existed_in(y)]
     rows: list[dict[str, Any]] = [
@@ -79,19 +88,20 @@ def councils(
         Column("name", "Council"),
         Column("gss_code", "GSS code"),
         Column("type", "Group", lambda r: GROUP_LABELS[r["type"]]),
-        Column("start_date", "From", lambda r: r["start_date"] or "before 2015"),
-        Column("end_date", "Until", lambda r: r["end_date"] or ""),
+        Column("start_date", "From", lambda r: r["start_date"] or "before 2015", priority=2),
+        Column("end_date", "Until", lambda r: r["end_date"] or "", priority=2),
         Column(
             "population",
             "Population (2020)",
             lambda r: f"{r['population']:,}" if r["population"] else "",
             numeric=True,
+            priority=1,
         ),
-        Column("region", "Region"),
+        Column("region", "Region", priority=3),
     ]
     if len(rows) == 1 and fmt is Format.table:
-        columns.append(Column("aliases", "Also called"))
-    title = f"{len(rows)} council{'s' if len(rows) != 1 else ''}"
+        columns.append(Column("aliases", "Also called", priority=4))
+    title = format_count(len(rows), "council")
     render.emit(
         rows,
         fmt,
@@ -100,4 +110,5 @@ def councils(
         keys=KEYS,
         title=title,
         notes=["Register: mySociety UK local authority names and codes (CC BY 4.0)."],
+        wide=wide,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -91,3 +91,20 @@ def site_data(
         categories = st.category_counts()
         received = st.received_counts()
     return years, council_figures(counts, register(), average), categories, received
+
+
+def council_in_a_group(reg: Any, name: str, year: str, figures: pd.DataFrame) -> Any:
+    """The council ``--council`` names, for commands that place it in its group (compare,
+    chart); a body outside the register that is in the data is told it has no group."""
+    from ..errors import UsageError
+
+    outside = figures[figures["gss_code"].isna()]
+    keys, names = outside["authority_key"].tolist(), outside["council"].tolist()
+    bodies = {str(k): str(v) for k, v in zip(keys, names, strict=True)}
+    found = reg.lookup(name, year, bodies=bodies)
+    if isinstance(found, str):
+        raise UsageError(
+            f"{bodies[found]} is outside the register of councils, so it is in no comparison "
+            f"group; its own figures: lgsco-stats trend --council {bodies[found]!r}"
+        )
+    return found

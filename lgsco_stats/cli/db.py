@@ -35,6 +35,7 @@ def check(db: DbOpt = None) -> None:
     Example: lgsco-stats db check
     """
     from ..errors import StoreError
+    from ..rounding import format_count
     from ..store import Store
     from . import render
 
@@ -44,10 +45,12 @@ def check(db: DbOpt = None) -> None:
         n = st.row_counts()
     if problems:
         raise StoreError(f"{st.path}: " + "; ".join(problems[:5]))
-    render.message(
-        f"{st.path}: ok ({n['decisions']:,} decisions, {n['compliance']:,} compliance outcomes, "
-        f"{n['published']:,} published rows; years {', '.join(years) or 'none'})"
-    )
+    held = [
+        format_count(n["decisions"], "decision"),
+        format_count(n["compliance"], "compliance outcome"),
+        format_count(n["published"], "published row"),
+    ]
+    render.message(f"{st.path}: ok ({', '.join(held)}; years {', '.join(years) or 'none'})")
 
 
 @app.command("export")

@@ -4,23 +4,30 @@ or PDF."""
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .options import AverageKind, AverageOpt, DbOpt, TypeOpt, YearOpt
+from .options import AverageKind, AverageOpt, DbOpt, TypeOpt, YearOpt, choose
 
 if TYPE_CHECKING:
     from ..letters.fields import Settings
 
 
-class LetterFormat(str, Enum):  # noqa: UP042 - like the other option enums
+class LetterFormat(StrEnum):
     markdown = "markdown"
     html = "html"
     docx = "docx"
     pdf = "pdf"
+
+
+_FORMAT_WORDS = {**{f.value: f for f in LetterFormat}, "md": LetterFormat.markdown}
+
+
+def _letter_format(value: Any) -> LetterFormat:
+    return choose(value, LetterFormat, _FORMAT_WORDS, "letter format")
 
 
 _BY_SUFFIX = {
@@ -34,19 +41,46 @@ _BY_SUFFIX = {
 CONFIG_KEYS = ("signatory", "signatory_title", "date", "contacts", "template")
 
 
+def _format_of(output: Path, fmt: LetterFormat | None) -> LetterFormat | None:
+    """The format a letter file's suffix gives (None without a suffix); a suffix that is not a
+    letter's, or that contradicts --format, is a usage error (never Markdown under a .doc
+    name)."""
+    from ..errors import UsageError
+
+    suffix = output.suffix.lower()
+    by_suffix = _BY_SUFFIX.get(suffix)
+    if suffix and by_suffix is None:
+        word = " (Word letters are .docx)" if suffix in (".doc", ".rtf", ".odt") else ""
+        raise UsageError(
+            f"--output {output}: a letter is written as .md, .html, .docx or .pdf, not "
+            f"{suffix}{word}"
+        )
+    if fmt is not None and by_suffix is not None and by_suffix is not fmt:
+        raise UsageError(
+            f"--format {fmt.value} and --output {output} disagree (a {suffix} file is "
+            f"{by_suffix.value}); drop --format, or give the file a name to match"
+        )
+    return fmt or by_suffix
+
+
 def read_config(path: Path) -> dict[str, Any]:
     """A TOML config file's letter settings (``signatory``, ``signatory-title``, ``date``,
     ``contacts``, ``template``); paths are relative to the config file."""
     import tomllib
 
     from ..errors import UsageError
+    from ..letters.render import MAX_TEMPLATE_BYTES
 
     try:
+        if path.stat().st_size > MAX_TEMPLATE_BYTES:  # a few settings: as small as a template
+            raise UsageError(f"{path}: refused: a config file of {path.stat().st_size:,} bytes")
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as e:
         raise UsageError(f"cannot read the config file {path}: {e.strerror}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise UsageError(f"{path}: not a TOML config file ({e})") from None
+    except RecursionError:  # tomllib reads nested arrays by recursion
+        raise UsageError(f"{path}: not a TOML config file (nested too deeply)") from None
     section = data.get("letter", data)
     if not isinstance(section, dict):
         raise UsageError(f"{path}: [letter] must be a table of settings")
@@ -69,14 +103,17 @@ def read_config(path: Path) -> dict[str, Any]:
 
 
 def parse_date(text: str) -> dt.date:
+    """A letter date written as input files write dates (2020-07-22, 22/07/2020, 22 July 2020);
+    a day that does not exist (2020-02-30) or text that is no date is a usage error."""
     from ..errors import UsageError
+    from ..read.dates import parse_date as read_date
 
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
+    day = read_date(text)
+    if day is None or not text.strip() or text.strip().replace(".", "").isdigit():
         raise UsageError(
-            f"--date {text!r}: write the date as YYYY-MM-DD, e.g. 2020-07-22"
-        ) from None
+            f"--date {text!r} is not a date; write it as 2020-07-22, 22/07/2020 or 22 July 2020"
+        )
+    return day
 
 
 def letter(
@@ -99,10 +136,11 @@ def letter(
         typer.Option(
             "--format",
             "-f",
-            case_sensitive=False,
+            parser=_letter_format,
+            metavar="[markdown|html|docx|pdf]",
             show_default=False,
-            help="markdown, html, docx or pdf (default: from the --output file's suffix, else "
-            "markdown).",
+            help="markdown (or md), html, docx or pdf (default: from the --output file's "
+            "suffix, .md, .html, .docx or .pdf, else markdown).",
         ),
     ] = None,
     output: Annotated[
@@ -111,7 +149,7 @@ def letter(
             "--output",
             "-o",
             help="File to write (one council) or folder (with --all; created if "
-            "missing). Without it, one letter is printed to stdout.",
+            "missing). Without it, or with '-', one letter is printed to stdout.",
         ),
     ] = None,
     contacts: Annotated[
@@ -124,7 +162,11 @@ def letter(
         ),
     ] = None,
     signatory: Annotated[
-        str | None, typer.Option("--signatory", help="Who signs the letters.")
+        str | None,
+        typer.Option(
+            "--signatory",
+            help="Who signs the letters (or signatory in --config); needed with --all.",
+        ),
     ] = None,
     signatory_title: Annotated[
         str | None,
@@ -144,6 +186,7 @@ def letter(
             help="TOML file with signatory, signatory-title, date, contacts, template "
             "(options given on the command line win).",
             dir_okay=False,
+            envvar="LGSCO_STATS_CONFIG",
         ),
     ] = None,
     template: Annotated[
@@ -198,13 +241,18 @@ def letter(
             contacts,
         )
         return
-    if bool(council) == all_:
+    if council and all_:
+        raise UsageError(
+            "--council and --all exclude each other: --council NAME writes one letter, --all "
+            "one for every council"
+        )
+    if not council and not all_:
         raise UsageError("say which letters: --council NAME for one, or --all for every council")
     if type_ is not None and not all_:
         raise UsageError("--type chooses councils for --all; with --council leave it out")
     chosen = fmt
-    if chosen is None and output is not None and not all_:
-        chosen = _BY_SUFFIX.get(output.suffix.lower())
+    if output is not None and not all_ and not output.is_dir():
+        chosen = _format_of(output, fmt)
     template_path = template or (
         Path(settings_file["template"]) if "template" in settings_file else None
     )
@@ -219,7 +267,7 @@ def letter(
             "Markdown template for markdown, docx or pdf"
         )
     if all_:
-        if output is None:
+        if output is None or str(output) == "-":
             raise UsageError("--all writes one file per council: give a folder with --output DIR")
         if output.exists() and not output.is_dir():
             raise UsageError(f"--output {output} is a file; --all needs a folder")
@@ -227,11 +275,24 @@ def letter(
         raise UsageError(f"--format {chosen.value} writes a file: give it with --output FILE")
 
     settings = _settings(settings_file, signatory, signatory_title, date, average.value)
+    if not settings.signatory:
+        if all_:
+            raise UsageError(
+                "--all signs every letter: say who signs them with --signatory NAME (or "
+                'signatory = "NAME" in the --config file)'
+            )
+        from . import render
+
+        render.message(
+            "No --signatory: the letter is signed with the title alone; give --signatory NAME "
+            "(or signatory in the --config file).",
+            style="yellow",
+        )
     _write(
         council,
         all_,
         year,
-        type_.value if type_ else None,
+        type_ if type_ else None,
         chosen,
         output,
         contacts or (Path(settings_file["contacts"]) if "contacts" in settings_file else None),
@@ -251,9 +312,9 @@ def _settings(
 ) -> Settings:
     from ..letters.fields import OMBUDSMAN, Settings
 
-    date_text = date or from_file.get("date")
+    date_text = date if date is not None else from_file.get("date")
     return Settings(
-        date=parse_date(date_text) if date_text else dt.date.today(),
+        date=parse_date(date_text) if date_text is not None else dt.date.today(),
         signatory=signatory if signatory is not None else from_file.get("signatory"),
         signatory_title=(
             signatory_title
@@ -287,7 +348,7 @@ def _write(
         render_letter,
         write_letters,
     )
-    from ..output import write_atomic
+    from ..output import is_stdout, write_atomic
     from . import render
     from .data import figures_for_year
 
@@ -296,12 +357,15 @@ def _write(
     if council:
         fields = letters.context(letters.find(council), settings)
         data, title = render_letter(fields, fmt.value, tmpl)
+        if isinstance(data, str) and is_stdout(output):  # Word or PDF to standard output
+            render.write_bytes(_one_file(data, title, fields, fmt), None)
+            return
         if isinstance(data, str):  # Word or PDF
             target = _target(output, fields, fmt)
             make_files([(str(target), data, title, fields["letter"]["date_iso"])], fmt.value, 1)
             render.message(f"Wrote {target}")
             return
-        if output is None:
+        if is_stdout(output):
             sys.stdout.write(data.decode("utf-8"))
             sys.stdout.flush()
             return
@@ -322,12 +386,25 @@ def _write(
     made = render_all(letters, with_data, settings, fmt.value, tmpl, output)
     with render.Progress(f"Letters {letters.year}", len(made)) as progress:
         write_letters(made, fmt.value, tmpl, output, jobs, progress.advance)
+    from ..rounding import format_count
+
     note = f"; skipped {skipped} with no decisions in {letters.year}" if skipped else ""
     addressed = sum(1 for r in with_data if str(r["authority_key"]) in letters.contacts)
     to = f" ({addressed} addressed from --contacts)" if contacts else ""
-    render.message(
-        f"Wrote {len(made)} {fmt.value} letters for {letters.year} to {output}{to}{note}."
-    )
+    wrote = format_count(len(made), f"{fmt.value} letter")
+    render.message(f"Wrote {wrote} for {letters.year} to {output}{to}{note}.")
+
+
+def _one_file(text: str, title: str, fields: Any, fmt: LetterFormat) -> bytes:
+    """A Word or PDF letter's bytes, made here (for standard output)."""
+    if fmt is LetterFormat.pdf:
+        from ..letters.pdf import markdown_to_pdf
+
+        date = dt.date.fromisoformat(fields["letter"]["date_iso"])
+        return markdown_to_pdf(text, title, date)
+    from ..letters.word import markdown_to_docx
+
+    return markdown_to_docx(text, title)
 
 
 def _target(output: Path | None, fields: Any, fmt: LetterFormat) -> Path:

@@ -1,8 +1,9 @@
 """Rendering for the CLI: the one place that uses Rich, and the one writer of output files.
 
 Data goes to stdout (or ``--output FILE``), messages to stderr. Tables are Rich tables on a
-terminal and plain aligned text when piped; ``csv`` and ``json`` carry raw numbers (unrounded
-rates); ``markdown`` and tables show whole percents rounded half up.
+terminal and plain aligned text when piped; ``csv``, ``json`` and ``xlsx`` carry raw numbers
+(unrounded rates); ``markdown`` and tables show whole percents rounded half up. The output
+file's suffix chooses the format when ``--format`` is not given (:func:`output_format`).
 """
 
 from __future__ import annotations
@@ -12,22 +13,80 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Sequence
-from enum import Enum
+from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..output import write_atomic
+from ..escape import printable
+from ..output import is_stdout, write_atomic
 from ..tables import Column, plain_table, to_csv, to_json, to_markdown
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
     markdown = "markdown"
+    xlsx = "xlsx"
+
+
+# What each word of --format means (``md`` is markdown), and the format each output suffix
+# gives when --format is not given.
+FORMAT_WORDS: dict[str, Format] = {**{f.value: f for f in Format}, "md": Format.markdown}
+SUFFIX_FORMATS: dict[str, Format] = {
+    ".csv": Format.csv,
+    ".json": Format.json,
+    ".md": Format.markdown,
+    ".markdown": Format.markdown,
+    ".xlsx": Format.xlsx,
+    ".txt": Format.table,
+}
+
+
+def output_format(fmt: Format | None, output: Path | None) -> Format:
+    """The format to write: ``--format`` if given, else the ``--output`` file's suffix (a file
+    without one gets the plain table), else a table. A suffix that contradicts ``--format``, or
+    one that names no format without ``--format``, is a usage error; so is xlsx to stdout."""
+    from ..errors import UsageError
+
+    suffix = output.suffix.lower() if output is not None else ""
+    by_suffix = SUFFIX_FORMATS.get(suffix)
+    known = ", ".join(dict.fromkeys(SUFFIX_FORMATS))
+    if fmt is None:
+        if suffix and by_suffix is None:
+            raise UsageError(
+                f"--output {output}: lgsco-stats does not write {suffix} files; end the name "
+                f"in {known}, or say the format with --format"
+            )
+        fmt = by_suffix or Format.table
+    elif by_suffix is not None and by_suffix is not fmt:
+        raise UsageError(
+            f"--format {fmt.value} and --output {output} disagree (a {suffix} file is "
+            f"{by_suffix.value}); drop --format, or give the file a name to match"
+        )
+    if fmt is Format.xlsx and is_stdout(output):
+        raise UsageError("--format xlsx writes a workbook: give the file with --output NAME.xlsx")
+    return fmt
+
+
+@dataclass(frozen=True)
+class Workbook:
+    """Records to be written as an Excel workbook: the data sheet (raw values under ``keys``,
+    as in CSV) and a sheet with the title and notes."""
+
+    sheet: str
+    records: Sequence[dict[str, Any]]
+    keys: Sequence[str]
+    about: Sequence[str] = ()
+
+
+def _sheet_name(title: str | None) -> str:
+    name = "".join(ch for ch in (title or "") if ch not in "[]:*?/\\").strip(" '")
+    return name[:31] or "data"
 
 
 def _width() -> int | None:
@@ -42,15 +101,16 @@ def err_console() -> Console:
 
 
 def message(text: str, *, style: str | None = None) -> None:
-    """A message for the user on stderr (never data)."""
-    err_console().print(text, style=style, markup=False)
+    """A message for the user on stderr (never data): printed as text, never as Rich markup or
+    emoji codes, with any control characters (from a name or a file name) removed."""
+    err_console().print(printable(text), style=style, markup=False, emoji=False)
 
 
 def error(text: str, hint: str | None = None) -> None:
     c = err_console()
-    c.print(f"Error: {text}", style="bold red", markup=False)
+    c.print(f"Error: {printable(text)}", style="bold red", markup=False, emoji=False)
     if hint:
-        c.print(f"Hint: {hint}", style="yellow", markup=False)
+        c.print(f"Hint: {printable(hint)}", style="yellow", markup=False, emoji=False)
 
 
 # --------------------------------------------------------------------------- cells
@@ -59,13 +119,45 @@ def error(text: str, hint: str | None = None) -> None:
 # --------------------------------------------------------------------------- writing
 
 
-def write_text(text: str, output: Path | None) -> None:
-    """Write to ``output`` atomically (temp file + rename), or to stdout."""
-    if output is None:
+def write_text(text: str | Workbook, output: Path | None) -> None:
+    """Write to ``output`` atomically (temp file + rename), or to stdout; a :class:`Workbook`
+    through :func:`lgsco_stats.export.write_xlsx` (text stays text, never a formula)."""
+    if isinstance(text, Workbook):
+        assert output is not None  # output_format refuses xlsx to stdout
+        import pandas as pd
+
+        from ..export import write_xlsx
+        from ..tables import plain
+
+        data = pd.DataFrame(
+            [[plain(r.get(k)) for k in text.keys] for r in text.records],
+            columns=list(text.keys),
+            dtype=object,
+        )
+        sheets = {text.sheet: data}
+        if text.about:
+            sheets["about" if text.sheet != "about" else "notes"] = pd.DataFrame(
+                {"about": list(text.about)}, dtype=object
+            )
+        write_xlsx(sheets, output)
+        return
+    if is_stdout(output):  # no --output, or --output -
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    assert output is not None
     write_atomic(output, text.encode("utf-8"))
+
+
+def write_bytes(data: bytes, output: Path | None) -> None:
+    """Write a file's bytes to ``output`` atomically, or to stdout (``--output -``)."""
+    if is_stdout(output):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    assert output is not None
+    write_atomic(output, data)
 
 
 def to_table_text(
@@ -77,59 +169,145 @@ def to_table_text(
     highlight: Callable[[dict[str, Any]], bool] | None = None,
     footer: Sequence[dict[str, Any]] = (),
     terminal: bool | None = None,
+    wide: bool = False,
 ) -> str:
-    """A Rich table (on a terminal) or a plain aligned table (piped or to a file)."""
+    """A Rich table (on a terminal) or a plain aligned table (piped or to a file).
+
+    On a terminal the table fits its width: a rate and its counts are never broken, headings and
+    text columns wrap at spaces, and where that is not enough the columns of the highest
+    :attr:`Column.priority` are left out (all of that priority together), with a note naming
+    them and how to see them. ``wide`` keeps every column, at the width they need."""
     on_terminal = sys.stdout.isatty() if terminal is None else terminal
     if not on_terminal:
         return plain_table(
             records, columns, title=title, notes=notes, highlight=highlight, footer=footer
         )
-    from rich import box
     from rich.console import Console
-    from rich.table import Table
+    from rich.text import Text
 
-    table = Table(
-        title=title,
-        box=box.SIMPLE_HEAVY if on_terminal else box.SIMPLE,
-        header_style="bold" if on_terminal else None,
-        title_style="bold" if on_terminal else None,
-        show_edge=False,
-    )
-    for c in columns:
-        # On a narrow terminal cells wrap at spaces ("94%" above "(17/18)"): nothing is cut,
-        # and names keep a readable width while the numbers make room.
-        longest = max((len(c.text(r)) for r in records), default=0)
-        table.add_column(
-            c.heading,
-            justify="right" if c.numeric else "left",
-            overflow="fold",
-            min_width=None if c.numeric else min(longest, 28),
-        )
-    for r in records:
-        style = "bold reverse" if highlight and highlight(r) and on_terminal else None
-        cells = [c.text(r) for c in columns]
-        if highlight and highlight(r) and not on_terminal:
-            cells[0] = "> " + cells[0]
-        table.add_row(*cells, style=style)
-    if footer:
-        table.add_section()
-        for r in footer:
-            table.add_row(*[c.text(r) for c in columns], style="italic" if on_terminal else None)
     # The terminal's own width (or $TERMINAL_WIDTH / $COLUMNS when set, as in tests).
     width = _width() or shutil.get_terminal_size((120, 40)).columns
+    cells = [[c.text(r) for c in columns] for r in [*records, *footer]]
+    shown = list(range(len(columns)))
+    sizes = _sizes(columns, cells, TEXT_MIN_WIDTH)
+    tight = _sizes(columns, cells, TEXT_TIGHT)
+    widths = _fit([sizes[i] for i in shown], width)
+    while widths is None and not wide:
+        top = max(columns[i].priority for i in shown)
+        if top <= 1:  # names wrap more before a group figure (or a column always shown) goes
+            widths = _fit([tight[i] for i in shown], width)
+            sizes = tight if widths is not None else sizes
+        if widths is not None or not top:
+            break
+        shown = [i for i in shown if columns[i].priority != top]
+        widths = _fit([sizes[i] for i in shown], width)
+    if widths is None:  # --wide, or too narrow even for the columns always shown
+        widths = [sizes[i][1] if wide else sizes[i][0] for i in shown]
+    table = _rich_table(records, columns, shown, widths, cells, title, highlight)
     console = Console(
         file=io.StringIO(),
-        width=width,
-        force_terminal=on_terminal,
-        no_color=not on_terminal or "NO_COLOR" in os.environ,
+        width=max(width, sum(widths) + _GAP * (len(widths) - 1)),
+        force_terminal=True,
+        no_color="NO_COLOR" in os.environ,
         highlight=False,
-        color_system="auto" if on_terminal else None,
     )
     console.print(table)
+    left_out = list(dict.fromkeys(c.heading for i, c in enumerate(columns) if i not in shown))
+    if left_out:
+        notes = [
+            *notes,
+            f"Not shown at {width} columns: {', '.join(left_out)} (--wide shows them; "
+            "--format csv gives every figure).",
+        ]
     for n in notes:
-        console.print(n, markup=False, style="dim" if on_terminal else None)
+        console.print(Text(printable(n), style="dim"), width=width)
     out = console.file.getvalue()  # type: ignore[attr-defined]
     return "\n".join(line.rstrip() for line in out.splitlines()) + "\n"
+
+
+# Space between two columns (no edges, padding collapsed); a text column wraps at spaces down to
+# TEXT_MIN_WIDTH (or its longest cell, if narrower) before columns are left out.
+_GAP = 2
+TEXT_MIN_WIDTH = 26
+TEXT_TIGHT = 14  # ... and down to this to keep the group figures (Column.priority 1)
+
+
+def _sizes(
+    columns: Sequence[Column], cells: list[list[str]], text_min: int
+) -> list[tuple[int, int, bool]]:
+    """Each column's narrowest and natural width: a number column is never narrower than its
+    widest cell; text wraps at spaces; a heading wraps at spaces, never inside a word."""
+    from rich.cells import cell_len
+
+    out = []
+    for i, c in enumerate(columns):
+        texts = [row[i] for row in cells]
+        longest = max((cell_len(t) for t in texts), default=0)
+        word = max((cell_len(w) for t in [c.heading, *texts] for w in t.split()), default=1)
+        least = max(longest if c.numeric else min(longest, text_min), word)
+        out.append((least, max(longest, cell_len(c.heading), least), c.numeric))
+    return out
+
+
+def _fit(sizes: list[tuple[int, int, bool]], width: int) -> list[int] | None:
+    """Column widths (from (narrowest, natural, numeric) sizes) that fill at most ``width``:
+    every column at its natural width if that fits, else from the narrowest, the space left
+    going to text columns first (names wrap less), then to numbers (headings wrap less); None
+    if even the narrowest do not fit."""
+    room = width - _GAP * (len(sizes) - 1)
+    if sum(most for _, most, _ in sizes) <= room:
+        return [most for _, most, _ in sizes]
+    widths = [least for least, _, _ in sizes]
+    spare = room - sum(widths)
+    if spare < 0:
+        return None
+    for i in sorted(range(len(sizes)), key=lambda i: sizes[i][2]):
+        give = min(spare, sizes[i][1] - widths[i])
+        widths[i] += give
+        spare -= give
+    return widths
+
+
+def _rich_table(
+    records: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    shown: Sequence[int],
+    widths: Sequence[int],
+    cells: list[list[str]],
+    title: str | None,
+    highlight: Callable[[dict[str, Any]], bool] | None,
+) -> Any:
+    """The Rich table of the ``shown`` columns at ``widths``; every cell is text, never
+    markup; the rows after ``records`` are the footer."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(
+        title=Text(printable(title), style="bold") if title else None,
+        box=box.SIMPLE_HEAVY,
+        header_style="bold",
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    for i, w in zip(shown, widths, strict=True):
+        c = columns[i]
+        table.add_column(
+            Text(printable(c.heading)),
+            justify="right" if c.numeric else "left",
+            width=w,
+            overflow="fold",
+        )
+    for n, row in enumerate(cells):
+        if n == len(records):
+            table.add_section()
+        if n >= len(records):
+            style = "italic"
+        else:
+            style = "bold reverse" if highlight and highlight(records[n]) else None
+        table.add_row(*(Text(row[i]) for i in shown), style=style)
+    return table
 
 
 def emit(
@@ -151,8 +329,11 @@ def prepare(
     notes: Sequence[str] = (),
     highlight: Callable[[dict[str, Any]], bool] | None = None,
     footer: Sequence[dict[str, Any]] = (),
-) -> str:
-    """The text :func:`emit` writes (for a terminal when ``output`` is None and stdout is one)."""
+    wide: bool = False,
+) -> str | Workbook:
+    """What :func:`emit` writes (for a terminal when ``output`` is None and stdout is one)."""
+    if fmt is Format.xlsx:
+        return Workbook(_sheet_name(title), records, keys, [t for t in (title, *notes) if t])
     if fmt is Format.json:
         text = to_json(records, keys)
     elif fmt is Format.csv:
@@ -167,7 +348,8 @@ def prepare(
             notes=notes,
             highlight=highlight,
             footer=footer,
-            terminal=None if output is None else False,
+            terminal=None if is_stdout(output) else False,
+            wide=wide,
         )
     return text
 
@@ -187,7 +369,7 @@ class Progress:
             from rich.progress import Progress as RichProgress
 
             self._bar = RichProgress(
-                TextColumn("{task.description}"),
+                TextColumn("{task.description}", markup=False),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeRemainingColumn(),
@@ -214,7 +396,7 @@ class Status:
     """A spinner with a message on stderr when it is a terminal."""
 
     def __init__(self, text: str) -> None:
-        self._status = err_console().status(text) if sys.stderr.isatty() else None
+        self._status = err_console().status(_text(text)) if sys.stderr.isatty() else None
 
     def __enter__(self) -> Status:
         if self._status:
@@ -223,8 +405,15 @@ class Status:
 
     def update(self, text: str) -> None:
         if self._status:
-            self._status.update(text)
+            self._status.update(_text(text))
 
     def __exit__(self, *exc: object) -> None:
         if self._status:
             self._status.stop()
+
+
+def _text(text: str) -> Any:
+    """Text for Rich that is never read as markup (a file named ``[/].xlsx``)."""
+    from rich.text import Text
+
+    return Text(printable(text))

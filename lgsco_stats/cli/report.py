@@ -76,6 +76,7 @@ def report(
     from ..councils import register
     from ..errors import NotFound
     from ..report.site import build_site, page_count
+    from ..rounding import format_count
     from ..years import parse_year
     from . import render
     from .data import default_year, site_data
@@ -116,11 +117,14 @@ def report(
         if len(result.years) == 1
         else f"{len(result.years)} years, {result.years[0]} to {result.years[-1]}"
     )
-    render.message(
-        f"Wrote {result.path}/index.html: {result.councils} council pages, {result.groups} group "
-        f"pages, {result.charts} charts, {result.tables} tables to download, {result.letters} "
-        f"letters, for {span}."
-    )
+    made = [
+        format_count(result.councils, "council page"),
+        format_count(result.groups, "group page"),
+        format_count(result.charts, "chart"),
+        format_count(result.tables, "table") + " to download",
+        format_count(result.letters, "letter"),
+    ]
+    render.message(f"Wrote {result.path}/index.html: {', '.join(made)}, for {span}.")
 
 
 def _idle_cpus() -> int:

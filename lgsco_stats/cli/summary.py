@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .options import DbOpt, FormatOpt, OutputOpt, YearOpt
+from . import render
+from .options import DbOpt, FormatOpt, OutputOpt, WideOpt, YearOpt
 from .render import Format
 
 if TYPE_CHECKING:
@@ -26,8 +27,9 @@ def summary(
         ),
     ] = 5,
     db: DbOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Summarise a year (the latest in the store unless --year is given): decisions by outcome,
     investigations and the national uphold, compliance and remedy rates, the same for each
@@ -39,6 +41,9 @@ def summary(
     \b
     Example: lgsco-stats summary --year 2023-24
     """
+    from .render import output_format
+
+    fmt = output_format(fmt, output)
     from ..councils import register
     from ..figures import council_figures
     from ..report.summary import summary as make_summary
@@ -52,15 +57,18 @@ def summary(
         received = st.received_counts([chosen])
     figures = council_figures(counts, register(), "mean")
     s = make_summary(figures, chosen, cats, top, received)
-    render.write_text(_summary_text(s, fmt), output)
+    render.write_text(_summary_text(s, fmt, wide), output)
 
 
-def _summary_text(s: Summary, fmt: Format) -> str:
-    """The summary in one of the four formats (tables and Markdown: one section per part)."""
+def _summary_text(s: Summary, fmt: Format, wide: bool = False) -> str | render.Workbook:
+    """The summary in one of the formats (tables and Markdown: one section per part; CSV and
+    Excel: the long rows, one measure each)."""
     from ..report.summary import SUMMARY_CSV_KEYS, summary_document, summary_rows, summary_sections
     from ..tables import to_csv, to_markdown
     from . import render
 
+    if fmt is Format.xlsx:
+        return render.Workbook(f"summary {s.year}", summary_rows(s), SUMMARY_CSV_KEYS)
     if fmt is Format.json:
         import json
 
@@ -74,6 +82,8 @@ def _summary_text(s: Summary, fmt: Format) -> str:
             parts.append(to_markdown(sec.records, sec.columns, sec.title, sec.notes))
         else:
             parts.append(
-                render.to_table_text(sec.records, sec.columns, title=sec.title, notes=sec.notes)
+                render.to_table_text(
+                    sec.records, sec.columns, title=sec.title, notes=sec.notes, wide=wide
+                )
             )
     return "\n".join(parts)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .options import AverageKind, AverageOpt, CouncilOpt, DbOpt, FormatOpt, OutputOpt, WideOpt
-from .render import Column, Format
+from .render import Column
 
 
 def _change_text(r: dict[str, Any], short: str) -> str:
@@ -21,10 +21,10 @@ def _change_text(r: dict[str, Any], short: str) -> str:
 def trend(
     council: CouncilOpt,
     average: AverageOpt = AverageKind.mean,
-    wide: WideOpt = False,
     db: DbOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Show a council's figures for every year in the store, each beside the average of the
     group it was in that year, with the change since the previous year.
@@ -38,13 +38,23 @@ def trend(
     \b
     Example: lgsco-stats trend --council kent
     """
+    from .render import output_format
+
+    fmt = output_format(fmt, output)
     from ..councils import register
     from ..errors import NotFound
     from ..report.trends import TREND_COLUMNS, council_series, council_trend, history_notes
     from ..tables import group_name, records
     from . import render
     from .data import all_figures
-    from .views import COMPARISON_NOTE, INTERVAL_NOTE, SMALL_NOTE, figure_columns, population_note
+    from .views import (
+        COMPARISON_NOTE,
+        DETAIL,
+        INTERVAL_NOTE,
+        SMALL_NOTE,
+        figure_columns,
+        population_note,
+    )
 
     reg = register()
     years, figures = all_figures(db, average.value)
@@ -57,15 +67,27 @@ def trend(
 
     lead = [Column("year", "Year")]
     if len(names) > 1:
+        # (several names: a successor's year can have two rows, told apart by the name)
         lead.append(Column("council", "Council"))
     lead.append(
-        Column("type", "Group", lambda r: group_name(r.get("type") if r.get("in_group") else None))
+        Column(
+            "type",
+            "Group",
+            lambda r: group_name(r.get("type") if r.get("in_group") else None),
+            priority=DETAIL,
+        )
     )
     columns = figure_columns(
         lead=lead,
         intervals=wide,
         extra=lambda short: [
-            Column(f"{short}_change", "± prev.", lambda r: _change_text(r, short), numeric=True)
+            Column(
+                f"{short}_change",
+                "± prev.",
+                lambda r: _change_text(r, short),
+                numeric=True,
+                priority=DETAIL,
+            )
         ],
     )
     how = (
@@ -90,4 +112,5 @@ def trend(
         keys=list(TREND_COLUMNS),
         title=f"{' / '.join(names)}: figures by year",
         notes=notes,
+        wide=wide,
     )

@@ -6,8 +6,15 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ..figures import FIGURE_COLUMNS, SMALL_NUMBER
-from ..rounding import NA, format_difference, format_number, format_percent, round_half_up
-from ..tables import Column, count, counted, group_name, is_missing
+from ..rounding import (
+    NA,
+    format_count,
+    format_difference,
+    format_number,
+    format_percent,
+    round_half_up,
+)
+from ..tables import Column, count, group_name, is_missing
 
 # Keys written by --format csv/json for council figures (raw numbers, unrounded rates): every
 # figure column but the internal ones.
@@ -59,32 +66,57 @@ def comparison_text(r: dict[str, Any], short: str) -> str:
     return NA if is_missing(word) else _WORDS.get(str(word), str(word))
 
 
-def comparison_columns(short: str, *, interval: bool = False, word: bool = True) -> list[Column]:
-    """The display columns of one rate's fair comparison: its interval and its word."""
+# Which columns a terminal too narrow for all of them leaves out first (``Column.priority``;
+# ``--wide`` shows them all): the council and its three rates with their counts always, then
+# the group figures, then decisions and the comparisons with similar councils, then upheld per
+# 100k, differences, intervals and the group's name, then the year. Where every row has
+# the same group figure (compare, whose last row is the group's average) the group columns go
+# first (SAME).
+ALWAYS, GROUP, COUNTS, DETAIL, YEAR, SAME = 0, 1, 2, 3, 4, 5
+
+
+def comparison_columns(
+    short: str, *, interval: bool = False, word: bool = True, priority: int = COUNTS
+) -> list[Column]:
+    """The display columns of one rate's fair comparison: its interval and its word (the word
+    left out of a narrow terminal at ``priority``)."""
     cols = []
     if interval:
         cols.append(
-            Column(f"{short}_ci", "95% CI", lambda r: interval_text(r, short), numeric=True)
+            Column(
+                f"{short}_ci",
+                "95% CI",
+                lambda r: interval_text(r, short),
+                numeric=True,
+                priority=DETAIL,
+            )
         )
     if word:
-        cols.append(Column(f"{short}_vs", "vs similar", lambda r: comparison_text(r, short)))
+        cols.append(
+            Column(
+                f"{short}_vs", "vs similar", lambda r: comparison_text(r, short), priority=priority
+            )
+        )
     return cols
 
 
-# Each rate's display: key, heading, and the numerator and denominator behind it.
+# Each rate's display: key, heading, the heading of its group's figure, and the numerator and
+# denominator behind it.
 _RATES = (
-    ("uphold", "Upheld", "upheld", "investigations"),
-    ("compliance", "Complied", "complied_total", "compliance_outcomes"),
-    ("remedy", "Remedied by council", "remedy_by_authority", "upheld"),
+    ("uphold", "Upheld", "Group upheld", "upheld", "investigations"),
+    ("compliance", "Complied", "Group complied", "complied_total", "compliance_outcomes"),
+    ("remedy", "Remedied by council", "Group remedied", "remedy_by_authority", "upheld"),
 )
 
 
 def _rate_columns(
     short: str,
     heading: str,
+    group_heading: str,
     num: str,
     den: str,
     extra: Callable[[str], list[Column]],
+    group_priority: int,
     comparisons: bool,
     intervals: bool,
 ) -> list[Column]:
@@ -94,12 +126,16 @@ def _rate_columns(
         *comparison_columns(short, interval=intervals, word=False),
         Column(
             f"group_{short}",
-            "Group",
+            group_heading,
             lambda r: format_percent(r.get(f"group_{rate}")),
             numeric=True,
+            priority=group_priority,
         ),
         *extra(short),
-        *comparison_columns(short, word=comparisons),
+        # where the group figure is every row's (compare), the word is what tells rows apart
+        *comparison_columns(
+            short, word=comparisons, priority=GROUP if group_priority == SAME else COUNTS
+        ),
     ]
 
 
@@ -119,6 +155,7 @@ def figure_columns(
     dealt_with: bool = False,
     extra: Callable[[str], list[Column]] | None = None,
     lead: Sequence[Column] | None = None,
+    one_group: bool = False,
     comparisons: bool = True,
     intervals: bool = False,
 ) -> list[Column]:
@@ -128,26 +165,50 @@ def figure_columns(
     ``differences`` adds the rounded differences from the group; ``dealt_with`` adds the
     2024-25 counts (not for us, assessed and closed, investigated) after the decisions;
     ``extra(short)`` adds columns after each rate's group figure (``short`` is ``uphold``,
-    ``compliance`` or ``remedy``); ``lead`` replaces the leading council/group/year columns.
-    ``comparisons`` adds each rate's comparison with similar councils in a word after those
-    (``vs similar``), and ``intervals`` its 95% interval after the rate (``95% CI``): see
-    :func:`comparison_columns`.
+    ``compliance`` or ``remedy``); ``lead`` replaces the leading council/group/year columns;
+    ``one_group`` says every row has the same group figures (then a narrow terminal leaves them
+    out first, and keeps the comparisons with similar councils). ``comparisons`` adds each
+    rate's comparison with similar councils in a word (``vs similar``), and ``intervals`` its
+    95% interval after the rate (``95% CI``): see :func:`comparison_columns`. Each column has the
+    priority (:data:`ALWAYS` … :data:`SAME`) that chooses what a narrow terminal shows.
     """
     if lead is not None:
         cols = list(lead)
     else:
         cols = [Column("council", "Council")]
         if with_type:
-            cols.append(Column("type", "Group", lambda r: group_name(r.get("type"))))
+            cols.append(
+                Column("type", "Group", lambda r: group_name(r.get("type")), priority=DETAIL)
+            )
         if with_year:
-            cols.append(Column("year", "Year"))
-    cols.append(Column("decisions", "Decisions", lambda r: count(r.get("decisions")), numeric=True))
+            cols.append(Column("year", "Year", priority=YEAR))
+    cols.append(
+        Column(
+            "decisions",
+            "Decisions",
+            lambda r: count(r.get("decisions")),
+            numeric=True,
+            priority=COUNTS,
+        )
+    )
     if dealt_with:
         for key, heading in _DEALT_WITH:
-            cols.append(Column(key, heading, lambda r, k=key: count(r.get(k)), numeric=True))
-    for short, heading, num, den in _RATES:
+            cols.append(
+                Column(
+                    key, heading, lambda r, k=key: count(r.get(k)), numeric=True, priority=DETAIL
+                )
+            )
+    for short, heading, group_heading, num, den in _RATES:
         cols += _rate_columns(
-            short, heading, num, den, extra or (lambda _s: []), comparisons, intervals
+            short,
+            heading,
+            group_heading,
+            num,
+            den,
+            extra or (lambda _s: []),
+            SAME if one_group else GROUP,
+            comparisons,
+            intervals,
         )
     if differences:
         labels = {"uphold": "± upheld", "compliance": "± complied", "remedy": "± remedied"}
@@ -157,8 +218,13 @@ def figure_columns(
                 Column(
                     f"d_{short}",
                     labels[short],
-                    lambda r, rate=rate: format_difference(r.get(rate), r.get(f"group_{rate}")),
+                    lambda r, rate=rate: (
+                        ""
+                        if r.get("_benchmark")
+                        else format_difference(r.get(rate), r.get(f"group_{rate}"))
+                    ),
                     numeric=True,
+                    priority=DETAIL,
                 )
             )
     cols.append(
@@ -167,14 +233,16 @@ def figure_columns(
             "Upheld per 100k",
             lambda r: format_number(r.get("upheld_per_100k")),
             numeric=True,
+            priority=DETAIL,
         )
     )
     cols.append(
         Column(
             "group_per100k",
-            "Group",
+            "Group per 100k",
             lambda r: "" if r.get("_benchmark") else format_number(r.get("group_upheld_per_100k")),
             numeric=True,
+            priority=SAME if one_group else DETAIL,
         )
     )
     return cols
@@ -208,7 +276,7 @@ def population_note(records: Iterable[dict[str, Any]]) -> str:
             + " (each year uses the one before it begins)"
         )
     for (source, year), n in sorted(given.items()):
-        parts.append(f"{source} for {counted(n, 'council')} in {year}")
+        parts.append(f"{source} for {format_count(n, 'council')} in {year}")
     if missing:
         parts.append(f"n/a where there is none ({', '.join(sorted(missing))})")
     if not parts:
@@ -225,7 +293,7 @@ def group_count_notes(bench: Iterable[dict[str, Any]]) -> list[str]:
     for b in bench:
         out.append(
             f"{GROUP_LABELS.get(b['type'], b['type'])} {b['year']}: "
-            f"{counted(int(b['councils']), 'council')} in the group; its figures over "
+            f"{format_count(int(b['councils']), 'council')} in the group; its figures over "
             f"{b['uphold_councils']} (upheld), {b['compliance_councils']} (complied), "
             f"{b['remedy_councils']} (remedied), {b['per_100k_councils']} (per 100k)."
         )

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..output import write_atomic
+from ..output import check_targets, write_atomic
 from ..tables import is_missing
 from .fields import Settings
 
@@ -98,16 +98,16 @@ class Letters:
     def find(self, name: str) -> dict[str, Any]:
         """The figures of the council (or body) called ``name``; NotFound (with "did you mean", or
         the years it has data in) when it has no decisions in the year."""
+        from ..councils import Council
         from ..errors import NotFound
-        from ..outcomes import normalise_text
 
-        c = self.reg.resolve(name, self.year)
-        key = c.gss_code if c else "name:" + normalise_text(name)
+        bodies = {_key(r): str(r["council"]) for r in self.rows if not r.get("gss_code")}
+        found = self.reg.lookup(name, self.year, bodies=bodies)
+        c = found if isinstance(found, Council) else None
+        key = c.gss_code if c else str(found)
         row = next((r for r in self.rows if _key(r) == key), None)
-        if c is None and row is None:
-            self.reg.get(name, self.year)  # raises NotFound with "did you mean"
         if row is None or not has_data(row):
-            label = c.name if c else name
+            label = c.name if c else bodies.get(key, name)
             years = [y for y in _years_with_data(self.db, key) if y != self.year]
             raise NotFound(
                 f"no decisions for {label} in {self.year}; years with data: "
@@ -132,10 +132,15 @@ class Letters:
 def render_letter(fields: Any, fmt: str, tmpl: Any) -> tuple[bytes | str, str]:
     """A letter as final bytes (Markdown, HTML) or as Markdown still to be made into Word or PDF
     (str), with its title."""
+    from ..escape import markdown_text, printable
+    from .fields import text_fields
     from .render import HTML, html_page
 
-    text = tmpl.render(fields)
-    title = f"{fields['letter']['title']}: {fields['council']['name']}"
+    # Data is text: a Markdown template gets every value escaped for Markdown (the template's
+    # own Markdown still works); an HTML template's values are escaped by its autoescaping.
+    shown = text_fields(fields, printable if tmpl.kind == HTML else markdown_text)
+    text = tmpl.render(shown)
+    title = printable(f"{fields['letter']['title']}: {fields['council']['name']}")
     if tmpl.kind == HTML or fmt == "markdown":
         return text.encode("utf-8"), title
     if fmt == "html":
@@ -244,7 +249,9 @@ def write_letters(
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> None:
-    """Write letters :func:`render_all` made into ``output`` (created if missing)."""
+    """Write letters :func:`render_all` made into ``output`` (created if missing); every target
+    is checked (:func:`~lgsco_stats.output.check_target`) before any letter is written."""
+    check_targets(Path(path) for path, *_ in made)
     output.mkdir(parents=True, exist_ok=True)
     if fmt not in BINARY or tmpl.kind == "html":
         for path, data, _, _ in made:

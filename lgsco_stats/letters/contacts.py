@@ -1,15 +1,21 @@
-"""Contacts for letters: who each council's annual review letter is addressed to.
+"""Contacts for letters: who each council's annual review letter is addressed to, and who it
+is shared with.
 
 A contacts file is CSV or Excel with one row per council and the columns council, name, job
 title and email (headers matched like every other header: case and punctuation ignored, a few
-aliases). Councils are matched with the register's resolution, exactly as in decision files: a
-name that matches no council is an error with "did you mean", never a silent guess.
+aliases). Any number of "shared with" columns (headed ``cc``, ``copy to``, ``shared with``,
+numbered or not) name who else the letter goes to, several in a cell separated by ``;`` or line
+breaks; a header may carry their role (``Shared with: Leader of the Council``, ``cc (Chair of
+Scrutiny)``), which is added to each name in it. Councils are matched with the register's
+resolution, exactly as in decision files: a name that matches no council is an error with "did
+you mean", never a silent guess.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -35,34 +41,55 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "email": ("email", "e-mail", "email address", "e-mail address"),
 }
 _KEYS = {header_key(a): field for field, names in _ALIASES.items() for a in names}
+# "Shared with" columns: the words a header starts with, then (optionally) a number or a role.
+_SHARED = re.compile(
+    r"^\s*(?:copies to|copy to|copies|copy|cc|c\.c\.|shared with|share with|sharing with)"
+    r"(?![a-z])[\s\d:.,;()\[\]–—-]*(.*?)[\s\d:.,;()\[\]–—-]*$",
+    re.IGNORECASE,
+)
+
+
+def shared_column(header: str) -> str | None:
+    """For a "shared with" column's header, the role it gives its names (``""`` for none);
+    None for any other header. ``"cc 2"`` → ``""``, ``"Shared with: Leader"`` → ``"Leader"``."""
+    m = _SHARED.match(header)
+    return None if m is None else m.group(1).strip()
+
+
+def _shared(cell: str, role: str) -> list[str]:
+    names = [n.strip() for n in re.split(r"[;\n]", cell) if n.strip()]
+    return [f"{n}, {role}" if role and role.lower() not in n.lower() else n for n in names]
 
 
 def _rows_of(path: Path) -> list[list[object]]:
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".xlsx", ".xlsm"):
-            import openpyxl
+    """The first sheet of a workbook (read within the limits every workbook is read in), or a
+    CSV file's rows."""
+    from ..read import guards, workbook
+    from ..read.text import decode_text
 
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-            try:
-                ws = wb.worksheets[0]
-                return [list(r) for r in ws.iter_rows(values_only=True)]
-            finally:
-                wb.close()
-        raw = path.read_bytes()
-    except OSError as e:
-        raise DataError(f"{path}: cannot read the contacts file ({e.strerror})") from None
-    except Exception as e:  # openpyxl raises many kinds for a file that is not a workbook
-        raise DataError(f"{path}: not a readable Excel workbook ({e})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
+    kind = workbook.sniff(path)
+    if kind == "encrypted":
+        raise DataError(f"{path}: the workbook is password-protected; save an unprotected copy")
+    if kind != "csv":
+        book = workbook.parse(path, None, kind)
+        if not book.tables:
+            return []
+        table = next(iter(book.tables.values()))
+        columns = [c.to_pylist() for c in table.columns]
+        return [list(r) for r in zip(*columns, strict=True)]
+    text = decode_text(path, guards.MAX_CSV_BYTES)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+    reader = csv.reader(io.StringIO(text), dialect)
+    rows: list[list[object]] = []
+    try:
+        for r in reader:
+            rows.append(list(r))
+    except csv.Error as e:
+        raise DataError(f"{path.name}, line {reader.line_num}: not readable as CSV ({e})") from None
+    return rows
 
 
 def _cell(v: object) -> str:
@@ -87,10 +114,14 @@ def read_contacts(
     if header_at is None:
         raise DataError(f"{p.name}: the contacts file is empty")
     columns: dict[str, int] = {}
+    shared: list[tuple[int, str]] = []  # "shared with" columns and the role each gives
     for i, h in enumerate(rows[header_at]):
         field = _KEYS.get(header_key(_cell(h)))
+        role = shared_column(_cell(h)) if field is None else None
         if field and field not in columns:
             columns[field] = i
+        elif role is not None:
+            shared.append((i, role))
     missing = [f for f in ("council", "name") if f not in columns]
     if missing:
         raise DataError(
@@ -131,6 +162,11 @@ def read_contacts(
             raise DataError(f"{where}: {official} is listed twice (rows {first_row[key]} and {n})")
         first_row[key] = n
         out[key] = Contact(
-            name=name, job_title=get("job_title") or DEFAULT_JOB_TITLE, email=get("email") or None
+            name=name,
+            job_title=get("job_title") or DEFAULT_JOB_TITLE,
+            email=get("email") or None,
+            shared_with=tuple(
+                x for i, role in shared if i < len(r) for x in _shared(_cell(r[i]), role)
+            ),
         )
     return out

@@ -8,8 +8,8 @@ from typing import Any
 
 from .. import outcomes as oc
 from ..councils import slugify
-from ..figures import MIN_OTHERS
 from ..rounding import format_number, format_percent
+from ..small_groups import MIN_OTHERS
 from .fields import (
     DEFAULT_JOB_TITLE,
     OMBUDSMAN,
@@ -21,6 +21,7 @@ from .fields import (
     as_int,
 )
 from .wording import (
+    and_list,
     category_rows,
     comparison,
     compliance_sentence,
@@ -42,7 +43,9 @@ from .wording import (
 
 
 def addressee(council: str, contact: Contact | None) -> Fields:
-    """Name, job title, organisation and salutation; without a contact, the Chief Executive."""
+    """Name, job title, organisation and salutation, and who else the letter is shared with
+    (the contacts file's "shared with" or "cc" columns); without a contact, the Chief
+    Executive."""
     if contact is None:
         lines = [f"The {DEFAULT_JOB_TITLE}", council]
         return Fields(
@@ -54,6 +57,8 @@ def addressee(council: str, contact: Contact | None) -> Fields:
                 "organisation": council,
                 "lines": lines,
                 "salutation": f"Dear {DEFAULT_JOB_TITLE}",
+                "shared_with": [],
+                "shared_with_text": "",
             },
         )
     lines = [contact.name, contact.job_title or DEFAULT_JOB_TITLE, council]
@@ -68,6 +73,8 @@ def addressee(council: str, contact: Contact | None) -> Fields:
             "organisation": council,
             "lines": lines,
             "salutation": f"Dear {contact.name}",
+            "shared_with": list(contact.shared_with),
+            "shared_with_text": and_list(contact.shared_with),
         },
     )
 
@@ -97,7 +104,7 @@ _STATS = (
     ),
     (
         "remedy",
-        "Satisfactory remedies provided by the council",
+        "Satisfactory remedies provided by the {noun}",
         "remedy_rate",
         "remedy_by_authority",
         "upheld",
@@ -116,10 +123,11 @@ def _stat(
     den: str,
     noun: str,
     councils_col: str,
+    who: str,
 ) -> dict[str, Any]:
     value, group_value = as_float(row.get(rate_col)), as_float(row.get(f"group_{rate_col}"))
     numerator, denominator = as_int(row.get(num)), as_int(row.get(den))
-    if denominator is None:
+    if denominator is None or numerator is None:  # a count not reported
         shown = "not reported"
     elif denominator == 0:
         shown = {
@@ -138,7 +146,7 @@ def _stat(
     else:
         group_text = format_percent(group_value)
     return {
-        "label": label,
+        "label": label.format(noun=who),
         "value": value,
         "text": format_percent(value),
         "numerator": numerator,
@@ -203,7 +211,9 @@ def letter_context(
     name = str(row["council"])
     group = row.get("type") if isinstance(row.get("type"), str) else None
     in_group = bool(row.get("in_group")) and group is not None
-    stats = {s[0]: _stat(row, *s) for s in _STATS}
+    # A body outside the register (Transport for London, a fire authority) is not a council.
+    noun = "council" if row.get("gss_code") else "authority"
+    stats = {s[0]: _stat(row, *s, noun) for s in _STATS}
     upheld, population = as_int(row.get("upheld")), as_int(row.get("population"))
     per_100k = as_float(row.get("upheld_per_100k"))
     per_100k_group = as_float(row.get("group_upheld_per_100k"))
@@ -215,12 +225,14 @@ def letter_context(
         as_int(row.get("investigations")),
         stats["uphold"]["value"],
         stats["uphold"]["group_value"],
+        noun=noun,
     )
     stats["remedy"]["sentence"] = remedy_sentence(
         as_int(row.get("remedy_by_authority")),
         upheld,
         stats["remedy"]["value"],
         stats["remedy"]["group_value"],
+        noun=noun,
     )
     stats["compliance"]["sentence"] = compliance_sentence(
         as_int(row.get("complied_total")),
@@ -228,8 +240,11 @@ def letter_context(
         as_int(row.get("compliance_outcomes")),
         stats["compliance"]["value"],
         stats["compliance"]["group_value"],
+        noun=noun,
     )
-    small = [f"{s['label'].lower()} {s['basis']}" for s in stats.values() if s["small"]]
+    small = [
+        f"the figure for {s['label'].lower()} is {s['basis']}" for s in stats.values() if s["small"]
+    ]
     councils = {
         "uphold": as_int(row.get("group_uphold_councils")),
         "compliance": as_int(row.get("group_compliance_councils")),
@@ -241,7 +256,7 @@ def letter_context(
     members = as_int(row.get("group_councils"))
     # a group figure to compare with for at least one of the council's figures
     compared = in_group and not all(alone.values()) and (members or 0) - 1 >= MIN_OTHERS
-    breakdown = dealt_with(row)
+    breakdown = dealt_with(row, noun=noun)
     cats = category_rows(categories)
     signatory_lines = [s for s in (settings.signatory, *settings.signatory_title.split(";")) if s]
     return Fields(
@@ -262,6 +277,8 @@ def letter_context(
                 "group": group or "",
                 "group_label": group_plural(group) if group else "",
                 "in_group": in_group,
+                "noun": noun,
+                "nouns": "councils" if noun == "council" else "authorities",
                 "group_note": row.get("group_note") or "",
                 "population": population,
                 "population_text": f"{population:,}" if population else "",
@@ -304,6 +321,7 @@ def letter_context(
                     benchmark=per_100k_group,
                     year=year,
                     council=is_council,
+                    noun=noun,
                 ),
             },
             "average": {
@@ -319,15 +337,15 @@ def letter_context(
                     row.get("group_note") or None,
                     members,
                     alone,
+                    noun=noun,
                 ),
                 "councils": members,
             },
             "small_numbers": {
                 "any": bool(small),
                 "sentence": (
-                    "Some of these figures rest on very few cases ("
-                    + "; ".join(small)
-                    + "): a single complaint moves them a long way."
+                    "Some of these figures rest on very few cases, and a single complaint moves "
+                    "them a long way: " + "; ".join(small) + "."
                     if small
                     else ""
                 ),

@@ -21,6 +21,7 @@ class Contact:
     name: str
     job_title: str = DEFAULT_JOB_TITLE
     email: str | None = None
+    shared_with: tuple[str, ...] = ()  # who else the letter goes to ("Cllr A, Leader")
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,23 @@ def _wrap(path: str, value: Any) -> Any:
     if isinstance(value, list):
         return [_wrap(f"{path}[{i}]", v) for i, v in enumerate(value)]
     return value
+
+
+def text_fields(fields: Fields, as_text: Any) -> Fields:
+    """The same fields with every text value passed through ``as_text`` (a function of
+    :mod:`lgsco_stats.escape`): names and contacts from data become literal text for the kind
+    of template that shows them. Numbers, None and the paths stay as they are."""
+
+    def convert(v: Any) -> Any:
+        if isinstance(v, str):
+            return as_text(v)
+        if isinstance(v, Mapping):
+            return {k: convert(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [convert(x) for x in v]
+        return v
+
+    return Fields(fields.path, {k: convert(v) for k, v in fields.items()})
 
 
 def missing(v: Any) -> bool:

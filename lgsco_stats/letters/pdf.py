@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .render import markdown_tokens, table_cells
+from .render import closing_at, markdown_tokens, table_cells
 
 FAMILY = "DejaVu"
 _STYLES = {
@@ -113,7 +113,10 @@ class PdfMaker:
         when = dt.datetime.combine(date or dt.date.today(), dt.time(), tzinfo=dt.UTC)
         pdf.set_creation_date(when)
         pdf.add_page()
-        _Layout(pdf).blocks(markdown_tokens(markdown_text))
+        tokens = markdown_tokens(markdown_text)
+        layout = _Layout(pdf)
+        layout.blocks(tokens, closing_at(tokens))
+        layout.number_pages()
         data = bytes(pdf.output())
         for font in pdf.fonts.values():  # fontTools keeps the font files open (lazy loading)
             ttfont = getattr(font, "ttfont", None)
@@ -132,6 +135,8 @@ MARGIN = 20.0
 BODY, SMALL = 10.5, 10.0
 HEADINGS = {1: 15.0, 2: 12.5, 3: 11.0}
 LEADING = 1.38  # line height as a multiple of the font size
+SIGNATURE_SPACE = 16.0  # mm left after the closing for a handwritten signature
+FOOTER = 9.0  # size of the page numbers, set in the bottom margin
 PT = 25.4 / 72  # mm per point
 
 Run = tuple[str, str]  # (style "" or "B", text)
@@ -202,16 +207,36 @@ class _Layout:
                             line.append((st, word, w))
                             used += w
                         continue
-                    if line and used + w > width:
-                        while line and line[-1][1] == " ":
-                            used -= line.pop()[2]
-                        out.append(line)
-                        line, used = [], 0.0
-                    line.append((st, word, w))
-                    used += w
+                    for piece, pw in self._pieces(st, size, word, w, width):
+                        if line and used + pw > width:
+                            while line and line[-1][1] == " ":
+                                used -= line.pop()[2]
+                            out.append(line)
+                            line, used = [], 0.0
+                        line.append((st, piece, pw))
+                        used += pw
             while line and line[-1][1] == " ":
                 line.pop()
             out.append(line)
+        return out
+
+    def _pieces(
+        self, style: str, size: float, word: str, w: float, width: float
+    ) -> list[tuple[str, float]]:
+        """A word as pieces no wider than ``width``: itself, or (a name of 300 letters and no
+        space, say) cut between characters rather than running off the page."""
+        if w <= width or len(word) < 2:
+            return [(word, w)]
+        out: list[tuple[str, float]] = []
+        piece, used = "", 0.0
+        for ch in word:  # widths add up character by character (measure sums them too)
+            cw = self.measure(style, size, ch)
+            if piece and used + cw > width:
+                out.append((piece, used))
+                piece, used = "", 0.0
+            piece += ch
+            used += cw
+        out.append((piece, used))
         return out
 
     def draw_line(self, pieces: list[Piece], x: float, baseline: float, size: float) -> None:
@@ -247,10 +272,64 @@ class _Layout:
             self.y += lh
         self.y += space_after
 
-    def blocks(self, tokens: list[Any]) -> None:
+    def number_pages(self) -> None:
+        """ "Page 2 of 3" at the foot of every page of a letter longer than one."""
+        total = self.pdf.pages_count
+        if total < 2:
+            return
+        self.pdf.set_text_color(90, 90, 90)
+        for n in range(1, total + 1):
+            self.pdf.page = n
+            text = f"Page {n} of {total}"
+            width = self.measure("", FOOTER, text)
+            self._set("", FOOTER)
+            self.pdf.text(self.pdf.w - MARGIN - width, self.pdf.h - MARGIN / 2, text)
+        self.pdf.page = total
+        self.pdf.set_text_color(0, 0, 0)
+
+    def signature_height(self, tokens: list[Any], start: int, closing: int) -> float:
+        """The height of the blocks from ``start`` to the end: the paragraph before the
+        closing, the closing (with room to sign) and what follows it (the signatory's name and
+        titles, who the letter is shared with), as :meth:`blocks` lays them out."""
+        height, in_list = 0.0, 0
+        for i in range(start, len(tokens)):
+            t = tokens[i]
+            if t.type in ("bullet_list_open", "ordered_list_open"):
+                in_list += 1
+            elif t.type in ("bullet_list_close", "ordered_list_close"):
+                in_list -= 1
+            elif t.type in ("paragraph_open", "heading_open"):
+                size = HEADINGS[min(int(t.tag[1]), 3)] if t.type == "heading_open" else BODY
+                indent = 6.0 if in_list else 0.0
+                lines = self.wrap(_runs(tokens[i + 1]), size, self.width - indent)
+                after = (
+                    SIGNATURE_SPACE
+                    if i == closing
+                    else 1.2
+                    if in_list
+                    else 3.7
+                    if t.type == "heading_open"
+                    else 2.6
+                )
+                height += len(lines) * size * LEADING * PT + after
+        return height
+
+    def blocks(self, tokens: list[Any], closing: int | None = None) -> None:
+        """Lay out a letter's tokens. The paragraph at ``closing`` ("Yours sincerely"), the
+        paragraph before it and all that follows it are kept on one page (the closing never
+        alone above the name), with room to sign after the closing."""
+        keep = _kept_from(tokens, closing)
         i, in_list = 0, 0
         while i < len(tokens):
             t = tokens[i]
+            if i == keep and closing is not None:
+                rest = self.signature_height(tokens, i, closing)
+                if rest <= self.bottom - MARGIN:
+                    self.need(rest)
+            if i == closing:
+                self.text_block(_runs(tokens[i + 1]), BODY, space_after=SIGNATURE_SPACE)
+                i += 3
+                continue
             if t.type == "heading_open":
                 level = min(int(t.tag[1]), 3)
                 size = HEADINGS[level]
@@ -310,6 +389,19 @@ class _Layout:
             self.y += height
         self.y += 4.0
         return end
+
+
+def _kept_from(tokens: list[Any], closing: int | None) -> int | None:
+    """Where the block kept with the signature starts: the paragraph before the closing, if
+    one comes after the last heading (a heading keeps with what follows it anyway)."""
+    if closing is None:
+        return None
+    for i in range(closing - 1, -1, -1):
+        if tokens[i].type == "heading_open":
+            break
+        if tokens[i].type == "paragraph_open" and tokens[i].level == 0:
+            return i
+    return closing
 
 
 def markdown_to_pdf(markdown_text: str, title: str, date: dt.date | None = None) -> bytes:

@@ -12,15 +12,22 @@ blank in a letter (:class:`TemplateProblem`, a :class:`~lgsco_stats.errors.DataE
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
-from collections.abc import Mapping
+import re
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
-from types import TracebackType
+from types import FrameType, TracebackType
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.nodes import EvalContext
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import DataError, UsageError
@@ -67,14 +74,128 @@ def template_kind(name: str) -> str:
     return HTML if n.endswith((".html", ".htm")) else MARKDOWN
 
 
+# Limits on rendering one letter (a template is the user's, or a colleague's): its text (a real
+# letter is about 10,000 characters), its time, and the widths and counts a template may ask of
+# a string (``center``, ``indent``, ``ljust``, ``"%999999999d"``, ``"A" * 10**10``) before the
+# string is made. Jinja2's sandbox already limits ``range()`` to 100,000 numbers.
+MAX_LETTER_CHARS = 2_000_000
+MAX_RENDER_SECONDS = 10.0
+MAX_TEMPLATE_BYTES = 1 << 20
+MAX_SIZE = 100_000
+_WIDTH = re.compile(r"\d{6,}")
+
+
+def _too_big(what: str, n: int, limit: int = MAX_SIZE) -> SecurityError:
+    return SecurityError(f"{what} of {n:,} is more than a letter needs (the limit is {limit:,})")
+
+
+def _check_widths(text: object) -> None:
+    """A format string (``%`` or ``str.format``) whose widths would make a huge string."""
+    if isinstance(text, str):
+        for m in _WIDTH.finditer(text):
+            if int(m.group()) > MAX_SIZE:
+                raise _too_big("a width in a format", int(m.group()))
+
+
+def _length(v: object) -> int | None:
+    return len(v) if isinstance(v, str | bytes | list | tuple) else None
+
+
+class _LetterSandbox(SandboxedEnvironment):
+    """Jinja2's sandbox, with the operators and string methods that can make a huge value in one
+    step checked before they run."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                size = _length(seq)
+                if size is not None and isinstance(n, int) and size * n > MAX_LETTER_CHARS:
+                    raise _too_big("a repetition", size * n, MAX_LETTER_CHARS)
+        elif operator == "**":
+            if isinstance(right, int) and isinstance(left, int) and abs(right) > 1_000:
+                raise _too_big("a power", right)
+        elif operator == "%":
+            _check_widths(left)
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        # str.format comes wrapped by the sandbox (the method is __wrapped__)
+        method = getattr(__obj, "__wrapped__", __obj)
+        owner = getattr(method, "__self__", None)
+        if isinstance(owner, str | bytes | list | tuple):
+            sizes = (*args, *kwargs.values())
+            if getattr(method, "__name__", "") in ("format", "format_map"):
+                _check_widths(owner)
+                sizes = ()  # the values formatted are not sizes
+            for a in sizes:
+                if isinstance(a, int) and a > MAX_SIZE:
+                    raise _too_big(f"an argument to {getattr(method, '__name__', 'a method')}", a)
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+def _bounded(name: str, f: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter whose size arguments (widths, lengths, counts) are checked first."""
+
+    @functools.wraps(f)
+    def check(*given: Any, **kwargs: Any) -> Any:
+        # filters that take the environment or evaluation context get it first
+        args = [a for a in given if not isinstance(a, jinja2.Environment | EvalContext)]
+        rest = [*args[1:], *kwargs.values()]
+        if name == "format":
+            _check_widths(args[0] if args else None)
+        if name == "replace" and len(args) >= 3:
+            value, old, new = (str(a) for a in args[:3])
+            if old and len(value) + value.count(old) * (len(new) - len(old)) > MAX_LETTER_CHARS:
+                grown = len(value) + value.count(old) * (len(new) - len(old))
+                raise _too_big("a replacement", grown, MAX_LETTER_CHARS)
+        for a in rest:
+            if isinstance(a, int) and not isinstance(a, bool) and a > MAX_SIZE:
+                raise _too_big(f"an argument to {name}", a)
+        return f(*given, **kwargs)
+
+    return check
+
+
 def _environment(autoescape: bool) -> SandboxedEnvironment:
-    return SandboxedEnvironment(
+    env = _LetterSandbox(
         undefined=_StrictField,
         autoescape=autoescape,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    for name in ("batch", "center", "format", "indent", "replace", "slice", "truncate"):
+        env.filters[name] = _bounded(name, env.filters[name])
+    env.filters["wordwrap"] = _bounded("wordwrap", env.filters["wordwrap"])
+    env.globals.pop("lipsum", None)  # paragraphs of filler text: no letter needs it
+    return env
+
+
+class _TooLong(Exception):
+    """Raised inside a render that has run past :data:`MAX_RENDER_SECONDS`."""
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Stop what runs inside after ``seconds`` (a timer signal; only in the main thread of a
+    system that has one: elsewhere the letter's size limit still holds)."""
+    main = threading.current_thread() is threading.main_thread()
+    if not hasattr(signal, "setitimer") or not main:
+        yield
+        return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise _TooLong
+
+    old = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
 
 
 def _line_of(tb: TracebackType | None, name: str) -> int | None:
@@ -105,6 +226,11 @@ class LetterTemplate:
     def from_file(cls, path: str | Path) -> LetterTemplate:
         p = Path(path)
         try:
+            if p.stat().st_size > MAX_TEMPLATE_BYTES:
+                raise DataError(
+                    f"{p}: refused: a template of {p.stat().st_size:,} bytes (a letter's is a "
+                    f"few thousand; the limit is {MAX_TEMPLATE_BYTES:,})"
+                )
             source = p.read_text(encoding="utf-8-sig")
         except OSError as e:
             raise UsageError(f"cannot read the template {p}: {e.strerror}") from None
@@ -120,7 +246,19 @@ class LetterTemplate:
         """The letter's text; a missing field or a failing expression is a
         :class:`TemplateProblem` with the template line."""
         try:
-            return self._template.render(fields)
+            return self._render(fields)
+        except _TooLong:
+            raise TemplateProblem(
+                f"{self.name}: rendering one letter took longer than {MAX_RENDER_SECONDS:g} "
+                "seconds (a loop without end?)"
+            ) from None
+        except RecursionError:
+            raise TemplateProblem(
+                f"{self.name}: a macro or include calls itself without end (recursion too deep)"
+            ) from None
+        except SecurityError as e:
+            line = _line_of(e.__traceback__, self._code_name)
+            raise TemplateProblem(f"{self.name}, line {line}: {e}") from None
         except UnknownField as e:
             line = _line_of(e.__traceback__, self._code_name)
             known = [p for p, _ in flatten(fields)]
@@ -136,6 +274,28 @@ class LetterTemplate:
         except (TypeError, ValueError, ArithmeticError, AttributeError, KeyError, IndexError) as e:
             line = _line_of(e.__traceback__, self._code_name)
             raise TemplateProblem(f"{self.name}, line {line}: {type(e).__name__}: {e}") from None
+        except MemoryError:
+            problem = f"{self.name}: the letter needs more memory than there is"
+            raise TemplateProblem(problem) from None
+
+    def _render(self, fields: Mapping[str, Any]) -> str:
+        """The letter's text, piece by piece, stopped once past :data:`MAX_LETTER_CHARS` or
+        :data:`MAX_RENDER_SECONDS`."""
+        parts: list[str] = []
+        size = 0
+        end = time.monotonic() + MAX_RENDER_SECONDS
+        with _deadline(MAX_RENDER_SECONDS):
+            for part in self._template.generate(fields):
+                parts.append(part)
+                size += len(part)
+                if size > MAX_LETTER_CHARS:
+                    raise TemplateProblem(
+                        f"{self.name}: one letter grew past {MAX_LETTER_CHARS:,} characters "
+                        "(a real one is about 10,000; a loop without end?)"
+                    )
+                if time.monotonic() > end:
+                    raise _TooLong
+        return "".join(parts)
 
 
 def _resource(name: str) -> str:
@@ -183,9 +343,39 @@ def table_cells(tokens: list[Any], start: int) -> tuple[list[list[Any]], list[bo
     return rows, right, header_rows, i + 1
 
 
+# How letters close: the paragraph that starts the signature block, which Word and PDF keep on
+# one page with the name and titles below it, after a space for a handwritten signature.
+_CLOSING = re.compile(
+    r"^(yours (sincerely|faithfully|truly)|kind regards|best regards|regards|best wishes|"
+    r"with best wishes|with kind regards|many thanks)\b[\s,.]*$",
+    re.IGNORECASE,
+)
+
+
+def closing_at(tokens: list[Any]) -> int | None:
+    """The index of the ``paragraph_open`` token of a letter's closing ("Yours sincerely"):
+    the last paragraph that is only a sign-off; None for a letter without one. What follows
+    it (the signatory's name and titles, who the letter is shared with) is the signature
+    block."""
+    found = None
+    for i, t in enumerate(tokens[:-1]):
+        if t.type == "paragraph_open" and _CLOSING.match(tokens[i + 1].content.strip()):
+            found = i
+    return found
+
+
 def markdown_to_html(text: str) -> str:
-    """The HTML of a Markdown letter's body."""
-    return str(_markdown().render(text))
+    """The HTML of a Markdown letter's body; the closing and the paragraphs after it carry the
+    classes ``closing`` and ``signature`` (the page keeps them together, with room to sign)."""
+    md = _markdown()
+    tokens = md.parse(text)
+    at = closing_at(tokens)
+    if at is not None:
+        tokens[at].attrSet("class", "closing")
+        for t in tokens[at + 1 :]:
+            if t.type == "paragraph_open":
+                t.attrSet("class", "signature")
+    return str(md.renderer.render(tokens, md.options, {}))
 
 
 @functools.cache

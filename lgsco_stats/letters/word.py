@@ -1,9 +1,12 @@
 """Word letters: a Markdown letter (see :mod:`lgsco_stats.letters.render`) as a ``.docx`` with
-real headings, paragraphs, bulleted lists and a table of figures, A4 with 2 cm margins.
+real headings, paragraphs, bulleted lists and a table of figures, A4 with 2 cm margins, pages
+numbered "Page 2 of 3" in the footer.
 
 Built with python-docx from markdown-it's tokens: ``#`` → Heading 1 (the letter's title), ``##``
-→ Heading 2, ``###`` → Heading 3, lists → "List Bullet", tables → a Word table ("Table Grid"),
-``**bold**`` and ``*italic*`` → runs, a trailing backslash → a line break.
+→ Heading 2, ``###`` → Heading 3, lists → "List Bullet", tables → a Word table ("Table Grid",
+cells padded, the header row shaded), ``**bold**`` and ``*italic*`` → runs, a trailing
+backslash → a line break. The closing ("Yours sincerely") keeps with the paragraph before it
+and with the name and titles after it, and leaves room for a signature.
 """
 
 from __future__ import annotations
@@ -17,9 +20,42 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
-from .render import markdown_tokens, table_cells
+from ..escape import xml_text
+from .render import closing_at, markdown_tokens, table_cells
 
 FONT = "Arial"
+# Cell padding in twentieths of a point (Word's default is 0 above and below, 0.19 cm aside).
+CELL_MARGINS = {"top": 60, "bottom": 60, "left": 115, "right": 115}
+SIGNATURE_SPACE = Pt(42)  # room for a handwritten signature after the closing
+
+
+def _element(tag: str, **attrs: str) -> Any:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    el = OxmlElement(tag)
+    for name, value in attrs.items():
+        el.set(qn(f"w:{name}"), value)
+    return el
+
+
+def _page_numbers(section: Any) -> None:
+    """ "Page N of M" at the right of the footer, from Word's own PAGE and NUMPAGES fields."""
+    para = section.footer.paragraphs[0]
+    para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for text, field in (("Page ", "PAGE"), (" of ", "NUMPAGES")):
+        run = para.add_run(text)
+        run.font.size = Pt(8.5)
+        simple = _element("w:fldSimple", instr=f" {field} ")
+        number = _element("w:r")
+        props = _element("w:rPr")
+        props.append(_element("w:sz", val="17"))
+        number.append(props)
+        shown = _element("w:t")
+        shown.text = "1"
+        number.append(shown)
+        simple.append(number)
+        para._p.append(simple)
 
 
 def _setup(doc: Any, title: str) -> None:
@@ -43,6 +79,7 @@ def _setup(doc: Any, title: str) -> None:
         st.paragraph_format.space_before = Pt(12 if name != "Heading 1" else 14)
         st.paragraph_format.space_after = Pt(4)
         st.paragraph_format.keep_with_next = True
+    _page_numbers(section)
     props = doc.core_properties
     props.title = title
     props.author = ""
@@ -81,7 +118,7 @@ def _inline(paragraph: Any, token: Any) -> None:
         elif kind == "em_close":
             italic = False
         elif kind in ("text", "code_inline"):
-            run = paragraph.add_run(child.content)
+            run = paragraph.add_run(xml_text(child.content))
             run.bold = bold or None
             run.italic = italic or None
         elif kind == "softbreak":
@@ -97,6 +134,11 @@ def _table(doc: Any, tokens: list[Any], start: int) -> int:
     table = doc.add_table(rows=len(rows), cols=ncols)
     table._tbl.tblPr.style = "TableGrid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    margins = _element("w:tblCellMar")
+    for side, twips in CELL_MARGINS.items():
+        margins.append(_element(f"w:{side}", w=str(twips), type="dxa"))
+    table._tbl.tblPr.append(margins)
     for r, cells in enumerate(rows):
         for c, inline in enumerate(cells):
             para = table.cell(r, c).paragraphs[0]
@@ -105,10 +147,16 @@ def _table(doc: Any, tokens: list[Any], start: int) -> int:
             if r < header_rows:
                 for run in para.runs:
                     run.bold = True
+                table.cell(r, c)._tc.get_or_add_tcPr().append(
+                    _element("w:shd", val="clear", color="auto", fill="E8E8E8")
+                )
             if c < len(right) and right[c]:
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    widths = [Cm(8.5)] + [Cm(4.25)] * (ncols - 1) if ncols > 1 else [Cm(17)]
+    widths = [Cm(8.5)] + [Cm(8.5 / (ncols - 1))] * (ncols - 1) if ncols > 1 else [Cm(17)]
+    for c, column in enumerate(table.columns):  # the grid, which LibreOffice reads
+        column.width = widths[min(c, len(widths) - 1)]
     for row in table.rows:
+        row._tr.get_or_add_trPr().append(_element("w:cantSplit"))  # a row stays on one page
         for c, cell in enumerate(row.cells):
             cell.width = widths[min(c, len(widths) - 1)]
     _paragraph(doc).paragraph_format.space_after = Pt(0)
@@ -131,12 +179,31 @@ class DocxMaker:
         for child in list(self._body):
             if child.tag != qn("w:sectPr"):
                 self._body.remove(child)
-        doc.core_properties.title = title
+        # Word's document properties hold at most 255 characters (python-docx raises beyond)
+        doc.core_properties.title = xml_text(title)[:255]
         tokens = markdown_tokens(markdown_text)
+        closing = closing_at(tokens)
         list_depth = 0
+        previous = None  # the last paragraph before the closing keeps with it
         i = 0
         while i < len(tokens):
             t = tokens[i]
+            if closing is not None and i >= closing and t.type == "paragraph_open":
+                # the signature block: the closing with room to sign, then the name, titles and
+                # who it is shared with, each kept with the next (and the closing with the
+                # paragraph before it)
+                para = _paragraph(doc)
+                _inline(para, tokens[i + 1])
+                form = para.paragraph_format
+                form.keep_with_next = True
+                if i == closing:
+                    form.space_after = SIGNATURE_SPACE
+                    if previous is not None:
+                        previous.paragraph_format.keep_with_next = True
+                else:
+                    form.keep_together = True
+                i += 3
+                continue
             if t.type == "heading_open":
                 level = int(t.tag[1])
                 para = _paragraph(doc, f"Heading{min(level, 3)}")
@@ -150,6 +217,7 @@ class DocxMaker:
             elif t.type == "paragraph_open":
                 para = _paragraph(doc, "ListBullet" if list_depth else None)
                 _inline(para, tokens[i + 1])
+                previous = para
                 i += 3
                 continue
             elif t.type == "table_open":

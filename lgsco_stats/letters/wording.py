@@ -3,19 +3,27 @@ choose (``*_sentence``, :func:`comparison`), each a small function that can be t
 
 The default templates say what the Ombudsman's letters say, in our own words; every percentage
 is shown by :func:`lgsco_stats.rounding.format_percent` (whole percent, halves up).
+
+One number style, applied by :func:`number_text` and :func:`count_text`: a count in a sentence
+is a word from zero to nine ("four complaints", "based on four investigations") and digits from
+10 ("57 complaints", "1,234"); counts in tables, lists and brackets are digits ("(38 of 57)",
+"(11 of 12, 1 late)"); percentages and per-100,000 figures are always digits. Each sentence
+names its addressee with ``noun``: "the council", or "the authority" for a body that is not a
+council (Transport for London, a fire authority).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .. import outcomes as oc
 from ..councils import GROUP_LABELS, GROUP_SINGULAR, GROUPS
-from ..figures import MIN_OTHERS, SMALL_NUMBER
+from ..figures import SMALL_NUMBER
 from ..populations import population_year
 from ..rounding import format_number, format_percent, round_half_up, shown_difference
+from ..small_groups import MIN_OTHERS
 from ..years import start_year
 from .fields import Fields, as_int, missing
 
@@ -52,6 +60,17 @@ def number_text(n: int) -> str:
 def count_text(n: int, singular: str, plural: str | None = None) -> str:
     """``count_text(1, "case")`` → ``"one case"``; ``(3, "case")`` → ``"three cases"``."""
     return f"{number_text(n)} {singular if n == 1 else plural or singular + 's'}"
+
+
+def and_list(items: Sequence[str]) -> str:
+    """``["a", "b", "c"]`` → ``"a, b and c"``; items with commas of their own are kept apart
+    by semicolons (``"A, Leader; B, Chair; and C"``); one item as itself; none as ``""``."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    if any("," in x for x in items):
+        return "; ".join(items[:-1]) + f"; and {items[-1]}"
+    return ", ".join(items[:-1]) + f" and {items[-1]}"
 
 
 def of_text(numerator: int | None, denominator: int | None) -> str:
@@ -101,12 +120,11 @@ def comparison_sentence(value: float | None, benchmark: float | None) -> str:
 
 
 def small_number_note(denominator: int | None, singular: str, plural: str | None = None) -> str:
-    """``"based on 3 investigations"`` when a rate rests on fewer than ``SMALL_NUMBER`` cases
-    (and at least one); ``""`` otherwise."""
+    """``"based on three investigations"`` when a rate rests on fewer than ``SMALL_NUMBER``
+    cases (and at least one); ``""`` otherwise."""
     if denominator is None or not 0 < denominator < SMALL_NUMBER:
         return ""
-    noun = singular if denominator == 1 else plural or singular + "s"
-    return f"based on {denominator} {noun}"
+    return f"based on {count_text(denominator, singular, plural)}"
 
 
 def _care(note: str) -> str:
@@ -114,7 +132,12 @@ def _care(note: str) -> str:
 
 
 def uphold_sentence(
-    upheld: int | None, investigations: int | None, rate: float | None, benchmark: float | None
+    upheld: int | None,
+    investigations: int | None,
+    rate: float | None,
+    benchmark: float | None,
+    *,
+    noun: str = "council",
 ) -> str:
     """The uphold rate in words. No detailed investigations in the year → say so, never 0% or
     n/a."""
@@ -122,19 +145,19 @@ def uphold_sentence(
         return "The data for the year do not say how many complaints we upheld."
     if investigations == 0:
         return (
-            "We did not investigate any complaints about the council in detail this year, so "
+            f"We did not investigate any complaints about the {noun} in detail this year, so "
             "there is no uphold rate to report."
         )
     counts = of_text(upheld, investigations)
     if investigations == 1:
         verdict = "upheld it" if upheld else "did not uphold it"
         text = (
-            f"We investigated one complaint about the council in detail and {verdict} "
+            f"We investigated one complaint about the {noun} in detail and {verdict} "
             f"({counts}, {format_percent(rate)})."
         )
     else:
         text = (
-            f"We investigated {count_text(investigations, 'complaint')} about the council in "
+            f"We investigated {count_text(investigations, 'complaint')} about the {noun} in "
             f"detail and upheld {format_percent(rate)} of them ({counts})."
         )
     note = small_number_note(investigations, "investigation")
@@ -142,25 +165,30 @@ def uphold_sentence(
 
 
 def remedy_sentence(
-    remedied: int | None, upheld: int | None, rate: float | None, benchmark: float | None
+    remedied: int | None,
+    upheld: int | None,
+    rate: float | None,
+    benchmark: float | None,
+    *,
+    noun: str = "council",
 ) -> str:
     """Upheld complaints the council had already put right before they reached us."""
     if remedied is None or upheld is None:
-        return "The data for the year do not say how many complaints the council had remedied."
+        return f"The data for the year do not say how many complaints the {noun} had remedied."
     if upheld == 0:
         return (
-            "As we upheld no complaints about the council this year, there is no "
+            f"As we upheld no complaints about the {noun} this year, there is no "
             "satisfactory remedy rate to report."
         )
     if remedied == 0:
         text = (
-            "In none of the complaints we upheld had the council already offered a remedy "
+            f"In none of the complaints we upheld had the {noun} already offered a remedy "
             f"we found satisfactory before the complaint came to us (0 of {upheld:,}, 0%)."
         )
     else:
         text = (
             f"In {format_percent(rate)} of the complaints we upheld "
-            f"({of_text(remedied, upheld)}), the council had already accepted it was at fault "
+            f"({of_text(remedied, upheld)}), the {noun} had already accepted it was at fault "
             "and offered a remedy we found satisfactory before the complaint came to us. We "
             "welcome this: putting things right early saves residents time and worry."
         )
@@ -174,33 +202,35 @@ def compliance_sentence(
     outcomes: int | None,
     rate: float | None,
     benchmark: float | None,
+    *,
+    noun: str = "council",
 ) -> str:
     """Compliance with our recommendations. Every one carried out → welcomed; any not carried
     out → how many, and a request to learn from them. Decided on the counts, not the rounded
     rate: 199 of 200 shows as 100% but one case was still not complied with."""
     if complied is None or outcomes is None:
         return (
-            "The data for the year do not say whether the council carried out our recommendations."
+            f"The data for the year do not say whether the {noun} carried out our recommendations."
         )
     if outcomes == 0:
         return (
-            "We did not record the outcome of any recommendation to the council this year, so "
+            f"We did not record the outcome of any recommendation to the {noun} this year, so "
             "there is no compliance rate to report."
         )
     missed = outcomes - complied
-    late_text = f", {number_text(late)} of them late" if late else ""
+    late_text = f", {late:,} late" if late else ""  # in brackets: digits
     if missed == 0:
         text = (
-            f"The council carried out our recommendations in every one of the "
+            f"The {noun} carried out our recommendations in every one of the "
             f"{count_text(outcomes, 'case')} whose outcome we recorded this year "
-            f"({format_percent(rate)}{late_text}). We welcome this, and thank the council for "
+            f"({format_percent(rate)}{late_text}). We welcome this, and thank the {noun} for "
             "acting on what we asked."
         )
     else:
         text = (
-            f"The council carried out our recommendations in {format_percent(rate)} of the "
+            f"The {noun} carried out our recommendations in {format_percent(rate)} of the "
             f"cases whose outcome we recorded this year ({of_text(complied, outcomes)}"
-            f"{late_text}). In {count_text(missed, 'case')} it did not. We ask the council to "
+            f"{late_text}). In {count_text(missed, 'case')} it did not. We ask the {noun} to "
             f"look again at {'that case' if missed == 1 else 'those cases'}, to find out why "
             "our recommendations were not carried out, and to learn from "
             f"{'it' if missed == 1 else 'them'} so that it does not happen again."
@@ -237,6 +267,7 @@ def per_100k_sentence(
     benchmark: float | None = None,
     year: str | None = None,
     council: bool = False,
+    noun: str = "council",
 ) -> str:
     """Upheld decisions per 100,000 residents and the population it is measured against (which
     mid-year's estimate); for a council with no estimate for the year, a sentence saying so;
@@ -252,7 +283,7 @@ def per_100k_sentence(
             f"{year} is measured against."
         )
     text = (
-        f"Measured against the number of people the council serves, we upheld "
+        f"Measured against the number of people the {noun} serves, we upheld "
         f"{format_number(per_100k)} complaints for every 100,000 residents "
         f"({upheld:,} upheld; {population_text(population, source)})."
     )
@@ -291,6 +322,8 @@ def group_sentence(
     note: str | None = None,
     members: int | None = None,
     alone: Mapping[str, bool] | None = None,
+    *,
+    noun: str = "council",
 ) -> str:
     """Which authorities the council is compared with, how their average is taken and over how
     many councils each figure's average runs; for a body in no comparison group, a sentence
@@ -306,7 +339,7 @@ def group_sentence(
         why = f" ({note})" if note else ""
         names = ", ".join(group_plural(g) for g in GROUPS[:-1]) + f" and {group_plural(GROUPS[-1])}"
         return (
-            f"We compare councils with similar authorities ({names}). The council is in none "
+            f"We compare councils with similar authorities ({names}). The {noun} is in none "
             f"of these groups in {year}{why}, so this letter gives its own figures without an "
             "average to compare them with."
         )
@@ -322,13 +355,18 @@ def group_sentence(
         plural = group_plural(group)
         return (
             f"We compare each figure with the average for similar authorities ({plural}). "
-            f"{there}, so this letter gives the council's own figures without an average to "
+            f"{there}, so this letter gives the {noun}'s own figures without an average to "
             "compare them with."
         )
-    size = f"the {members:,} {group_plural(group)}" if members else f"the {group_plural(group)}"
+    size = (
+        f"the {number_text(members)} {group_plural(group)}"
+        if members
+        else f"the {group_plural(group)}"
+    )
     n = {k: ("?" if v is None else f"{v:,}") for k, v in councils.items()}
     parts = [
-        f"{n.get('uphold')} councils for complaints upheld",
+        f"{n.get('uphold')} {'council' if councils.get('uphold') == 1 else 'councils'} for "
+        "complaints upheld",
         f"{n.get('compliance')} for compliance",
         f"{n.get('remedy')} for remedies",
     ]
@@ -346,15 +384,16 @@ def group_sentence(
             for k in short
         ]
         listed = ", ".join(parts[:-1]) + f" or {parts[-1]}" if len(parts) > 1 else parts[0]
-        text += f" There is no average to compare the council with for {listed}."
+        text += f" There is no average to compare the {noun} with for {listed}."
     return text
 
 
-def dealt_with(row: Mapping[str, Any]) -> Fields | None:
+def dealt_with(row: Mapping[str, Any], *, noun: str = "council") -> Fields | None:
     """The complaints dealt with in the year by the Ombudsman's 2024-25 grouping (not for us,
     assessed and closed, investigated): the figures' ``dealt_with``, ``not_for_us``,
     ``assessed_and_closed`` and ``investigated`` where the row has them, else summed from the
-    outcomes; None when any of them is not reported."""
+    outcomes; None when any of them is not reported. The sentence names the groups that had
+    complaints."""
     groups: dict[str, int] = {}
     if all(g in row for g in oc.GROUP_LABELS):
         for g in oc.GROUP_LABELS:
@@ -372,24 +411,23 @@ def dealt_with(row: Mapping[str, Any]) -> Fields | None:
     total = sum(groups.values())
     rows = [{"label": oc.GROUP_LABELS[g], "count": groups[g]} for g in oc.GROUP_LABELS]
 
-    def were(n: int) -> str:
-        return f"{n:,} {'was' if n == 1 else 'were'}"
-
-    parts = [
-        f"{were(groups[oc.NOT_FOR_US])} not for us to look at (referred back to the council, "
-        "incomplete or invalid, or given advice)",
-        f"{were(groups[oc.ASSESSED_AND_CLOSED])} assessed and closed after initial enquiries",
-        f"{were(groups[oc.INVESTIGATED])} investigated in detail",
-    ]
-    sentence = (
-        (
-            f"We dealt with {count_text(total, 'complaint')} about the council this year: "
-            + "; ".join(parts[:-1])
-            + f"; and {parts[-1]}."
-        )
-        if total
-        else ("We did not deal with any complaints about the council this year.")
-    )
+    what = {
+        oc.NOT_FOR_US: f"not for us to look at (referred back to the {noun}, incomplete or "
+        "invalid, or given advice)",
+        oc.ASSESSED_AND_CLOSED: "assessed and closed after initial enquiries",
+        oc.INVESTIGATED: "investigated in detail",
+    }
+    had = [(groups[g], what[g]) for g in (oc.NOT_FOR_US, oc.ASSESSED_AND_CLOSED, oc.INVESTIGATED)]
+    had = [(n, text) for n, text in had if n]
+    about = f"We dealt with {count_text(total, 'complaint')} about the {noun} this year"
+    if not total:
+        sentence = f"We did not deal with any complaints about the {noun} this year."
+    elif len(had) == 1:
+        every = "it was" if total == 1 else "both were" if total == 2 else "all of them were"
+        sentence = f"{about}: {every} {had[0][1]}."
+    else:
+        parts = [f"{number_text(n)} {'was' if n == 1 else 'were'} {text}" for n, text in had]
+        sentence = f"{about}: " + "; ".join(parts[:-1]) + f"; and {parts[-1]}."
     return Fields(
         "dealt_with",
         {
@@ -420,11 +458,11 @@ def peer_phrase(
 ) -> str:
     """How a rate compares with similar councils (its ``*_comparison``), in plain words:
     ``"higher than similar councils, more than chance would explain with 57 investigations"``,
-    ``"not clearly different from similar councils: 4 investigations are too few to tell"``;
+    ``"not clearly different from similar councils: four investigations are too few to tell"``;
     ``""`` where there is no comparison (no group, no cases, no peers)."""
     if not comparison or denominator is None or denominator <= 0:
         return ""
-    cases = f"{denominator:,} {singular if denominator == 1 else plural or singular + 's'}"
+    cases = count_text(denominator, singular, plural)  # in prose: "four investigations"
     if comparison in ("higher", "lower"):
         return f"{comparison} than similar councils, more than chance would explain with {cases}"
     if comparison == "too few cases":

@@ -4,7 +4,10 @@
                 its headers as decisions, compliance outcomes or a published table;
 ``dataset``     the :class:`~.dataset.Dataset` and its frames' columns;
 ``sheets``      a file's sheets as text cells below their header row (workbooks and CSV);
-``workbook``    workbooks parsed by fastexcel (calamine) on worker threads, and their guards;
+``text``        text files' size limit and encoding (UTF-8, or cp1252; a stray byte named);
+``workbook``    workbooks parsed by fastexcel (calamine) on worker threads;
+``guards``      what reading a file may cost: zip sizes, cells and text per sheet, and the child
+                process calamine reads in (capped memory and time);
 ``xlsx_head``   the first rows of an ``.xlsx`` sheet, read from a cut copy of the workbook;
 ``headers``     the header aliases and the header row;
 ``cells``       columns as text or distinct values, and the checks on them;

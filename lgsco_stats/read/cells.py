@@ -15,7 +15,7 @@ import pandas as pd
 from ..errors import DataError, rows_text, where
 from .columns import Distinct, distinct_text, text_column
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (an import at run time is circular: sheets → dates → cells → sheets)
     from .sheets import RawSheet
 
 

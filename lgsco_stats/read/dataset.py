@@ -39,6 +39,9 @@ class Dataset:
     published: pd.DataFrame = field(default_factory=lambda: empty(PUBLISHED_COLUMNS))
     sheets: list[str] = field(default_factory=list)
     received: pd.DataFrame = field(default_factory=lambda: empty(RECEIVED_COLUMNS))
+    # What the user should know about how the files were read (a hidden sheet was read), for
+    # the command line to show; reading never prints.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def years(self) -> list[str]:

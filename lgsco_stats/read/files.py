@@ -38,6 +38,10 @@ from .duplicates import check_duplicates
 from .headers import HEADER_SEARCH_ROWS, duplicate_fields, match_headers
 from .published import read_published, read_received
 from .sheets import read_raw
+from .workbook import WORKBOOK_SUFFIXES
+
+# Names a CSV file may have: a file of any other name with no header row is not a spreadsheet.
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab", "")
 
 
 def sheet_kind(fields: Iterable[str]) -> str | None:
@@ -51,6 +55,12 @@ def sheet_kind(fields: Iterable[str]) -> str | None:
     if "authority" in f and counts:
         return "published"
     return None
+
+
+def hidden_note(label: str, state: str) -> str:
+    """The note that a sheet the workbook hides was read like the others."""
+    how = "very hidden (only a macro can show it)" if state == "veryhidden" else "hidden"
+    return f"{label}: the sheet is {how} in the workbook; it was read like the others."
 
 
 def read_file(
@@ -111,10 +121,17 @@ def read_file(
             parts["published"].append(pub)
             parts["received"].append(read_received(frame, rows, fields, loc, pub))
         ds.sheets.append(raw.label)
+        if raw.hidden:
+            ds.notes.append(hidden_note(raw.label, raw.hidden))
     if not ds.sheets:
         labels = [r for r in raws if r.header]
         if not raws:
             raise DataError(f"{path}: no data: every sheet is empty")
+        if not labels and Path(path).suffix.lower() not in (*WORKBOOK_SUFFIXES, *TEXT_SUFFIXES):
+            raise DataError(
+                f"{path}: not a spreadsheet (lgsco-stats reads .xlsx, .xls, .ods and .csv files "
+                "of decisions, compliance outcomes or published tables)"
+            )
         if not labels:
             raise DataError(
                 f"{path}: no header row found (looked for column names such as Reference, "
@@ -164,6 +181,7 @@ def read_files(
         compliance=pd.concat([s.compliance for s in sets], ignore_index=True),
         published=pd.concat([s.published for s in sets], ignore_index=True),
         sheets=[x for s in sets for x in s.sheets],
+        notes=[x for s in sets for x in s.notes],
         received=pd.concat([s.received for s in sets], ignore_index=True),
     )
     check_duplicates(ds)

@@ -10,9 +10,10 @@ sheet's first rows. CSV files are read with pandas' C parser (UTF-8, falling bac
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from ..errors import DataError, UsageError, where
 from . import workbook
 from .dates import parse_date
 from .headers import HEADER_SEARCH_ROWS, find_header_row, match_headers
+from .text import read_limited, text_encoding
 
 
 @dataclass
@@ -34,6 +36,7 @@ class RawSheet:
     header: list[object]
     frame: pd.DataFrame  # columns are positions 0..n-1, values str or missing
     first_row: int  # the sheet row number (1-based) of frame's first row
+    hidden: str | None = None  # "hidden" or "veryhidden": the workbook does not show the sheet
 
     @property
     def label(self) -> str:
@@ -82,6 +85,8 @@ def _read_workbook(
         frame = table.slice(h + 1).to_pandas()
         frame.columns = range(frame.shape[1])
         out.append(RawSheet(str(p), name, rows[h], frame, first + h + 1))
+    for raw in out:
+        raw.hidden = book.hidden.get(str(raw.sheet))
     return out
 
 
@@ -113,49 +118,81 @@ def _typed_frame(table: Any, head: workbook.Head) -> pd.DataFrame | None:
     return frame if seen else None
 
 
-def _decode(p: Path) -> str:
-    data = p.read_bytes()
-    if b"\x00" in data[:4096]:
-        raise DataError(f"{p}: not a spreadsheet or CSV file (it holds binary data)")
-    for enc in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise DataError(f"{p}: not a spreadsheet or CSV file (not readable as text)")
+# A CSV's header row is looked for in its first lines, within this many bytes.
+CSV_HEAD_BYTES = 4 << 20
+# Rows pandas parses at a time: its parse of a whole file takes 3-4 times the file in memory;
+# in pieces, about twice (a 63 MB file: 330 MB peak whole, 244 MB in pieces, and faster).
+CSV_CHUNK_ROWS = 100_000
+
+
+@contextlib.contextmanager
+def _fields_up_to(n: int) -> Iterator[None]:
+    """Let Python's csv module read fields of up to ``n`` characters (131,072 by default; the
+    sample it sniffs is already bounded, and pandas, which reads the file, has no such limit)."""
+    old = csv.field_size_limit()
+    csv.field_size_limit(max(old, n + 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
+def _csv_frame(p: Path, encoding: str, delimiter: str, skip: int) -> pd.DataFrame:
+    """A CSV file's rows below its header as text (missing as NA), read in pieces from the
+    file itself (never as one string in memory)."""
+    pieces = pd.read_csv(
+        p,
+        encoding=encoding,
+        sep=delimiter,
+        header=None,
+        skiprows=skip,
+        dtype=str,
+        keep_default_na=False,
+        na_values=[""],
+        skip_blank_lines=False,
+        engine="c",
+        chunksize=CSV_CHUNK_ROWS,
+    )
+    with pieces:
+        parts = list(pieces)
+    if len(parts) == 1:
+        return parts[0]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _csv_head(p: Path) -> tuple[str, str]:
+    """A CSV file's encoding and its first lines, as text (at most :data:`CSV_HEAD_BYTES`)."""
+    from .guards import MAX_CSV_BYTES
+
+    data = read_limited(p, MAX_CSV_BYTES)
+    enc = text_encoding(p, data)
+    head = data[:CSV_HEAD_BYTES]
+    del data
+    return enc, head.decode(enc, errors="ignore")
 
 
 def _read_csv(p: Path, mapping: Mapping[str, str] | None) -> RawSheet:
-    text = _decode(p)
+    enc, text = _csv_head(p)
     if not text.strip():
         raise DataError(f"{p}: the file is empty")
     lines = text.splitlines()[:HEADER_SEARCH_ROWS]
     sample = "\n".join(lines)
     delimiter = ","
     best = 0
-    for d in (",", ";", "\t", "|"):
-        rows = list(csv.reader(io.StringIO(sample), delimiter=d))
-        h = find_header_row([list(r) for r in rows], mapping)
-        if h is not None:
-            n = len(match_headers(list(rows[h]), mapping))
-            if n > best:
-                best, delimiter = n, d
-    rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
+    with _fields_up_to(len(sample)):
+        for d in (",", ";", "\t", "|"):
+            rows = list(csv.reader(io.StringIO(sample), delimiter=d))
+            h = find_header_row([list(r) for r in rows], mapping)
+            if h is not None:
+                n = len(match_headers(list(rows[h]), mapping))
+                if n > best:
+                    best, delimiter = n, d
+        rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
     h = find_header_row([list(r) for r in rows], mapping)
     if h is None:
         return RawSheet(str(p), None, [], pd.DataFrame(), 1)
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            header=None,
-            skiprows=h + 1,
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-            skip_blank_lines=False,
-            engine="c",
-        )
+        frame = _csv_frame(p, enc, delimiter, h + 1)
     except pd.errors.EmptyDataError:
         frame = pd.DataFrame(columns=range(len(rows[h])))
     except (pd.errors.ParserError, ValueError) as e:

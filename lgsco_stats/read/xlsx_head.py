@@ -143,3 +143,45 @@ def head_workbook(path: str, name: str, rows: int) -> bytes | None:
             return out.getvalue()
     except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
         return None
+
+
+_REF = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Za-z]{1,4})0*(\d{1,10})\"")
+_EXPLAIN_UP_TO = 64 << 20
+
+
+def _column(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _letters(n: int) -> str:
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def extent(path: str, name: str) -> tuple[str, str, int] | None:
+    """The block of cells a sheet's references span, from its first and last rows and
+    columns: ``("A1", "XFD100000", 1_638_400_000)``; None if the sheet is not found, its XML is
+    larger than 64 MiB, or its cells name no references. For messages about a sheet refused."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            member = sheet_members(z).get(name)
+            if member is None or z.getinfo(member).file_size > _EXPLAIN_UP_TO:
+                return None
+            data = z.read(member)
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+    cols = rows = None
+    for m in _REF.finditer(data):
+        c, r = _column(m.group(1)), int(m.group(2))
+        cols = (c, c) if cols is None else (min(cols[0], c), max(cols[1], c))
+        rows = (r, r) if rows is None else (min(rows[0], r), max(rows[1], r))
+    if cols is None or rows is None:
+        return None
+    cells = (cols[1] - cols[0] + 1) * (rows[1] - rows[0] + 1)
+    return f"{_letters(cols[0])}{rows[0]}", f"{_letters(cols[1])}{rows[1]}", cells

@@ -32,8 +32,9 @@ from matplotlib.ticker import FixedFormatter, PercentFormatter  # noqa: E402
 
 from ..councils import GROUP_LABELS, GROUP_SINGULAR  # noqa: E402
 from ..errors import UsageError  # noqa: E402
+from ..escape import chart_text  # noqa: E402
 from ..figures import RATE_LABELS, RATES, SMALL_NUMBER  # noqa: E402
-from ..rounding import format_percent  # noqa: E402
+from ..rounding import format_count, format_percent  # noqa: E402
 
 if TYPE_CHECKING:
     from ..statistics import Funnel
@@ -233,6 +234,7 @@ class _TrendCanvas:
                 gy.append(v)
             line.set_data(gx, gy)
             ax.xaxis.set_major_formatter(FixedFormatter(ticks))
+        name = chart_text(name)  # data is text: a "$" in a name starts no mathematics
         # the legend lists only what is drawn
         drawn = [
             (trend[RATES[f"{s}_rate"][1]], trend[f"{s}_rate"]) for _, s, _, _, _ in self.panels
@@ -281,7 +283,7 @@ class _TrendCanvas:
                 frameon=False,
             )
         grouped = bool(trend["in_group"].astype(bool).any()) if len(trend) else False
-        former = [c for c in dict.fromkeys(trend["council"]) if c != name]
+        former = [chart_text(c) for c in dict.fromkeys(trend["council"]) if chart_text(c) != name]
         was = f" (formerly {' and '.join(former)})" if former else ""
         against = "against the average of its group" if grouped else "(no comparison group)"
         self.title.set_text(
@@ -327,7 +329,7 @@ def group_chart(
     left_out = len(figures) - len(shown)
     f = shown.assign(_name=shown["council"].str.lower())
     f = f.sort_values([rate, "_name"], ascending=[True, False], na_position="first", kind="stable")
-    names = list(f["council"])
+    names = [chart_text(n) for n in f["council"]]
     values = f[rate].to_numpy(dtype=float, na_value=np.nan)
     y = np.arange(len(f))
     label = _rate_title(short)
@@ -382,7 +384,7 @@ def group_chart(
         ax.spines["bottom"].set_bounds(0, 100)
         handles: list[Artist] = []
         if highlight is not None and highlight in set(f["gss_code"]):
-            chosen = f.loc[f["gss_code"] == highlight, "council"].iloc[0]
+            chosen = chart_text(f.loc[f["gss_code"] == highlight, "council"].iloc[0])
             handles.append(
                 Patch(facecolor=HIGHLIGHT, edgecolor="#000000", hatch="xx", label=chosen)
             )
@@ -405,7 +407,9 @@ def group_chart(
                 )
             )
         if benchmark is not None and pd.notna(benchmark):
-            over = f" of {benchmark_councils} councils" if benchmark_councils else ""
+            over = (
+                f" of {format_count(benchmark_councils, 'council')}" if benchmark_councils else ""
+            )
             ax.axvline(
                 benchmark, color=GROUP, linestyle="--", linewidth=1.4, zorder=3, path_effects=_HALO
             )

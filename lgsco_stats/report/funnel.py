@@ -145,7 +145,10 @@ def draw_funnel(funnel: Funnel, fmt: str = "png", highlight: str | None = None) 
             how = f"No council has {noun} to draw."
         how += " A larger marker stands for several councils with the same figures."
         if funnel.left_out:
-            how += f" Not drawn: {len(funnel.left_out)} with no {noun} or counts not reported."
+            how += (
+                f" Not drawn: {len(funnel.left_out)} with no {noun} or no usable counts (not "
+                "reported, or beyond any real council)."
+            )
         group = GROUP_LABELS.get(funnel.group, funnel.group)
         fig.suptitle(
             f"{group} {funnel.year}: {label.lower()} against {noun} (funnel plot, "

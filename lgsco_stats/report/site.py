@@ -37,10 +37,11 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from ..councils import Register, lower_label, register, slugify
 from ..errors import OutputError, UsageError
+from ..escape import printable
 from ..figures import SMALL_NUMBER, group_benchmarks
-from ..output import usual_mode
-from ..rounding import format_number, format_percent
-from ..tables import counted, records
+from ..output import copy_regular, usual_mode
+from ..rounding import format_count, format_number, format_percent
+from ..tables import records
 from .pages import Entity, Site, add_ranks, ordinal
 from .site_write import Part, run_apart
 from .trends import lineage
@@ -78,6 +79,8 @@ _Entity = Entity
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("lgsco_stats.report", "templates"),
+        # names from data are text: no control characters in a page (autoescaping does HTML)
+        finalize=lambda v: printable(v) if type(v) is str else v,
         autoescape=select_autoescape(["html", "j2", "js"], default=True),
         undefined=StrictUndefined,
         trim_blocks=False,
@@ -88,7 +91,7 @@ def _environment() -> Environment:
     env.filters["label_lower"] = lower_label
     env.filters["number"] = format_number
     env.filters["count"] = lambda v: "n/a" if v is None else f"{int(v):,}"
-    env.filters["councils"] = lambda v: counted(int(v), "council")
+    env.filters["councils"] = lambda v: format_count(int(v), "council")
     return env
 
 
@@ -144,9 +147,11 @@ def _entities(figures: pd.DataFrame, reg: Register) -> dict[str, Entity]:
             ent = _Entity(latest.gss_code, keys, latest.name, latest.slug, latest, history)
         else:
             ent = _Entity(key, (key,), str(name), slugify(str(name)), None, ())
-        slug = ent.slug
-        if slugs.get(slug, ent.key) != ent.key:  # two names with one slug: keep both pages
-            slug = f"{slug}-{slugify(ent.key)}"
+        slug, n = ent.slug, 1
+        while slugs.get(slug, ent.key) != ent.key:  # one slug for two: keep every page
+            n += 1
+            slug = f"{ent.slug}-{n}"
+        if slug != ent.slug:
             ent = _Entity(ent.key, ent.keys, ent.name, slug, ent.council, ent.history)
         slugs[slug] = ent.key
         for k in ent.keys:
@@ -166,7 +171,9 @@ def find_letters(folder: Path | None, slugs: Iterable[str]) -> dict[str, list[tu
 
     pattern = re.compile(r"^(?P<slug>.+)-(?P<year>\d{4}-\d{2})$")
     for p in sorted(folder.iterdir()):
-        if not p.is_file() or p.suffix.lower() not in LETTER_KINDS:
+        # regular files in the folder only: a symbolic link may point anywhere the user can
+        # read (~/.ssh/id_rsa named kent-2023-24.txt), which the site would then publish
+        if p.is_symlink() or not p.is_file() or p.suffix.lower() not in LETTER_KINDS:
             continue
         m = pattern.match(p.stem)
         if m and m["slug"] in wanted:
@@ -175,6 +182,13 @@ def find_letters(folder: Path | None, slugs: Iterable[str]) -> dict[str, list[tu
 
 
 def _prepare_folder(out: Path) -> None:
+    if str(out) == "-":
+        raise UsageError("--output -: the site is a folder of pages; give a folder")
+    if out.is_symlink():
+        raise UsageError(
+            f"--output {out}: a symbolic link; give the folder itself (the site replaces the "
+            "folder it is given)"
+        )
     if out.exists():
         if not out.is_dir():
             raise UsageError(f"--output {out}: a file, not a folder")
@@ -337,7 +351,7 @@ def _copy_letters(
     for slug, files in found.items():
         e = slug_of[slug]
         for y, p in files:
-            shutil.copy2(p, tmp / "letters" / p.name)
+            copy_regular(p, tmp / "letters" / p.name, "--letters")
             n += 1
             out.setdefault(e.slug, []).append(
                 {"year": y, "kind": LETTER_KINDS[p.suffix.lower()], "href": f"../letters/{p.name}"}

@@ -363,9 +363,15 @@ def summary_sections(s: Summary) -> list[Section]:
     sections: list[Section] = []
     cols = [
         Column("scope", "Scope", lambda r: scope_label(r["scope"])),
-        Column("councils", "Authorities", numeric=True),
-        Column("dealt_with", "Dealt with", lambda r: count(r["dealt_with"]), numeric=True),
-        *[Column(g, oc.GROUP_LABELS[g], _counter(g), numeric=True) for g in OUTCOME_GROUP_KEYS],
+        # (a narrow terminal leaves out the counts before the rates: Column.priority)
+        Column("councils", "Authorities", numeric=True, priority=2),
+        Column(
+            "dealt_with", "Dealt with", lambda r: count(r["dealt_with"]), numeric=True, priority=1
+        ),
+        *[
+            Column(g, oc.GROUP_LABELS[g], _counter(g), numeric=True, priority=2)
+            for g in OUTCOME_GROUP_KEYS
+        ],
         Column(
             "uphold", "Upheld", rate_cell("uphold_rate", "upheld", "investigations"), numeric=True
         ),
@@ -460,7 +466,7 @@ def summary_sections(s: Summary) -> list[Section]:
                     Column("end", "End"),
                     Column("position", "#", numeric=True),
                     Column("council", "Council"),
-                    Column("type", "Group", lambda r: group_name(r.get("type"))),
+                    Column("type", "Group", lambda r: group_name(r.get("type")), priority=1),
                     Column(
                         "value",
                         "Rate",

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from ..escape import printable
 from ..rounding import format_percent as _format_percent
 
 # Rates repeat (a group's average on every member's row, 50%, 100%): each is rounded once.
@@ -47,7 +48,8 @@ _LIMIT_STYLE = {
 
 
 def _e(text: object) -> str:
-    return escape(str(text), quote=True)
+    """Data as SVG text: control characters out (XML cannot hold them), markup escaped."""
+    return escape(printable(str(text)), quote=True)
 
 
 def _n(x: float) -> str:

@@ -24,9 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..councils import GROUP_SINGULAR, Council, Register, name_key
-from ..errors import NotFound
 from ..figures import COMPARISON_COLUMNS
-from ..outcomes import normalise_text
 from ..years import start_year, year_label
 
 # Short names of the three rates, in the order the Ombudsman's letters give them.
@@ -169,14 +167,11 @@ def previous_year(year: str) -> str:
 def council_series(reg: Register, name: str, figures: pd.DataFrame) -> tuple[str, list[str]]:
     """A council's display name and authority keys (its lineage's GSS codes); a body outside
     the register (a fire authority, Transport for London) by its name as loaded."""
-    try:
-        council = reg.get(name)
-    except NotFound:
-        key = "name:" + normalise_text(name)
-        rows = figures[figures["authority_key"] == key]
-        if rows.empty:
-            raise
-        return str(rows["council"].iloc[-1]), [key]
+    outside = figures[figures["gss_code"].isna()]
+    bodies = dict(zip(outside["authority_key"], outside["council"], strict=True))
+    council = reg.lookup(name, bodies={str(k): str(v) for k, v in bodies.items()})
+    if not isinstance(council, Council):
+        return bodies[council], [council]
     return council.name, [c.gss_code for c in lineage(reg, council)]
 
 

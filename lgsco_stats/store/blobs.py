@@ -96,8 +96,9 @@ def compliance_table(c: pd.DataFrame, ids: np.ndarray, load_id: int | None) -> A
     return t.append_column("year", text_array(c["year"]))
 
 
-def merge_rows(db: sqlite3.Connection, kind: str, new: Any) -> None:
-    """Put a load's rows of one kind (an Arrow table with a ``year`` column) into the store.
+def merge_rows(db: sqlite3.Connection, kind: str, new: Any) -> set[str]:
+    """Put a load's rows of one kind (an Arrow table with a ``year`` column) into the store;
+    the years written (none when the store held these rows already).
 
     Stored rows with a key of the load are dropped, wherever their year; each year whose rows
     change is written again whole, with its counts; a year left as it was is not touched.
@@ -129,7 +130,7 @@ def merge_rows(db: sqlite3.Connection, kind: str, new: Any) -> None:
     for year in same:
         del incoming[year]
     if not incoming:
-        return
+        return set()
     # the keys of the years still to merge, the only ones that can replace stored rows
     keys = pa.concat_arrays([a for rows in incoming.values() for a in rows.column(key).chunks])
     skip = sorted(same)
@@ -168,6 +169,7 @@ def merge_rows(db: sqlite3.Connection, kind: str, new: Any) -> None:
         put_rows(db, kind, year, changed[year])
     for year in sorted(incoming):  # years not stored before
         put_rows(db, kind, year, incoming[year], digests[year])
+    return set(changed) | set(incoming)
 
 
 def by_year(rows: Any) -> dict[str, Any]:

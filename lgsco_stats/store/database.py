@@ -19,7 +19,8 @@ import pandas as pd
 from .. import outcomes as oc
 from ..errors import StoreError
 from ..outcomes import COUNT_COLUMNS
-from . import blobs
+from ..output import protect
+from . import blobs, schema
 from .schema import COUNTS_TABLE, DATES, KEY, KINDS, OUTCOMES, SCHEMA_VERSION, create_or_migrate
 
 ENV_VAR = "LGSCO_STATS_DB"
@@ -45,6 +46,7 @@ class LoadSummary:
     published: int
     years: tuple[str, ...]
     load_id: int | None = None
+    changed: tuple[str, ...] = ()  # the years whose stored data changed (none: nothing new)
 
 
 def file_hash(paths: Sequence[str | Path]) -> str:
@@ -72,6 +74,7 @@ class Store:
                 raise StoreError(
                     f"cannot create the store's folder {self.path.parent}: {e.strerror}"
                 ) from None
+        protect(self.path)  # no output is ever written over it
         try:
             self.db = sqlite3.connect(self.path, timeout=120, isolation_level=None)
             # REFERENCES clauses document the links (Datasette shows names for ids); they are
@@ -83,8 +86,10 @@ class Store:
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, error: BaseException | None, tb: object) -> None:
         self.close()
+        if isinstance(error, sqlite3.DatabaseError | pd.errors.DatabaseError):  # not a bug
+            raise schema.damaged(self.path, error) from None
 
     def close(self) -> None:
         self.db.close()
@@ -97,6 +102,8 @@ class Store:
             raise StoreError(
                 f"{self.path}: a SQLite file that is not an lgsco-stats store (no schema version)"
             )
+        if version == SCHEMA_VERSION and (problem := schema.incomplete(self.path, tables)):
+            raise problem
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path}: made by a newer lgsco-stats (schema {version}, this one reads "
@@ -161,6 +168,7 @@ class Store:
         loading a file again writes nothing.
         """
         years: set[str] = set()
+        changed: set[str] = set()  # only the years of rows that were not stored as they are
         try:
             with self.transaction() as db:
                 load_id = self._load_id(db, files, decisions, compliance, published)
@@ -168,8 +176,11 @@ class Store:
                 frames = [decisions, compliance, published] + ([rec] if rec is not None else [])
                 id_dec, id_comp, id_pub, *id_rec = self._authority_ids(db, frames)
                 if rec is not None:
-                    db.executemany(
-                        "INSERT OR REPLACE INTO received VALUES (?,?,?,?,?,?,?)",
+                    changed |= schema.upsert(
+                        db,
+                        "received",
+                        ["authority_key", "year", "category", "authority_id", "received"],
+                        ["load_id", "row"],
                         zip(
                             _objects(rec["authority_key"]),
                             _objects(rec["year"]),
@@ -183,22 +194,23 @@ class Store:
                     )
                     years.update(rec["year"].unique())
                 if len(decisions):
-                    blobs.merge_rows(
+                    changed |= blobs.merge_rows(
                         db, "decisions", blobs.decision_table(decisions, id_dec, load_id)
                     )
                     years.update(decisions["year"].unique())
                 if len(compliance):
-                    blobs.merge_rows(
+                    changed |= blobs.merge_rows(
                         db, "compliance", blobs.compliance_table(compliance, id_comp, load_id)
                     )
                     years.update(compliance["year"].unique())
                 if len(published):
                     cols = ["authority_key", "year", "authority_id", *COUNT_COLUMNS]
                     frame = published.assign(authority_id=id_pub)
-                    marks = ",".join("?" * (len(cols) + 2))
-                    db.executemany(
-                        f"INSERT OR REPLACE INTO published ({','.join(cols)}, row, load_id) "
-                        f"VALUES ({marks})",
+                    changed |= schema.upsert(
+                        db,
+                        "published",
+                        cols,
+                        ["row", "load_id"],
                         [(*r, load_id) for r in _plain_rows(frame[[*cols, "row"]])],
                     )
                     years.update(published["year"].unique())
@@ -206,9 +218,8 @@ class Store:
             raise StoreError(
                 f"{self.path}: the load was not saved ({e}); the store is unchanged"
             ) from None
-        return LoadSummary(
-            len(decisions), len(compliance), len(published), tuple(sorted(years)), load_id
-        )
+        counted = (len(decisions), len(compliance), len(published), tuple(sorted(years)))
+        return LoadSummary(*counted, load_id, tuple(sorted(changed)))
 
     @staticmethod
     def _load_id(
@@ -427,7 +438,10 @@ class Store:
         each decodes, has its stated number of rows and digest, known outcomes, authorities and
         loads, each reference once and in one year only, and counts that match its rows (empty
         if no problem)."""
-        problems = [r[0] for r in self.db.execute("PRAGMA integrity_check") if r[0] != "ok"]
+        try:
+            problems = [r[0] for r in self.db.execute("PRAGMA integrity_check") if r[0] != "ok"]
+        except sqlite3.DatabaseError as e:  # too damaged for the check to run
+            return [f"SQLite cannot check it: {e}"]
         problems += [f"foreign key: {r}" for r in self.db.execute("PRAGMA foreign_key_check")]
         authorities = {r[0] for r in self.db.execute("SELECT id FROM authorities")}
         loads = {r[0] for r in self.db.execute("SELECT id FROM loads")}

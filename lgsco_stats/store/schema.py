@@ -3,11 +3,14 @@ version."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
+from collections.abc import Iterable
 
 import pandas as pd
 
 from .. import outcomes as oc
+from ..errors import StoreError
 from ..outcomes import COUNT_COLUMNS
 from . import blobs
 
@@ -98,6 +101,39 @@ CREATE VIEW IF NOT EXISTS compliance_counts_readable AS
 """
 
 
+def upsert(
+    db: sqlite3.Connection,
+    table: str,
+    columns: list[str],
+    source: list[str],
+    rows: Iterable[tuple[object, ...]],
+) -> set[str]:
+    """Insert rows of ``columns`` then ``source`` (where each came from) into a table whose key
+    is ``columns[:2]`` (authority key, year) and, for ``received``, the category; a stored row
+    with the key is replaced only where it differs. Returns the years of the rows that changed
+    anything: loading the same rows again changes nothing."""
+    key = columns[:3] if table == "received" else columns[:2]
+    others = [c for c in [*columns, *source] if c not in key]
+    every = [*columns, *source]
+    sql = (
+        f"INSERT INTO {table} ({', '.join(every)}) VALUES ({', '.join('?' * len(every))}) "
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in others)
+        + f" WHERE ({', '.join(f'{table}.{c}' for c in others)}) IS NOT "
+        f"({', '.join(f'excluded.{c}' for c in others)})"
+    )
+    by_year: dict[object, list[tuple[object, ...]]] = {}
+    for r in rows:
+        by_year.setdefault(r[1], []).append(r)
+    changed = set()
+    for year, chunk in by_year.items():
+        before = db.total_changes
+        db.executemany(sql, chunk)
+        if db.total_changes != before:
+            changed.add(str(year))
+    return changed
+
+
 def create_or_migrate(db: sqlite3.Connection, tables: set[str]) -> None:
     """Create the schema, or bring an older store to this version, inside the caller's
     transaction. Versions 1 and 2 kept one SQLite row per case row; those rows move to
@@ -147,3 +183,36 @@ def merge_old_rows(db: sqlite3.Connection, kind: str, old: pd.DataFrame) -> None
             columns[field.name] = pa.array(values.astype("Int64"), pa.int64())
     table = pa.table(columns, schema=schema).append_column("year", blobs.text_array(old["year"]))
     blobs.merge_rows(db, kind, table)
+
+
+# Every table a store of this schema has (a store missing one was changed by hand).
+TABLES = tuple(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", SCHEMA))
+
+
+def incomplete(path: object, tables: set[str]) -> StoreError | None:
+    """The error for a file whose schema version is this one's but whose tables are not all
+    there (another program's SQLite file, or a store changed by hand); None if they are."""
+    missing = sorted(set(TABLES) - tables)
+    if not missing:
+        return None
+    if not set(TABLES) & tables:
+        return StoreError(
+            f"{path}: a SQLite file that is not an lgsco-stats store (its schema version "
+            "matches, but it has none of the store's tables)"
+        )
+    return StoreError(
+        f"{path}: the store has lost {'tables' if len(missing) > 1 else 'a table'} "
+        f"({', '.join(missing)}): it was changed outside lgsco-stats",
+        hint="restore a copy of the store, or move it away and load the files again",
+    )
+
+
+def damaged(path: object, error: BaseException) -> StoreError:
+    """SQLite's error met using a store: the file's problem (a damaged page, a table changed
+    by hand), one line naming it, never a bug."""
+    cause = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+    return StoreError(
+        f"{path}: the store is damaged ({cause})",
+        hint="'lgsco-stats db check' says more; restore a copy of the store, or move it away "
+        "and load the files again",
+    )
