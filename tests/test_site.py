@@ -22,6 +22,7 @@ from lgsco_stats.figures import council_figures
 from lgsco_stats.report.pages import add_ranks, place_text
 from tests.conftest import decisions_rows
 from tests.site_data import site_workbook
+from tests.test_received import TABLE as RECEIVED_TABLE
 
 
 @pytest.fixture
@@ -654,20 +655,7 @@ def test_a_published_table_gives_complaints_received_by_category(cli, make_xlsx,
     # A council's committee report retyped: Kent received 120 adult care, 14 environmental and
     # 3 other complaints in 2022-23 (housing left blank: not reported, so no row); Leeds 80,
     # 95 housing and a written 0 environmental. No decisions by category: the table has none.
-    table = [
-        (
-            "Authority",
-            "Year",
-            "Upheld",
-            "Not upheld",
-            "Adult care services",
-            "Received: Housing",
-            "Environmental services, public protection and regulation",
-            "Other",
-        ),
-        ("Kent County Council", "2022-23", 53, 8, 120, None, 14, 3),
-        ("Leeds", "2022-23", 37, 17, 80, 95, 0, None),
-    ]
+    table = RECEIVED_TABLE  # tests/test_received.py's
     assert cli("compute", make_xlsx({"T": table})).exit_code == 0
     out = tmp_path / "site"
     r = cli("report", "--output", out)

@@ -98,6 +98,11 @@ def _counts(num: Any, den: Any) -> str:
     return f"{int(num)}/{int(den)}{star}"
 
 
+def _small_patch(label: str) -> Patch:
+    """The legend's entry for a bar on fewer than ``SMALL_NUMBER`` cases."""
+    return Patch(facecolor=SMALL, edgecolor="#333333", hatch=SMALL_HATCH, label=label)
+
+
 def _rate_title(short: str) -> str:
     return RATE_LABELS[f"{short}_rate"].capitalize()
 
@@ -254,14 +259,7 @@ class _TrendCanvas:
         if big_drawn:
             handles.append(Patch(facecolor=COUNCIL, edgecolor="#333333", hatch="//", label=name))
         if small_drawn:
-            handles.append(
-                Patch(
-                    facecolor=SMALL,
-                    edgecolor="#333333",
-                    hatch=SMALL_HATCH,
-                    label=f"{name}, fewer than {SMALL_NUMBER} cases (*)",
-                )
-            )
+            handles.append(_small_patch(f"{name}, fewer than {SMALL_NUMBER} cases (*)"))
         if group_drawn:
             handles.append(
                 Line2D(
@@ -398,14 +396,7 @@ def group_chart(
                 )
             )
         if small_drawn:
-            handles.append(
-                Patch(
-                    facecolor=SMALL,
-                    edgecolor="#333333",
-                    hatch=SMALL_HATCH,
-                    label=f"fewer than {SMALL_NUMBER} cases (*)",
-                )
-            )
+            handles.append(_small_patch(f"fewer than {SMALL_NUMBER} cases (*)"))
         if benchmark is not None and pd.notna(benchmark):
             over = (
                 f" of {format_count(benchmark_councils, 'council')}" if benchmark_councils else ""

@@ -191,6 +191,14 @@ def council_context(site: Site, e: Entity, letters: list[dict[str, str]]) -> dic
         if isinstance(text, str)
     ]
 
+    def by_category(
+        what: str, years: list[str], table: list[dict[str, Any]]
+    ) -> dict[str, str] | None:
+        """The download of a table of counts by category (a column per year), if any."""
+        if not table:
+            return None
+        return site.downloads.add(f"{base}-{what}", ["category", *years], table, root)
+
     cat_years, categories = site.counts_by_category(site.category_rows, e.keys)
     rec_years, received = site.counts_by_category(site.received_rows, e.keys)
 
@@ -264,18 +272,10 @@ def council_context(site: Site, e: Entity, letters: list[dict[str, str]]) -> dic
         "grouping_keys": [*OUTCOME_GROUP_KEYS, DEALT_WITH],
         "categories": categories,
         "category_years": cat_years,
-        "category_downloads": site.downloads.add(
-            f"{base}-categories", ["category", *cat_years], categories, root
-        )
-        if categories
-        else None,
+        "category_downloads": by_category("categories", cat_years, categories),
         "received": received,
         "received_years": rec_years,
-        "received_downloads": site.downloads.add(
-            f"{base}-received", ["category", *rec_years], received, root
-        )
-        if received
-        else None,
+        "received_downloads": by_category("received", rec_years, received),
         "letters": letters,
         "lower_label": lower_label,
         "is_missing": is_missing,

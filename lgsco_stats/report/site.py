@@ -42,7 +42,7 @@ from ..figures import SMALL_NUMBER, group_benchmarks
 from ..output import copy_regular, usual_mode
 from ..rounding import format_count, format_number, format_percent
 from ..tables import records
-from .pages import Entity, Site, add_ranks, ordinal
+from .pages import Entity, Site, add_ranks
 from .site_write import Part, run_apart
 from .trends import lineage
 
@@ -70,10 +70,6 @@ class SiteResult:
     charts: int
     tables: int
     letters: int
-
-
-# The old name of the entity class (issue 18's slug rules build these)
-_Entity = Entity
 
 
 def _environment() -> Environment:
@@ -115,17 +111,6 @@ def page_count(figures: pd.DataFrame, year: str | None, reg: Register | None = N
     return len(years) + len(groups) + len(pages)
 
 
-def place_in_group(value: float | None, others: Iterable[float]) -> str:
-    """``"3rd highest of 62"`` (``"joint 3rd highest of 62"`` when tied); empty without a rate."""
-    if value is None or pd.isna(value):
-        return ""
-    values = [v for v in others if pd.notna(v)]
-    higher = sum(1 for v in values if v > value)
-    same = sum(1 for v in values if v == value)
-    joint = "joint " if same > 1 else ""
-    return f"{joint}{ordinal(higher + 1)} highest of {len(values)}"
-
-
 def _entities(figures: pd.DataFrame, reg: Register) -> dict[str, Entity]:
     """authority_key → the entity whose page shows it (lineages share one page)."""
     out: dict[str, Entity] = {}
@@ -144,15 +129,15 @@ def _entities(figures: pd.DataFrame, reg: Register) -> dict[str, Entity]:
             present = [c for c in history if c.gss_code in have]
             latest = present[-1] if present else council
             keys = tuple(c.gss_code for c in history)
-            ent = _Entity(latest.gss_code, keys, latest.name, latest.slug, latest, history)
+            ent = Entity(latest.gss_code, keys, latest.name, latest.slug, latest, history)
         else:
-            ent = _Entity(key, (key,), str(name), slugify(str(name)), None, ())
+            ent = Entity(key, (key,), str(name), slugify(str(name)), None, ())
         slug, n = ent.slug, 1
         while slugs.get(slug, ent.key) != ent.key:  # one slug for two: keep every page
             n += 1
             slug = f"{ent.slug}-{n}"
         if slug != ent.slug:
-            ent = _Entity(ent.key, ent.keys, ent.name, slug, ent.council, ent.history)
+            ent = Entity(ent.key, ent.keys, ent.name, slug, ent.council, ent.history)
         slugs[slug] = ent.key
         for k in ent.keys:
             out[k] = ent
