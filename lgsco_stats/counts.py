@@ -2,12 +2,15 @@
 case-level rows, and combining them with published tables (case-level data wins).
 
 The frames here have one row per authority key and year with :data:`~lgsco_stats.outcomes.
-COUNT_COLUMNS` (Int64, missing = not reported), ``authority`` (the name as given) and
-``gss_code``; :mod:`lgsco_stats.figures` turns them into rates and benchmarks.
+COUNT_COLUMNS` (Int64, missing = not reported), :data:`~lgsco_stats.outcomes.GIVEN_RATES`
+(Float64 percentages a published table gave, missing where it gave none), ``authority`` (the
+name as given) and ``gss_code``; :mod:`lgsco_stats.figures` turns them into rates and
+benchmarks.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,14 +19,16 @@ import pandas as pd
 
 from . import outcomes as oc
 from .councils import Register, register
-from .errors import DataError, UsageError
-from .outcomes import COUNT_COLUMNS, normalise_text
+from .errors import DataError, UsageError, rows_text
+from .outcomes import COUNT_COLUMNS, GIVEN_RATES, normalise_text
 from .read.columns import text_column
 
 if TYPE_CHECKING:
     from .read.dataset import Dataset
 
 KEY = ["authority_key", "year"]
+LABELS = ["authority_key", "year", "authority", "gss_code"]
+COLUMNS = [*LABELS, *COUNT_COLUMNS, *GIVEN_RATES]
 
 
 # --------------------------------------------------------------------------- councils
@@ -41,12 +46,15 @@ def factorize_pairs(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, list[tuple[
     return codes, pairs
 
 
-def attach_councils(frame: pd.DataFrame, reg: Register | None = None) -> pd.DataFrame:
+def attach_councils(
+    frame: pd.DataFrame, reg: Register | None = None, aliases: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """Add ``gss_code`` and ``authority_key`` to rows with ``authority`` and ``year`` columns.
 
-    Each distinct (authority, year) is resolved once against the register. A name that matches
-    no council keeps ``gss_code`` missing and the key ``name:<normalised name>``: a body outside
-    the register, with its own figures and no group.
+    Each distinct (authority, year) is resolved once against the register, after the user's
+    ``aliases`` (normalised name → GSS code, see :func:`~lgsco_stats.read.aliases.
+    read_aliases`). A name that matches no council keeps ``gss_code`` missing and the key
+    ``name:<normalised name>``: a body outside the register, with its own figures and no group.
     """
     reg = reg or register()
     out = frame.copy()
@@ -57,6 +65,10 @@ def attach_councils(frame: pd.DataFrame, reg: Register | None = None) -> pd.Data
     codes: dict[tuple[str, str], str | None] = {}
     which, uniques = factorize_pairs(out["authority"], out["year"])
     for name, year in uniques:
+        alias = aliases.get(normalise_text(name)) if aliases else None
+        if alias is not None:
+            codes[(name, year)] = alias
+            continue
         try:
             c = reg.resolve(name, year)
         except UsageError as e:
@@ -99,12 +111,51 @@ class Attached:
         ]
         return unmatched(pd.concat(frames), reg)
 
+    def unresolved(self, reg: Register | None = None) -> list[Unresolved]:
+        """Names outside the register with where each first appears and its suggestions."""
+        reg = reg or register()
+        frames = [
+            f.loc[f["gss_code"].isna(), ["authority", "source", "row"]]
+            for f in (self.decisions, self.compliance, self.published)
+        ]
+        rows = pd.concat(frames, ignore_index=True)
+        out = []
+        for name, group in rows.groupby("authority", sort=True):
+            places = [(str(s), int(r)) for s, r in zip(group["source"], group["row"], strict=True)]
+            out.append(Unresolved(str(name), places, len(group), reg.suggestions(str(name))))
+        return out
 
-def attach(ds: Dataset, reg: Register | None = None) -> Attached:
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A name the register does not know: where it appears (``rows`` in all) and the councils
+    whose names are close."""
+
+    name: str
+    places: list[tuple[str, int]]
+    rows: int
+    suggestions: list[str]
+
+    def text(self) -> str:
+        by_source: dict[str, list[int]] = {}
+        for source, row in self.places:
+            by_source.setdefault(source, []).append(row)
+        where = "; ".join(f"{s}, {rows_text(r)}" for s, r in by_source.items())
+        close = (
+            f"; did you mean {' or '.join(repr(c) for c in self.suggestions)}?"
+            if self.suggestions
+            else ""
+        )
+        return f"{where}: {self.name!r} is not a council in the register{close}"
+
+
+def attach(
+    ds: Dataset, reg: Register | None = None, aliases: Mapping[str, str] | None = None
+) -> Attached:
     """Resolve every authority in a :class:`Dataset`; a published table naming one council twice
     for a year (even spelt two ways: "Kent" and "Kent County Council") is an error."""
     reg = reg or register()
-    pub = attach_councils(ds.published, reg)
+    pub = attach_councils(ds.published, reg, aliases)
     if len(pub):
         dup = pub.duplicated(KEY, keep=False)
         if dup.any():
@@ -120,10 +171,10 @@ def attach(ds: Dataset, reg: Register | None = None) -> Attached:
             )
             raise DataError(f"one council twice for {first['year']} in a published table: {places}")
     return Attached(
-        attach_councils(ds.decisions, reg),
-        attach_councils(ds.compliance, reg),
+        attach_councils(ds.decisions, reg, aliases),
+        attach_councils(ds.compliance, reg, aliases),
         pub,
-        attach_councils(ds.received, reg),
+        attach_councils(ds.received, reg, aliases),
     )
 
 
@@ -147,9 +198,14 @@ def _tally(frame: pd.DataFrame, values: tuple[str, ...], flag: str | None = None
     counts = np.bincount(which * len(values) + code, minlength=n * len(values))
     table = pd.DataFrame(counts.reshape(n, len(values)), columns=list(values))
     if flag is not None:
-        table[flag] = np.bincount(
-            which, weights=frame[flag].to_numpy(dtype=float), minlength=n
-        ).astype(np.int64)
+        # a flag not reported on some row (a file without the column) is not reported for the
+        # authority and year
+        values = pd.array(frame[flag], dtype="boolean")
+        unknown = np.asarray(values.isna(), dtype=np.float64)
+        known = values.to_numpy(dtype=np.float64, na_value=0.0)
+        total = np.bincount(which, weights=known, minlength=n).astype(np.int64)
+        missing = np.bincount(which, weights=unknown, minlength=n) > 0
+        table[flag] = pd.arrays.IntegerArray(total, missing)
     table["authority_key"] = [k for k, _ in pairs]
     table["year"] = [y for _, y in pairs]
     # the name as given (the first in sort order, as the store's min() gives) and the code,
@@ -170,8 +226,6 @@ def decision_counts(decisions: pd.DataFrame) -> pd.DataFrame:
     if decisions.empty:
         return _empty_counts()
     out = _tally(decisions, oc.OUTCOMES, "remedy_by_authority")
-    for c in oc.COMPLIANCE_OUTCOMES:
-        out[c] = pd.NA
     return _typed(out)
 
 
@@ -180,42 +234,95 @@ def compliance_counts(compliance: pd.DataFrame) -> pd.DataFrame:
     if compliance.empty:
         return _empty_counts()
     out = _tally(compliance, oc.COMPLIANCE_OUTCOMES)
-    for c in (*oc.OUTCOMES, "remedy_by_authority"):
-        out[c] = pd.NA
     return _typed(out)
 
 
 def published_counts(published: pd.DataFrame) -> pd.DataFrame:
-    """Counts from attached published tables (blank cells stay missing: not reported)."""
+    """Counts and given rates from attached published tables (blank cells stay missing: not
+    reported)."""
     if published.empty:
         return _empty_counts()
-    return _typed(
-        published[["authority_key", "year", "authority", "gss_code", *COUNT_COLUMNS]].copy()
+    return _typed(published[[c for c in COLUMNS if c in published.columns]].copy())
+
+
+def missing_column(n: int, dtype: str) -> pd.api.extensions.ExtensionArray:
+    """A column of ``n`` missing counts (``Int64``) or rates (``Float64``), made without a
+    list of ``None``."""
+    if dtype == "Float64":
+        return pd.arrays.FloatingArray(np.zeros(n), np.ones(n, dtype=bool))
+    return pd.arrays.IntegerArray(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool))
+
+
+def counts_frame(columns: Mapping[str, Sequence[object]], n: int) -> pd.DataFrame:
+    """A counts frame (``COLUMNS``) of ``n`` rows from the columns given (the labels as text,
+    counts Int64, rates Float64), the others missing; every column at once (a column added
+    later is an insert into the frame's index)."""
+    types = ["str"] * 4 + ["Float64" if c in GIVEN_RATES else "Int64" for c in COLUMNS[4:]]
+    return pd.DataFrame(
+        {
+            c: pd.array(list(columns[c]), dtype=t) if c in columns else missing_column(n, t)
+            for c, t in zip(COLUMNS, types, strict=True)
+        }
     )
+
+
+def with_count_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """A counts frame with every count and given rate column, those it lacks missing (a
+    frame made by hand, or before totals and rates were kept)."""
+    lacking = [c for c in (*COUNT_COLUMNS, *GIVEN_RATES) if c not in frame.columns]
+    if not lacking:
+        return frame
+    frame = frame.copy()
+    for c in lacking:
+        frame[c] = missing_column(len(frame), "Float64" if c in GIVEN_RATES else "Int64")
+    return frame
 
 
 def _empty_counts() -> pd.DataFrame:
-    return _typed(
-        pd.DataFrame(columns=["authority_key", "year", "authority", "gss_code", *COUNT_COLUMNS])
-    )
+    return _typed(pd.DataFrame(columns=LABELS))
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every count (Int64) and given rate (Float64) column, missing where it
+    has none."""
+    n = len(frame)
     for c in COUNT_COLUMNS:
-        frame[c] = pd.array(frame[c], dtype="Int64") if len(frame) else pd.Series(dtype="Int64")
-    for c in ("authority_key", "year", "authority", "gss_code"):
+        frame[c] = (
+            pd.array(frame[c], dtype="Int64")
+            if c in frame.columns and n
+            else pd.array([pd.NA] * n, dtype="Int64")
+        )
+    for c in GIVEN_RATES:
+        frame[c] = (
+            pd.array(frame[c], dtype="Float64")
+            if c in frame.columns and n
+            else pd.array([pd.NA] * n, dtype="Float64")
+        )
+    for c in LABELS:
         frame[c] = frame[c].astype(object)
-    return frame[["authority_key", "year", "authority", "gss_code", *COUNT_COLUMNS]]
+    return frame[COLUMNS]
 
 
-_DECISION_PART = [*oc.OUTCOMES, "remedy_by_authority"]
-_COMPLIANCE_PART = list(oc.COMPLIANCE_OUTCOMES)
+# The columns of each part: case-level data of a part wins over a published row's, whole.
+_DECISION_PART = [*oc.DECISION_COUNTS, *(r for r in GIVEN_RATES if oc.RATE_PART[r] == "decisions")]
+_COMPLIANCE_PART = [
+    *oc.COMPLIANCE_COUNTS,
+    *(r for r in GIVEN_RATES if oc.RATE_PART[r] == "compliance"),
+]
+# The columns case-level data counts (the others are totals and rates it never gives)
+_CASE_LEVEL = {*oc.OUTCOMES, "remedy_by_authority", *oc.COMPLIANCE_OUTCOMES}
 
 
 def masked(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
     """A count column as int64 values (0 where missing) and its missing mask."""
     arr = pd.array(frame[column], dtype="Int64")
     return arr.to_numpy(dtype=np.int64, na_value=0), np.asarray(arr.isna(), dtype=bool)
+
+
+def masked_rate(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """A given rate column as float64 values (NaN where missing) and its missing mask."""
+    arr = pd.array(frame[column], dtype="Float64")
+    return arr.to_numpy(dtype=np.float64, na_value=np.nan), np.asarray(arr.isna(), dtype=bool)
 
 
 def _objects(frame: pd.DataFrame, column: str) -> list[object]:
@@ -286,37 +393,28 @@ def combine_counts(
                 count=n,
             )
         for c in part:
-            values = np.zeros(n, dtype=np.int64)
+            rate = c in GIVEN_RATES
+            values = np.full(n, np.nan) if rate else np.zeros(n, dtype=np.int64)
             missing = np.ones(n, dtype=bool)
             for source, rows in ((case_level, from_case), (published, from_pub)):
-                if source.empty:
-                    continue
-                v, m = masked(source, c)
+                if source.empty or (source is case_level and c not in _CASE_LEVEL):
+                    continue  # case-level counts have no totals or rates: missing
+                v, m = masked_rate(source, c) if rate else masked(source, c)
                 at = rows >= 0
                 values[at] = v[rows[at]]
                 missing[at] = m[rows[at]]
-            if fill is not None:
-                missing &= ~fill
-            out[c] = pd.arrays.IntegerArray(values, missing)
-    return pd.DataFrame(out)
+            if fill is not None and c in _CASE_LEVEL:
+                missing &= ~(fill & (from_case < 0))
+            out[c] = (
+                pd.arrays.FloatingArray(np.where(missing, 0.0, values), missing)
+                if rate
+                else pd.arrays.IntegerArray(values, missing)
+            )
+    return pd.DataFrame(out)[COLUMNS]
 
 
-def add_counts(*parts: pd.DataFrame) -> pd.DataFrame:
-    """Sum count frames of the same part (e.g. decision counts from two sources) by authority
-    and year; a count missing from every frame stays missing."""
-    frames = [p for p in parts if not p.empty]
-    if not frames:
-        return _empty_counts()
-    if len(frames) == 1:
-        return frames[0]
-    both = pd.concat(frames, ignore_index=True)
-    labels = both.groupby(KEY, sort=False).agg(
-        authority=("authority", "min"), gss_code=("gss_code", "first")
-    )
-    sums = both.groupby(KEY, sort=False)[list(COUNT_COLUMNS)].sum(min_count=1)
-    return _typed(labels.join(sums).reset_index())
-
-
-def counts_of(ds: Dataset, reg: Register | None = None) -> pd.DataFrame:
+def counts_of(
+    ds: Dataset, reg: Register | None = None, aliases: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """Counts per authority and year from a :class:`Dataset` (resolving the names)."""
-    return attach(ds, reg).counts()
+    return attach(ds, reg, aliases).counts()

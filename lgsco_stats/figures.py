@@ -35,11 +35,12 @@ import pandas as pd
 
 from . import outcomes as oc
 from .councils import GROUPS, Register, register
-from .counts import counts_of, masked
+from .counts import counts_of, masked, with_count_columns
 from .errors import UsageError
-from .outcomes import COUNT_COLUMNS
+from .outcomes import COUNT_COLUMNS, GIVEN_RATES
 from .populations import per_100k, populations_for
 from .small_groups import MIN_OTHERS, no_comparison_notes
+from .totals import totals, with_given_rates
 
 if TYPE_CHECKING:
     from .read.dataset import Dataset
@@ -56,6 +57,7 @@ RATES: dict[str, tuple[str, str]] = {
     "remedy_rate": ("remedy_by_authority", "upheld"),
     "compliance_rate": ("complied_total", "compliance_outcomes"),
 }
+assert set(RATES) == set(GIVEN_RATES)  # the rates a published table may give are these
 RATE_LABELS: dict[str, str] = {
     "uphold_rate": "uphold rate",
     "remedy_rate": "satisfactory remedy rate",
@@ -179,17 +181,6 @@ def _ratio(num: tuple[np.ndarray, np.ndarray], den: tuple[np.ndarray, np.ndarray
     return out
 
 
-def _add(*counts: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """The sum of count columns (values, missing); missing where any of them is."""
-    values = counts[0][0].copy()
-    missing = counts[0][1].copy()
-    for v, m in counts[1:]:
-        values += v
-        missing |= m
-    values[missing] = 0
-    return values, missing
-
-
 def _int_array(values: np.ndarray, missing: np.ndarray) -> pd.arrays.IntegerArray:
     return pd.arrays.IntegerArray(values, missing)
 
@@ -198,6 +189,9 @@ def _int_or_na(values: np.ndarray) -> pd.arrays.IntegerArray:
     """Floats (whole numbers or NaN) as an Int64 array."""
     missing = np.isnan(values)
     return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
+
+
+# --------------------------------------------------------------------------- figures
 
 
 def council_figures(
@@ -256,18 +250,11 @@ def council_figures(
             notes.append(f"did not exist in {y}: in no comparison group")
     member = np.asarray(in_group, dtype=bool)
     n = len(counts)
-    plain = counts.reset_index(drop=True)
-    cnt = {c: masked(plain, c) for c in COUNT_COLUMNS}
-    cnt["decisions"] = _add(*(cnt[c] for c in oc.OUTCOMES))
-    cnt["investigations"] = _add(cnt[oc.UPHELD], cnt[oc.NOT_UPHELD])
-    cnt["complied_total"] = _add(cnt[oc.COMPLIED], cnt[oc.COMPLIED_LATE])
-    cnt["compliance_outcomes"] = _add(cnt["complied_total"], cnt[oc.NOT_COMPLIED])
-    for group in (oc.NOT_FOR_US, oc.ASSESSED_AND_CLOSED, oc.INVESTIGATED):
-        cnt[group] = _add(*(cnt[o] for o in oc.OUTCOMES if oc.OUTCOME_GROUPS[o] == group))
-    cnt["dealt_with"] = _add(cnt[oc.NOT_FOR_US], cnt[oc.ASSESSED_AND_CLOSED], cnt[oc.INVESTIGATED])
-    values: dict[str, np.ndarray] = {
-        name: _ratio(cnt[num], cnt[den]) for name, (num, den) in RATES.items()
-    }
+    plain = with_count_columns(counts.reset_index(drop=True))
+    cnt = totals({c: masked(plain, c) for c in COUNT_COLUMNS})
+    values: dict[str, np.ndarray] = with_given_rates(
+        {name: _ratio(cnt[num], cnt[den]) for name, (num, den) in RATES.items()}, RATES, plain, cnt
+    )
     pop_values, pop_years, pop_sources = populations_for(gss, years, populations)
     pop_missing = np.isnan(pop_values)
     cnt["population"] = (np.where(pop_missing, 0, pop_values).astype(np.int64), pop_missing)
@@ -408,15 +395,17 @@ def _benchmarks(
             out[f"{SHORT[f]}_councils"].append(len(usable))
             if average == "mean":
                 out[f].append(means[f].get(number[key], float("nan")))
-            elif usable:
-                nums, dens = count_lists[num][0], count_lists[den][0]
-                out[f].append(
-                    scale
-                    * float(sum(nums[i] for i in usable))
-                    / float(sum(dens[i] for i in usable))
-                )
-            else:
-                out[f].append(float("nan"))
+                continue
+            # pooled: councils whose rate was published without its counts cannot add to the
+            # sums, and are left out (nor counted in ``*_councils``)
+            (nums, n_missing), (dens, d_missing) = count_lists[num], count_lists[den]
+            usable = [i for i in usable if not n_missing[i] and not d_missing[i]]
+            out[f"{SHORT[f]}_councils"][-1] = len(usable)
+            out[f].append(
+                scale * float(sum(nums[i] for i in usable)) / float(sum(dens[i] for i in usable))
+                if usable
+                else float("nan")
+            )
         for c in _BENCH_SUMS:
             v, m = count_lists[c]
             out[c].append(sum(v[i] for i in rows if not m[i]))

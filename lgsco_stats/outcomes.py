@@ -65,11 +65,64 @@ COMPLIANCE_LABELS: dict[str, str] = {
     NOT_COMPLIED: "Not complied",
 }
 
-# The counts kept per authority and year: each decision outcome, remedies by the authority, and
-# each compliance outcome.
-COUNT_COLUMNS: tuple[str, ...] = (*OUTCOMES, "remedy_by_authority", *COMPLIANCE_OUTCOMES)
+# Totals a published table may give instead of (or beside) their parts. Each identity holds in
+# every published page checked (domain.md sections 2 and 9): complaints dealt with = not for us
+# + assessed and closed + investigated, and investigated = upheld + not upheld. "Assessed and
+# closed" is the one outcome "closed after initial enquiries", so it is that count.
+DEALT_WITH = "dealt_with"
+COMPLIED_TOTAL = "complied_total"  # complied, on time or late
+COMPLIANCE_TOTAL = "compliance_outcomes"
 
-# The published categories (service areas).
+TOTALS: dict[str, tuple[str, ...]] = {
+    INVESTIGATED: (UPHELD, NOT_UPHELD),
+    NOT_FOR_US: (REFERRED_BACK, INCOMPLETE_INVALID, ADVICE_GIVEN),
+    DEALT_WITH: (NOT_FOR_US, CLOSED, INVESTIGATED),
+    COMPLIED_TOTAL: (COMPLIED, COMPLIED_LATE),
+    COMPLIANCE_TOTAL: (COMPLIED_TOTAL, NOT_COMPLIED),
+}
+# A count that is some of another without being one of its summed parts: remedies by the
+# authority are some of the upheld decisions.
+SUBSETS: dict[str, str] = {"remedy_by_authority": UPHELD}
+
+# The counts kept per authority and year, by part (decisions, compliance outcomes): each
+# outcome, remedies by the authority, and the totals a published table may give without their
+# parts. Case-level data has only the outcomes and remedies; the totals follow from them.
+DECISION_COUNTS: tuple[str, ...] = (
+    *OUTCOMES,
+    "remedy_by_authority",
+    INVESTIGATED,
+    NOT_FOR_US,
+    DEALT_WITH,
+)
+COMPLIANCE_COUNTS: tuple[str, ...] = (*COMPLIANCE_OUTCOMES, COMPLIED_TOTAL, COMPLIANCE_TOTAL)
+COUNT_COLUMNS: tuple[str, ...] = (*DECISION_COUNTS, *COMPLIANCE_COUNTS)
+
+# The rates a published table may give (the figures' rate columns, figures.RATES), as
+# percentages: used where the counts behind them were not published. Each belongs to a part:
+# case-level data of that part wins over it.
+GIVEN_RATES: tuple[str, ...] = ("uphold_rate", "remedy_rate", "compliance_rate")
+RATE_PART: dict[str, str] = {
+    "uphold_rate": "decisions",
+    "remedy_rate": "decisions",
+    "compliance_rate": "compliance",
+}
+
+COUNT_LABELS: dict[str, str] = {
+    **OUTCOME_LABELS,
+    "remedy_by_authority": "Satisfactory remedy provided by the authority",
+    **COMPLIANCE_LABELS,
+    INVESTIGATED: "Investigated",
+    NOT_FOR_US: "Not for us",
+    DEALT_WITH: "Complaints dealt with",
+    COMPLIED_TOTAL: "Complied (on time or late)",
+    COMPLIANCE_TOTAL: "Compliance outcomes",
+    "uphold_rate": "Uphold rate",
+    "remedy_rate": "Satisfactory remedy rate",
+    "compliance_rate": "Compliance rate",
+}
+
+# The published categories (service areas): one canonical list, and the names each has been
+# published under since 2014 (as normalise_text gives them).
 CATEGORIES: tuple[str, ...] = (
     "Adult care services",
     "Benefits and tax",
@@ -81,6 +134,33 @@ CATEGORIES: tuple[str, ...] = (
     "Planning and development",
     "Other",
 )
+CATEGORY_NAMES: dict[str, tuple[str, ...]] = {
+    "Adult care services": (
+        "adult care services",
+        "adult social care",
+        "adult social care services",
+        "adult care",
+    ),
+    "Benefits and tax": ("benefits and tax", "benefits and council tax"),
+    "Corporate and other services": ("corporate and other services", "corporate services"),
+    "Education and children's services": (
+        "education and childrens services",
+        "childrens services and education",
+        "education and children",
+        "children and education",
+    ),
+    "Environmental services": (
+        "environmental services",
+        "environmental services and regulation",
+        "environmental services public protection and regulation",
+        "environmental services and public protection",
+        "environment and regulation",
+    ),
+    "Highways and transport": ("highways and transport", "transport and highways"),
+    "Housing": ("housing",),
+    "Planning and development": ("planning and development",),
+    "Other": ("other",),
+}
 
 
 _NOT_WORD = re.compile(r"[^\w']+|_")
@@ -109,6 +189,12 @@ _OUTCOME_PREFIXES: tuple[tuple[str, str], ...] = (
     ("invalid or incomplete", INCOMPLETE_INVALID),
     ("invalid incomplete", INCOMPLETE_INVALID),
     ("advice given", ADVICE_GIVEN),
+    # 2024-25: the outcomes written with their group
+    ("investigated not upheld", NOT_UPHELD),
+    ("investigated and not upheld", NOT_UPHELD),
+    ("investigated upheld", UPHELD),
+    ("investigated and upheld", UPHELD),
+    ("assessed and closed", CLOSED),
 )
 
 _COMPLIANCE_PREFIXES: tuple[tuple[str, str], ...] = (
@@ -120,9 +206,12 @@ _COMPLIANCE_PREFIXES: tuple[tuple[str, str], ...] = (
     ("remedy complied late", COMPLIED_LATE),
     ("complied", COMPLIED),
     ("remedy complied", COMPLIED),
+    ("compliance late", COMPLIED_LATE),
+    ("compliance on time", COMPLIED),
 )
 
-_TRUE = {"yes", "y", "true", "t", "1", "1 0"}
+_TICKS = {"✓", "✔", "☑"}
+_TRUE = {"yes", "y", "true", "t", "1", "1 0", "x"}
 _FALSE = {"no", "n", "false", "f", "0", "0 0", ""}
 
 
@@ -146,10 +235,11 @@ def compliance_code(value: object) -> str | None:
 
 
 def flag_value(value: object) -> bool | None:
-    """A yes/no cell: yes/y/true/1 → True; no/n/false/0/blank → False; anything else → None."""
+    """A yes/no cell: yes/y/true/1/x/✓ → True; no/n/false/0/blank → False; anything else →
+    None."""
     if value is None:
         return False
-    s = normalise_text(value)
+    s = normalise_text(value) if str(value).strip() not in _TICKS else "x"
     if s in _TRUE:
         return True
     if s in _FALSE:
@@ -158,15 +248,19 @@ def flag_value(value: object) -> bool | None:
 
 
 def category_of(text: object) -> str | None:
-    """The published category a text names, or None ("Environmental services, public protection
-    and regulation" → "Environmental services"; "Education & children's services" →
-    "Education and children's services")."""
+    """The published category a text names, or None: any name it has been published under
+    ("Adult social care" → "Adult care services"; "Environmental services, public protection
+    and regulation" → "Environmental services"), alone or followed by a sub-category ("Benefits
+    and tax > COVID-19" → "Benefits and tax")."""
     s = normalise_text(text)
-    for cat in CATEGORIES:
-        c = normalise_text(cat)
-        if s == c or s.startswith(c + " ") or c.startswith(s + " "):
-            return cat
-    return None
+    best: tuple[int, str] | None = None
+    for cat, names in CATEGORY_NAMES.items():
+        for name in names:
+            if (s == name or s.startswith(name + " ")) and (best is None or len(name) > best[0]):
+                best = (len(name), cat)
+    if best is None and s:  # the first words of a category's name ("Planning", "Highways")
+        best = next(((0, c) for c in CATEGORIES if normalise_text(c).startswith(s + " ")), None)
+    return best[1] if best else None
 
 
 def canonical_category(text: object) -> str:
@@ -179,7 +273,7 @@ _RECEIVED_PREFIXES = ("received ", "complaints received ", "received complaints 
 
 def received_category_header(header: object) -> str | None:
     """A published table's column of complaints received in a category ("Housing",
-    "Received: Housing", "Complaints received - Adult care services") → the category, or None."""
+    "Received: Housing", "Complaints received - Adult social care") → the category, or None."""
     if header is None:
         return None
     s = normalise_text(header)
@@ -187,9 +281,7 @@ def received_category_header(header: object) -> str | None:
         if s.startswith(prefix):
             s = s[len(prefix) :]
             break
-    for cat in CATEGORIES:
-        if s == normalise_text(cat):
+    for cat, names in CATEGORY_NAMES.items():
+        if s in names:
             return cat
-    if s.startswith("environmental services"):
-        return "Environmental services"
     return None

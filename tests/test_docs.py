@@ -23,7 +23,7 @@ def test_command_is_in_the_readme(name):
     assert f"lgsco-stats {name}" in README
 
 
-@pytest.mark.parametrize("name", ["trend", "summary", "chart", "report"])
+@pytest.mark.parametrize("name", ["compute", "inspect", "trend", "summary", "chart", "report"])
 def test_command_help_has_an_example(cli, name):
     r = cli(name, "--help")
     assert r.exit_code == 0

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from lgsco_stats.store import SCHEMA_VERSION
 from tests.conftest import decisions_rows
 
 
@@ -69,11 +70,13 @@ def test_db_check_says_a_damaged_store_is_damaged(cli, store: Path) -> None:
     _one_line(r, str(store), "malformed")
 
 
-def test_another_programs_file_with_our_version(cli, tmp_path: Path, make_xlsx) -> None:
+@pytest.mark.parametrize("version", [SCHEMA_VERSION, SCHEMA_VERSION - 1])
+def test_another_programs_file_with_our_version(cli, tmp_path: Path, make_xlsx, version) -> None:
+    # the store's schema version, or an older one (which would be migrated, were it a store)
     other = tmp_path / "other.db"
     con = sqlite3.connect(other)
     con.execute("CREATE TABLE notes (x)")
-    con.execute("PRAGMA user_version = 4")  # the store's schema version
+    con.execute(f"PRAGMA user_version = {version}")
     con.commit()
     con.close()
     before = other.read_bytes()

@@ -214,17 +214,17 @@ def test_bad_remedy_flag(make_xlsx) -> None:
 
 
 def test_mapping_for_unknown_headers(make_xlsx) -> None:
-    rows = [("Case", "Body", "When", "Result"), ("1", "Kent", "2019-05-01", "Upheld")]
+    rows = [("File", "Who", "When", "Verdict"), ("1", "Kent", "2019-05-01", "Upheld")]
     path = make_xlsx({"D": rows})
     with pytest.raises(DataError, match="no header row found"):
         read_file(path)
     ds = read_file(
         path,
         mapping={
-            "reference": "Case",
-            "authority": "Body",
+            "reference": "File",
+            "authority": "Who",
             "decision_date": "When",
-            "outcome": "Result",
+            "outcome": "Verdict",
         },
     )
     assert ds.decisions["outcome"].tolist() == ["upheld"]

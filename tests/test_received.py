@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from lgsco_stats.errors import DataError
 from lgsco_stats.figures import council_figures
 from lgsco_stats.read.files import read_file
+from lgsco_stats.rounding import format_percent
 from lgsco_stats.store import SCHEMA_VERSION, Store
 
 TABLE = [
@@ -101,7 +104,7 @@ def test_older_store_is_migrated(db_path: Path, version: int) -> None:
     assert f.loc[("E08000035", "2020-21"), "not_complied"] == 1
     assert f.loc[("name:transport for london", "2019-20"), "upheld"] == 1
     con = sqlite3.connect(db_path)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     # decisions and compliance of two years, each with its digest (check() recomputed them)
     digests = con.execute("SELECT count(*) FROM case_rows WHERE length(digest) = 64")
     assert digests.fetchone() == (4,)
@@ -145,3 +148,41 @@ def test_every_command_copes_with_a_published_table_missing_counts(
     ):
         r = cli(*args)
         assert r.exit_code == 0, (args, r.stderr)
+
+
+def test_a_schema_4_store_is_migrated(db_path: Path) -> None:
+    # tests/data/store-v4.sql: the schema 2 store above as schema 4 wrote it (lgsco-stats at
+    # 13b372e), with a published table loaded: Kent 2022-23 8 not upheld, 53 upheld, 4 remedies,
+    # 60 complied, 2 late, 1 not complied; Leeds 2022-23 17 not upheld, 37 upheld, 5 remedies,
+    # compliance blank. Schema 5 adds published totals and rates (missing for these rows) and
+    # makes a decision's remedy nullable (every stored decision keeps its flag).
+    con = sqlite3.connect(db_path)
+    con.executescript((Path(__file__).parent / "data" / "store-v4.sql").read_text())
+    con.execute("PRAGMA user_version = 4")
+    con.commit()
+    con.close()
+    with Store(db_path) as st:
+        assert st.check() == []
+        assert st.row_counts() == {"decisions": 10, "compliance": 2, "published": 2}
+        assert st.years() == ["2019-20", "2020-21", "2022-23"]
+        f = council_figures(st.counts()).set_index(["authority_key", "year"])
+        assert st.decisions()["remedy_by_authority"].notna().all()
+    kent = f.loc[("E10000016", "2019-20")]
+    assert (kent["upheld"], kent["not_upheld"], kent["remedy_by_authority"]) == (3, 2, 3)
+    kent = f.loc[("E10000016", "2022-23")]
+    # 53 / (53 + 8) = 86.9 → 87%; 4 / 53 = 7.5 → 8%; (60 + 2) / 63 = 98.4 → 98%
+    assert format_percent(kent["uphold_rate"]) == "87%"
+    assert format_percent(kent["remedy_rate"]) == "8%"
+    assert format_percent(kent["compliance_rate"]) == "98%"
+    leeds = f.loc[("E08000035", "2022-23")]
+    assert pd.isna(leeds["compliance_outcomes"]) and math.isnan(leeds["compliance_rate"])
+    con = sqlite3.connect(db_path)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 5
+    cols = {r[1] for r in con.execute("PRAGMA table_info(published)")}
+    assert {"investigated", "dealt_with", "uphold_rate", "compliance_rate"} <= cols
+    assert con.execute("SELECT count(*) FROM published WHERE uphold_rate IS NULL").fetchone() == (
+        2,
+    )
+    notnull = {r[1]: r[3] for r in con.execute("PRAGMA table_info(decision_counts)")}
+    assert notnull["remedy_by_authority"] == 0 and notnull["decisions"] == 1
+    con.close()

@@ -136,7 +136,7 @@ def test_a_stray_cell_left_of_the_data_below_the_first_rows(tmp_path: Path, monk
     # The sheet's cells start a column further left than its first rows': the typed rows do
     # not line up with the first rows, and the sheet is read again as text (an error here: the
     # stray cell's row has no reference).
-    path = _sheet(tmp_path / "t.xlsx", {"A70": "note"}, _many(), "B1")
+    path = _sheet(tmp_path / "t.xlsx", {"A70": "stray"}, _many(), "B1")
     result, again = _same(path, monkeypatch)
     assert again == 1 and "blank reference" in result
 

@@ -116,6 +116,7 @@ def _root(
 # ``db`` is a group of its own.
 _COMMANDS: dict[str, tuple[str, str]] = {
     "compute": ("compute", "compute"),
+    "inspect": ("inspect", "inspect"),
     "compare": ("compare", "compare"),
     "councils": ("councils", "councils"),
     "letter": ("letter", "letter"),

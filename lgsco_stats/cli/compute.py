@@ -66,6 +66,24 @@ def compute(
         ),
     ] = True,
     population: PopulationOpt = None,
+    aliases: Annotated[
+        Path | None,
+        typer.Option(
+            "--aliases",
+            help="A CSV or workbook of name, council (or GSS code): your own names for "
+            "councils, applied before names are matched to the register.",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+    strict_names: Annotated[
+        bool,
+        typer.Option(
+            "--strict-names",
+            help="Make any name that is not a council in the register an error (nothing is "
+            "stored), instead of a body with its own figures and no group.",
+        ),
+    ] = False,
     db: DbOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -75,10 +93,13 @@ def compute(
     benchmark each council against the average of its group.
 
     What is loaded is saved in the store, so that compare, councils and letter work without the
-    spreadsheets; loading a file again changes nothing.
+    spreadsheets; loading a file again changes nothing. Every problem of the files is listed in
+    one run, and nothing is stored when any is an error; `lgsco-stats inspect` shows how a file
+    is read without storing it.
 
     \b
     Example: lgsco-stats compute decisions.xlsx --format csv --output figures.csv
+    Example: lgsco-stats compute table-2023-24.xlsx --aliases our-names.csv --strict-names
     """
     import gc
     import importlib
@@ -119,10 +140,23 @@ def compute(
         # it again (a full pass over pandas' and pyarrow's objects took 40 ms mid-load).
         gc.freeze()
         use_system_malloc()  # undone, with the freeze, when the command returns
+        from ..read.aliases import read_aliases
+        from ..read.report import missing_notes, year_notes
+
         year_label = parse_year(year) if year else None
         reg = register()
+        own_names = read_aliases(aliases, reg) if aliases else None
         with render.Status(f"Reading {', '.join(f.name for f in files)}…"):
             ds = read_files(files, sheet=sheet, mapping=mapping, year=year_label)
+    show_problems(ds.problems)
+    for line in year_notes(ds.reports):
+        render.message(f"Note: {line}")
+    # which rate each sheet cannot give, and why: under a table, on stderr for csv and json
+    missing = missing_notes(ds.reports, len(ds.compliance) > 0)
+    if fmt.value not in ("table", "markdown"):
+        for line in missing:
+            render.message(f"Note: {line}")
+        missing = []
     how = f"Group = the {average.value} of the group's councils' figures" + (
         " (councils with no cases or no population left out)."
         if average.value == "mean"
@@ -137,6 +171,9 @@ def compute(
         if fmt in (render.Format.table, render.Format.markdown):
             notes += comparison_notes(rows)
             notes += group_count_notes(records(group_benchmarks(figures, average.value)))
+        notes += missing
+        if average.value == "pooled":
+            notes += _pooled_notes(figures)
         return render.prepare(
             rows,
             fmt,
@@ -149,7 +186,10 @@ def compute(
         )
 
     with render.Status("Matching councils…") as status:
-        data = attach(ds, reg)
+        data = attach(ds, reg, own_names)
+        unresolved = data.unresolved(reg)
+        if strict_names and unresolved:
+            _refuse(unresolved)
         years = ds.years
         pops = read_population(population, reg) if population else None
         if store:
@@ -186,13 +226,56 @@ def compute(
             f"{format_count(len(bodies), 'body', 'bodies')} outside the register of councils "
             f"(their own figures, no comparison group): {names}"
         )
-        for name, close in bodies:
-            if close:
-                render.message(
-                    f"  {name!r}: did you mean {' or '.join(repr(c) for c in close)}?",
-                    style="yellow",
-                )
+        for u in unresolved:
+            if u.suggestions:
+                render.message(f"Warning: {u.text()}", style="yellow")
     render.write_text(shown(counts), output)
+
+
+def show_problems(problems: Any, limit: int = 20) -> None:
+    """Reading's warnings and notes on stderr: at most ``limit`` of each, then how many more."""
+    from . import render
+
+    for level, style in (("warning", "yellow"), ("note", None)):
+        items = [p for p in problems if p.level == level]
+        for p in items[:limit]:
+            render.message(f"{level.capitalize()}: {p.text}", style=style)
+        if len(items) > limit:
+            render.message(f"… and {len(items) - limit} more {level}s", style=style)
+
+
+def _pooled_notes(figures: Any) -> list[str]:
+    """What a pooled average left out: councils whose rate was published without its counts."""
+    from ..figures import RATE_LABELS, RATES
+
+    out = []
+    for rate, (num, den) in RATES.items():
+        given = figures[rate].notna() & (figures[num].isna() | figures[den].isna())
+        n = int((given & figures["in_group"].astype(bool)).sum())
+        if n:
+            out.append(
+                f"Pooled {RATE_LABELS[rate]} averages need counts: {n} council-years with a "
+                "published rate but no counts are left out of them."
+            )
+    return out
+
+
+def _refuse(unresolved: Any) -> None:
+    """--strict-names: every name the register does not know, as one error."""
+    from ..errors import DataError
+    from ..read.problems import Problems
+
+    problems = Problems()
+    for u in unresolved:
+        problems.error(u.text(), placed=True)
+    try:
+        problems.raise_errors()
+    except DataError as e:
+        raise DataError(
+            e.message,
+            hint="name them in a file given with --aliases (name, council), or drop "
+            "--strict-names to keep them as bodies outside the register",
+        ) from None
 
 
 def _save(db: Path | None, data: Any, files: list[Path], years: list[str]) -> tuple[Path, Any, Any]:

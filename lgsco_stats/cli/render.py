@@ -107,8 +107,11 @@ def message(text: str, *, style: str | None = None) -> None:
 
 
 def error(text: str, hint: str | None = None) -> None:
+    """``Error: text`` on stderr; an error listing several problems keeps one line each (each
+    line printable: the data in it is quoted by the core, its breaks escaped)."""
     c = err_console()
-    c.print(f"Error: {printable(text)}", style="bold red", markup=False, emoji=False)
+    lines = "\n".join(printable(line) for line in str(text).split("\n"))
+    c.print(f"Error: {lines}", style="bold red", markup=False, emoji=False)
     if hint:
         c.print(f"Hint: {printable(hint)}", style="yellow", markup=False, emoji=False)
 

@@ -40,6 +40,10 @@ def rate_text(r: dict[str, Any], rate_key: str, num_key: str, den_key: str) -> s
         return format_percent(r.get(rate_key))
     den, num = r.get(den_key), r.get(num_key)
     if is_missing(den) or is_missing(num):
+        if not is_missing(r.get(rate_key)):  # a published rate without its counts
+            return format_percent(r.get(rate_key)) + (
+                "" if is_missing(den) else f" (of {int(den)})"
+            )
         return NA  # a count not reported (a published table without that column)
     if int(den) == 0:
         return f"{NA} (0)"

@@ -3,6 +3,7 @@
 ``fields``    the letter's data: :class:`~.fields.Contact`, :class:`~.fields.Settings`,
               :class:`~.fields.Fields`;
 ``wording``   the wording rules: numbers in prose and each sentence the figures choose;
+``as_published`` the sentence on a rate a published table gave without its counts;
 ``context``   :func:`~.context.letter_context`: every field of one council's letter, from one
               record of :func:`lgsco_stats.figures.council_figures`;
 ``render``    templates (sandboxed Jinja2, strict fields) and Markdown → HTML;

@@ -127,7 +127,11 @@ def _stat(
 ) -> dict[str, Any]:
     value, group_value = as_float(row.get(rate_col)), as_float(row.get(f"group_{rate_col}"))
     numerator, denominator = as_int(row.get(num)), as_int(row.get(den))
-    if denominator is None or numerator is None:  # a count not reported
+    if numerator is None and value is not None and value == value:
+        # a rate published without its counts (with the number of cases, where given)
+        of = f" (of {denominator:,})" if denominator else ""
+        shown = f"{format_percent(value)}{of}, as published"
+    elif denominator is None or numerator is None:  # a count not reported
         shown = "not reported"
     elif denominator == 0:
         shown = {

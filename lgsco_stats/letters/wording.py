@@ -25,6 +25,7 @@ from ..populations import population_year
 from ..rounding import format_number, format_percent, round_half_up, shown_difference
 from ..small_groups import MIN_OTHERS
 from ..years import start_year
+from .as_published import as_published
 from .fields import Fields, as_int, missing
 
 _MONTHS = (
@@ -142,6 +143,8 @@ def uphold_sentence(
     """The uphold rate in words. No detailed investigations in the year → say so, never 0% or
     n/a."""
     if upheld is None or investigations is None:
+        if not missing(rate):  # a published rate without its counts
+            return as_published("uphold", rate, noun, comparison_sentence(rate, benchmark))
         return "The data for the year do not say how many complaints we upheld."
     if investigations == 0:
         return (
@@ -174,6 +177,8 @@ def remedy_sentence(
 ) -> str:
     """Upheld complaints the council had already put right before they reached us."""
     if remedied is None or upheld is None:
+        if not missing(rate):  # a published rate without its counts
+            return as_published("remedy", rate, noun, comparison_sentence(rate, benchmark))
         return f"The data for the year do not say how many complaints the {noun} had remedied."
     if upheld == 0:
         return (
@@ -209,6 +214,11 @@ def compliance_sentence(
     out → how many, and a request to learn from them. Decided on the counts, not the rounded
     rate: 199 of 200 shows as 100% but one case was still not complied with."""
     if complied is None or outcomes is None:
+        if not missing(rate):  # a published rate without its counts
+            based = f", based on {count_text(outcomes, 'compliance outcome')}" if outcomes else ""
+            return as_published(
+                "compliance", rate, noun, comparison_sentence(rate, benchmark), based
+            )
         return (
             f"The data for the year do not say whether the {noun} carried out our recommendations."
         )

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
-from ..outcomes import COUNT_COLUMNS
+from ..outcomes import COUNT_COLUMNS, GIVEN_RATES
+from .problems import Problem
 
 DECISION_COLUMNS = (
     "reference",
@@ -25,20 +27,24 @@ DECISION_COLUMNS = (
     "row",
 )
 COMPLIANCE_COLUMNS = ("reference", "authority", "date_recorded", "year", "outcome", "source", "row")
-PUBLISHED_COLUMNS = ("authority", "year", *COUNT_COLUMNS, "source", "row")
+PUBLISHED_COLUMNS = ("authority", "year", *COUNT_COLUMNS, *GIVEN_RATES, "source", "row")
 # Complaints received by category, from published tables' category columns (long form).
 RECEIVED_COLUMNS = ("authority", "year", "category", "received", "source", "row")
 
 
 @dataclass
 class Dataset:
-    """What one or more files hold, in three frames with the ``*_COLUMNS`` columns."""
+    """What one or more files hold, in three frames with the ``*_COLUMNS`` columns, with the
+    warnings and notes reading made (``problems``: errors are raised, never kept) and what it
+    found in each sheet (``reports``, see :class:`~.report.SheetReport`)."""
 
     decisions: pd.DataFrame = field(default_factory=lambda: empty(DECISION_COLUMNS))
     compliance: pd.DataFrame = field(default_factory=lambda: empty(COMPLIANCE_COLUMNS))
     published: pd.DataFrame = field(default_factory=lambda: empty(PUBLISHED_COLUMNS))
     sheets: list[str] = field(default_factory=list)
     received: pd.DataFrame = field(default_factory=lambda: empty(RECEIVED_COLUMNS))
+    problems: list[Problem] = field(default_factory=list)
+    reports: list[Any] = field(default_factory=list)
     # What the user should know about how the files were read (a hidden sheet was read), for
     # the command line to show; reading never prints.
     notes: list[str] = field(default_factory=list)

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
 from . import cells
 from .columns import Distinct
 
@@ -54,19 +53,23 @@ def parse_column(
     values: Distinct, rows: pd.Series, fname: str, loc: Loc, today: dt.date | None, required: bool
 ) -> pd.Series:
     """Parse a date column (each distinct value once, range checked once); errors name the
-    rows and the values."""
+    rows and the values (and such dates are missing in the result)."""
     if required:
         cells.blank_check(values.blank, rows, fname, loc)
     parsed = cells.map_distinct(values, rows, parse_date, fname, loc, "date")
     latest = today or dt.date.today()
-    out_of_range = [i for i, d in enumerate(parsed) if d < EARLIEST_DATE or d > latest]
     codes = values.codes
-    if out_of_range:
-        bad = np.isin(codes, out_of_range)
-        r = rows[bad].tolist()
-        first = int(codes[bad][0])
-        why = "before 2000" if parsed[first] < EARLIEST_DATE else "in the future"
-        raise DataError(f"{loc.at(fname, r)}: date {values.values[first]!r} is {why}")
+    for why, test in (
+        ("before 2000", lambda d: d < EARLIEST_DATE),
+        ("in the future", lambda d: d > latest),
+    ):
+        out_of_range = [i for i, d in enumerate(parsed) if d is not None and test(d)]
+        if out_of_range:
+            bad = np.isin(codes, out_of_range)
+            first = int(codes[bad][0])
+            loc.error(fname, rows[bad].tolist(), f"date {values.values[first]!r} is {why}")
+            for i in out_of_range:
+                parsed[i] = None
     lookup = np.array([*parsed, None], dtype="datetime64[s]")  # None: NaT, for code -1
     return pd.Series(lookup[codes], index=rows.index)
 
@@ -84,17 +87,19 @@ def date_column(
     :mod:`.workbook`) are taken as they are, text is parsed by :func:`parse_column`."""
     column = frame[fields[fname]]
     if not pd.api.types.is_datetime64_any_dtype(column):
-        return parse_column(cells.distinct(frame, fields, fname), rows, fname, loc, today, required)
+        return parse_column(loc.distinct(fname), rows, fname, loc, today, required)
     days = column.to_numpy().astype("datetime64[D]")
     blank = np.isnat(days)
     if required:
         cells.blank_check(blank, rows, fname, loc)
     latest = np.datetime64(today or dt.date.today(), "D")
     early = days < np.datetime64(EARLIEST_DATE, "D")
-    bad = early | (days > latest)
-    if bad.any():
-        first = int(np.flatnonzero(bad)[0])
-        text = pd.Timestamp(column.iloc[first]).strftime("%Y-%m-%d %H:%M:%S")
-        why = "before 2000" if early[first] else "in the future"
-        raise DataError(f"{loc.at(fname, rows[bad].tolist())}: date {text!r} is {why}")
+    late = days > latest
+    for bad, why in ((early, "before 2000"), (late, "in the future")):
+        if bad.any():
+            first = int(np.flatnonzero(bad)[0])
+            text = pd.Timestamp(column.iloc[first]).strftime("%Y-%m-%d %H:%M:%S")
+            loc.error(fname, rows[bad].tolist(), f"date {text!r} is {why}")
+    if early.any() or late.any():
+        days = np.where(early | late, np.datetime64("NaT"), days)
     return pd.Series(days.astype("datetime64[s]"), index=rows.index)

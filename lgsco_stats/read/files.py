@@ -4,18 +4,13 @@ Excel (``.xlsx``, ``.xlsm``, ``.xls``) and OpenDocument (``.ods``) workbooks are
 fastexcel (calamine, in Rust, straight into Arrow), every cell as text, so that this module decides
 what a value means and can name the row of any value it cannot read; only the date columns of a
 large ``.xlsx`` sheet are read as dates (:mod:`.workbook`), and checked against the text of the
-sheet's first rows. CSV files are read with
-pandas' C parser (UTF-8, falling back to cp1252; ``,``, ``;`` or tab separated).
+sheet's first rows. CSV files are read with pandas' C parser (UTF-8, falling back to cp1252;
+``,``, ``;`` or tab separated).
 
-Each sheet is recognised by its headers, never by its name, as one of three kinds:
-
-``decisions``
-    one row per decision: reference, authority, decision date, outcome, optionally remedy by
-    authority, category, received date, and compliance outcome and date recorded;
-``compliance``
-    one row per compliance outcome: reference, authority, date recorded, outcome;
-``published``
-    one row per authority (and year): counts of each outcome, remedies and compliance outcomes.
+Each sheet is recognised by its headers and its values, never by its name, as one of three
+kinds (:mod:`.kinds`): decisions, compliance outcomes or a published table. A workbook may hold
+all three. Every problem of every file is gathered (:mod:`.problems`) and raised at the end as
+one error; warnings and notes come back with the :class:`Dataset`.
 
 The result is a :class:`Dataset` of three DataFrames with fixed columns (see ``*_COLUMNS``).
 Every frame carries ``source`` (file name, sheet) and ``row`` (the 1-based row in the sheet).
@@ -24,37 +19,229 @@ Every frame carries ``source`` (file name, sheet) and ``row`` (the 1-based row i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
 
+from ..councils import Register, register
 from ..errors import DataError
-from ..outcomes import COUNT_COLUMNS
 from . import cells
 from .dataset import Dataset
 from .decisions import read_compliance, read_decisions
 from .duplicates import check_duplicates
-from .headers import HEADER_SEARCH_ROWS, duplicate_fields, match_headers
-from .published import read_published, read_received
-from .sheets import read_raw
+from .headers import HEADER_SEARCH_ROWS, duplicate_fields, header_key, match_headers
+from .kinds import sheet_kind
+from .layout import year_of_sheet
+from .problems import Problems
+from .published import read_published
+from .report import SheetReport, rates_of, set_columns, sheet_report
+from .sheets import RawSheet, read_raw
 from .workbook import WORKBOOK_SUFFIXES
 
 # Names a CSV file may have: a file of any other name with no header row is not a spreadsheet.
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab", "")
 
 
-def sheet_kind(fields: Iterable[str]) -> str | None:
-    """Which kind of table a set of recognised fields makes, or None."""
-    f = set(fields)
-    counts = f & set(COUNT_COLUMNS)
-    if "decision_date" in f or ("reference" in f and "outcome" in f and "date_recorded" not in f):
-        return "decisions"
-    if "date_recorded" in f and ("outcome" in f or "compliance_outcome" in f):
-        return "compliance"
-    if "authority" in f and counts:
-        return "published"
-    return None
+class _Parts:
+    """The frames read so far, by kind."""
+
+    def __init__(self) -> None:
+        self.frames: dict[str, list[pd.DataFrame]] = {
+            k: [] for k in ("decisions", "compliance", "published", "received")
+        }
+
+    def add(self, kind: str, frame: pd.DataFrame | None) -> None:
+        if frame is not None:
+            self.frames[kind].append(frame)
+
+    def into(self, ds: Dataset) -> None:
+        for kind, frames in self.frames.items():
+            if any(len(f) for f in frames) or (frames and kind != "received"):
+                setattr(ds, kind, pd.concat(frames, ignore_index=True))
+
+    @property
+    def rows(self) -> int:
+        return sum(len(f) for k, fs in self.frames.items() if k != "received" for f in fs)
+
+
+def _read_sheet(
+    raw: RawSheet,
+    parts: _Parts,
+    problems: Problems,
+    mapping: Mapping[str, str] | None,
+    year: str | None,
+    today: dt.date | None,
+    reg: Register,
+) -> SheetReport:
+    report = sheet_report(raw, dict(mapping or {}))
+    if not raw.header:
+        return report
+    fields = match_headers(raw.header, mapping, raw.group)
+    frame = cells.without_blank_rows(raw.frame)
+    rows = pd.Series(frame.index + raw.first_row, index=frame.index)
+    loc = cells.Loc(raw, fields, problems, frame)
+    kind = sheet_kind(fields, loc.distinct("outcome") if "outcome" in fields else None)
+    report.kind, report.why = kind.kind, kind.why
+    if kind.kind is None:
+        report.why = "not decisions, compliance outcomes or a published table"
+        return report
+    fields = kind.fields
+    loc = loc.with_fields(fields)
+    for fname, cols in duplicate_fields(raw.header, mapping, raw.group).items():
+        if fname in fields:
+            names = " and ".join(repr(raw.header[c]) for c in cols)
+            raise DataError(
+                f"{raw.label}: columns {names} both mean {fname!r}; rename one or use "
+                f"--map {fname}=HEADER"
+            )
+    if kind.kind == "decisions":
+        dec, comp, report.skipped = read_decisions(frame, rows, loc, today)
+        parts.add("decisions", dec)
+        parts.add("compliance", comp)
+        report.rows_read = len(dec)
+        report.year_source = "the decision dates"
+        report.years = _years(dec)
+        if comp is not None:
+            report.year_source += " (compliance outcomes: the dates recorded)"
+    elif kind.kind == "compliance":
+        comp, report.skipped = read_compliance(frame, rows, loc, today)
+        parts.add("compliance", comp)
+        report.rows_read = len(comp)
+        report.year_source = "the dates recorded"
+        report.years = _years(comp)
+    else:
+        above_first = raw.header_row - len(raw.above)
+        sheet_year = year_of_sheet(raw.sheet, raw.above, above_first)
+        pub, received, info = read_published(frame, rows, fields, loc, year, sheet_year, reg)
+        fields = loc.fields
+        parts.add("published", pub)
+        parts.add("received", received)
+        report.rows_read, report.skipped, report.year_source = (
+            info.rows,
+            info.skipped,
+            info.year_source,
+        )
+        report.years = _years(pub)
+    set_columns(report, raw, fields)
+    report.rates = rates_of(kind.kind, set(fields))
+    return report
+
+
+def _years(frame: pd.DataFrame) -> dict[str, int]:
+    counts = frame["year"].dropna().value_counts()
+    return {str(y): int(n) for y, n in sorted(counts.items())}
+
+
+def _read_one(
+    path: str | Path,
+    ds: Dataset,
+    parts: _Parts,
+    problems: Problems,
+    *,
+    sheet: str | None,
+    mapping: Mapping[str, str] | None,
+    year: str | None,
+    today: dt.date | None,
+    reg: Register,
+) -> list[RawSheet]:
+    """Read one file into ``parts``, its problems into ``problems``; its sheets."""
+    try:
+        raws = read_raw(path, sheet, mapping)
+    except DataError as e:
+        problems.add("error", e.message, file=str(path), placed=True)
+        return []
+    before = parts.rows
+    read: list[str] = []
+    for raw in raws:
+        try:
+            report = _read_sheet(raw, parts, problems, mapping, year, today, reg)
+        except DataError as e:  # a problem that stops the reading of this sheet
+            problems.add("error", e.message, file=raw.file, sheet=raw.sheet, placed=True)
+            report = SheetReport(raw.file, raw.sheet, why=e.message)
+        ds.reports.append(report)
+        if report.kind is not None:
+            read.append(raw.label)
+            if raw.hidden:
+                ds.notes.append(hidden_note(raw.label, raw.hidden))
+    ds.sheets += read
+    if not raws:
+        problems.error(f"{path}: no data: every sheet is empty")
+    elif not read and not problems.errors:
+        with_header = [r for r in raws if r.header]
+        if not with_header and Path(path).suffix.lower() not in (
+            *WORKBOOK_SUFFIXES,
+            *TEXT_SUFFIXES,
+        ):
+            problems.error(
+                f"{path}: not a spreadsheet (lgsco-stats reads .xlsx, .xls, .ods and .csv files "
+                "of decisions, compliance outcomes or published tables)"
+            )
+        elif not with_header:
+            problems.error(
+                f"{path}: no header row found (looked for column names such as Reference, "
+                f"Authority, Decision date, Outcome in the first {HEADER_SEARCH_ROWS} rows of "
+                "every sheet)"
+            )
+        else:
+            seen = "; ".join(
+                f"{r.label}: {', '.join(str(h) for h in r.header if h)}" for r in with_header[:3]
+            )
+            problems.error(
+                f"{path}: no sheet has the columns of decisions, compliance outcomes or a "
+                f"published table (headers found: {seen})"
+            )
+    elif read and parts.rows == before and not problems.errors:
+        problems.error(f"{'; '.join(read)}: a header row but no data rows")
+    return raws
+
+
+def _check_mapping(mapping: Mapping[str, str] | None, raws: Sequence[RawSheet]) -> list[str]:
+    """The ``--map`` headers that no sheet has, each with the headers the sheets do have."""
+    if not mapping:
+        return []
+    headers: list[str] = []
+    keys: set[str] = set()
+    for raw in raws:
+        for h in raw.header:
+            if h is not None and str(h).strip():
+                keys.add(header_key(h))
+                if str(h).strip() not in headers:
+                    headers.append(str(h).strip())
+    shown = ", ".join(repr(h) for h in headers[:30]) + (" …" if len(headers) > 30 else "")
+    return [
+        f"--map {f}={h!r}: no column is headed {h!r}; the headers are: {shown or 'none found'}"
+        for f, h in mapping.items()
+        if header_key(h) not in keys
+    ]
+
+
+def inspect_files(
+    paths: Sequence[str | Path],
+    *,
+    sheet: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+    year: str | None = None,
+    today: dt.date | None = None,
+    reg: Register | None = None,
+) -> tuple[Dataset, Problems]:
+    """Read files as :func:`read_files` does, but return every problem instead of raising
+    (the :class:`Dataset` is whole only when there is no error): ``inspect`` shows them."""
+    reg = reg or register()
+    problems = Problems()
+    ds = Dataset()
+    parts = _Parts()
+    raws: list[RawSheet] = []
+    for p in paths:
+        raws += _read_one(
+            p, ds, parts, problems, sheet=sheet, mapping=mapping, year=year, today=today, reg=reg
+        )
+    for line in _check_mapping(mapping, raws):
+        problems.add("usage" if not raws else "error", line, placed=True)
+    parts.into(ds)
+    check_duplicates(ds, problems)
+    ds.problems = problems.of("warning", "note")
+    return ds, problems
 
 
 def hidden_note(label: str, state: str) -> str:
@@ -72,7 +259,7 @@ def read_file(
     today: dt.date | None = None,
 ) -> Dataset:
     """Read one file into a :class:`Dataset`; raise :class:`DataError` naming file, sheet, row and
-    column for anything that cannot be read.
+    column for everything that cannot be read (every problem, in one error).
 
     Parameters
     ----------
@@ -80,88 +267,11 @@ def read_file(
     sheet : read only this sheet (default: every sheet; sheets with no recognisable header row
         are skipped, and a file with none is an error).
     mapping : field → header, overriding the alias table (``{"outcome": "Result"}``).
-    year : the financial year of a published table that has no year column (``"2023-24"``).
+    year : the financial year of a published table whose year is not in a Year column, its
+        sheet's name or a title (``"2023-24"``).
     today : dates after this are errors (default: today).
     """
-    raws = read_raw(path, sheet, mapping)
-    ds = Dataset()
-    parts: dict[str, list[pd.DataFrame]] = {
-        "decisions": [],
-        "compliance": [],
-        "published": [],
-        "received": [],
-    }
-    for raw in raws:
-        if not raw.header:
-            continue
-        fields = match_headers(raw.header, mapping)
-        kind = sheet_kind(fields)
-        if kind is None:
-            continue
-        dups = duplicate_fields(raw.header, mapping)
-        for fname, cols in dups.items():
-            if fname in fields:
-                names = " and ".join(repr(raw.header[c]) for c in cols)
-                raise DataError(
-                    f"{raw.label}: columns {names} both mean {fname!r}; rename one or use "
-                    f"--map {fname}=HEADER"
-                )
-        frame = cells.without_blank_rows(raw.frame)
-        rows = pd.Series(frame.index + raw.first_row, index=frame.index)
-        loc = cells.Loc(raw, fields)
-        if kind == "decisions":
-            dec, comp = read_decisions(frame, rows, fields, loc, today)
-            parts["decisions"].append(dec)
-            if comp is not None:
-                parts["compliance"].append(comp)
-        elif kind == "compliance":
-            parts["compliance"].append(read_compliance(frame, rows, fields, loc, today))
-        else:
-            pub = read_published(frame, rows, fields, loc, year)
-            parts["published"].append(pub)
-            parts["received"].append(read_received(frame, rows, fields, loc, pub))
-        ds.sheets.append(raw.label)
-        if raw.hidden:
-            ds.notes.append(hidden_note(raw.label, raw.hidden))
-    if not ds.sheets:
-        labels = [r for r in raws if r.header]
-        if not raws:
-            raise DataError(f"{path}: no data: every sheet is empty")
-        if not labels and Path(path).suffix.lower() not in (*WORKBOOK_SUFFIXES, *TEXT_SUFFIXES):
-            raise DataError(
-                f"{path}: not a spreadsheet (lgsco-stats reads .xlsx, .xls, .ods and .csv files "
-                "of decisions, compliance outcomes or published tables)"
-            )
-        if not labels:
-            raise DataError(
-                f"{path}: no header row found (looked for column names such as Reference, "
-                f"Authority, Decision date, Outcome in the first {HEADER_SEARCH_ROWS} rows of "
-                "every sheet)",
-                hint="name the columns with --map FIELD=HEADER, e.g. --map outcome=Result",
-            )
-        seen = "; ".join(
-            f"{r.label}: {', '.join(str(h) for h in r.header if h)}" for r in labels[:3]
-        )
-        msg = (
-            f"{path}: no sheet has the columns of decisions, compliance outcomes or a "
-            "published table"
-        )
-        raise DataError(
-            msg + (f" (headers found: {seen})" if seen else " (no header row found)"),
-            hint="name the columns with --map FIELD=HEADER, e.g. --map outcome=Result",
-        )
-    if not any(len(f) for k, fs in parts.items() if k != "received" for f in fs):
-        raise DataError(f"{'; '.join(ds.sheets)}: a header row but no data rows")
-    if parts["decisions"]:
-        ds.decisions = pd.concat(parts["decisions"], ignore_index=True)
-    if parts["compliance"]:
-        ds.compliance = pd.concat(parts["compliance"], ignore_index=True)
-    if parts["published"]:
-        ds.published = pd.concat(parts["published"], ignore_index=True)
-    if any(len(f) for f in parts["received"]):
-        ds.received = pd.concat(parts["received"], ignore_index=True)
-    check_duplicates(ds)
-    return ds
+    return read_files([path], sheet=sheet, mapping=mapping, year=year, today=today)
 
 
 def read_files(
@@ -172,17 +282,8 @@ def read_files(
     year: str | None = None,
     today: dt.date | None = None,
 ) -> Dataset:
-    """Read several files into one :class:`Dataset`, checking duplicates across them."""
-    sets = [read_file(p, sheet=sheet, mapping=mapping, year=year, today=today) for p in paths]
-    if len(sets) == 1:
-        return sets[0]
-    ds = Dataset(
-        decisions=pd.concat([s.decisions for s in sets], ignore_index=True),
-        compliance=pd.concat([s.compliance for s in sets], ignore_index=True),
-        published=pd.concat([s.published for s in sets], ignore_index=True),
-        sheets=[x for s in sets for x in s.sheets],
-        notes=[x for s in sets for x in s.notes],
-        received=pd.concat([s.received for s in sets], ignore_index=True),
-    )
-    check_duplicates(ds)
+    """Read several files into one :class:`Dataset`, checking duplicates across them; every
+    problem of every file is raised as one error."""
+    ds, problems = inspect_files(paths, sheet=sheet, mapping=mapping, year=year, today=today)
+    problems.raise_errors()
     return ds

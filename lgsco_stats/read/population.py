@@ -8,6 +8,7 @@ one for that council-year, and outputs name the file it came from.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +18,7 @@ from ..errors import DataError, rows_text, where
 from ..years import parse_year
 from .cells import without_blank_rows
 from .headers import match_headers
+from .numbers import POPULATION_LIMIT
 from .sheets import read_raw
 
 
@@ -53,10 +55,15 @@ def read_population(path: str | Path, reg: Register | None = None) -> pd.DataFra
                     f"{raw.header[fields['population']]!r}: {value!r} is not a "
                     "number"
                 ) from None
-            if pop <= 0 or pop != int(pop):
+            if not math.isfinite(pop) or pop <= 0 or pop != int(pop):
                 raise DataError(
                     f"{where(str(path), raw.sheet, int(n))}: population {value!r} "
                     "is not a positive whole number"
+                )
+            if pop > POPULATION_LIMIT:
+                raise DataError(
+                    f"{where(str(path), raw.sheet, int(n))}: population {value!r} is beyond any "
+                    f"real value (the limit is {POPULATION_LIMIT:,})"
                 )
             out.append((council.gss_code, year, int(pop)))
         if unknown:

@@ -14,7 +14,7 @@ import contextlib
 import csv
 import io
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,14 +29,26 @@ from .text import read_limited, text_encoding
 
 @dataclass
 class RawSheet:
-    """A sheet's cells as text: ``header`` is the header row, ``frame`` the rows below it."""
+    """A sheet's cells as text: ``header`` is the header row, ``frame`` the rows below it,
+    ``above`` the rows above it (titles, merged group headings)."""
 
     file: str
     sheet: str | None
     header: list[object]
     frame: pd.DataFrame  # columns are positions 0..n-1, values str or missing
     first_row: int  # the sheet row number (1-based) of frame's first row
+    above: list[list[object]] = field(default_factory=list)
     hidden: str | None = None  # "hidden" or "veryhidden": the workbook does not show the sheet
+
+    @property
+    def header_row(self) -> int:
+        """The header's row number in the sheet."""
+        return self.first_row - 1
+
+    @property
+    def group(self) -> list[object] | None:
+        """The row just above the header (merged group headings, or a title), if any."""
+        return self.above[-1] if self.above else None
 
     @property
     def label(self) -> str:
@@ -70,7 +82,8 @@ def _read_workbook(
             typed = _typed_frame(table, head)
             if typed is not None:
                 header = head.rows[head.header]
-                out.append(RawSheet(str(p), name, header, typed, first + head.header + 1))
+                above = [list(r) for r in head.rows[: head.header]]
+                out.append(RawSheet(str(p), name, header, typed, first + head.header + 1, above))
                 continue
             table = workbook.parse_text(p, name)  # not as expected: read it again, as text
         if table.num_rows == 0:
@@ -84,7 +97,7 @@ def _read_workbook(
             continue
         frame = table.slice(h + 1).to_pandas()
         frame.columns = range(frame.shape[1])
-        out.append(RawSheet(str(p), name, rows[h], frame, first + h + 1))
+        out.append(RawSheet(str(p), name, rows[h], frame, first + h + 1, rows[:h]))
     for raw in out:
         raw.hidden = book.hidden.get(str(raw.sheet))
     return out
@@ -184,7 +197,7 @@ def _read_csv(p: Path, mapping: Mapping[str, str] | None) -> RawSheet:
             rows = list(csv.reader(io.StringIO(sample), delimiter=d))
             h = find_header_row([list(r) for r in rows], mapping)
             if h is not None:
-                n = len(match_headers(list(rows[h]), mapping))
+                n = len(match_headers(list(rows[h]), mapping, rows[h - 1] if h else None))
                 if n > best:
                     best, delimiter = n, d
         rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
@@ -203,4 +216,5 @@ def _read_csv(p: Path, mapping: Mapping[str, str] | None) -> RawSheet:
             frame[i] = pd.NA
     frame.columns = range(frame.shape[1])
     header += [None] * (frame.shape[1] - len(header))
-    return RawSheet(str(p), None, header, frame, h + 2)
+    above: list[list[object]] = [[x if x.strip() else None for x in r] for r in rows[:h]]
+    return RawSheet(str(p), None, header, frame, h + 2, above)

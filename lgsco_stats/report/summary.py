@@ -208,8 +208,12 @@ def extremes(figures: pd.DataFrame, top: int = 5) -> pd.DataFrame:
     for short in RATE_KEYS:
         rate = f"{short}_rate"
         num, den = RATES[rate]
+        # counted rates only: a rate published without its numerator has no "N of M" to show
         ok = figures[
-            figures[den].notna() & (figures[den].fillna(0) >= SMALL_NUMBER) & figures[rate].notna()
+            figures[den].notna()
+            & (figures[den].fillna(0) >= SMALL_NUMBER)
+            & figures[rate].notna()
+            & figures[num].notna()
         ]
         ok = ok.assign(_den=ok[den].astype(float), _name=ok["council"].str.lower())
         n = min(top, len(ok) // 2) if len(ok) > 1 else len(ok)

@@ -30,7 +30,7 @@ def schemas() -> dict[str, Any]:
                 ("authority_id", pa.int64(), False),
                 ("decision_date", pa.date32(), False),
                 ("outcome", pa.string(), False),
-                ("remedy_by_authority", pa.bool_(), False),
+                ("remedy_by_authority", pa.bool_()),  # null: the file had no remedy column
                 ("category", pa.string()),
                 ("received_date", pa.date32()),
                 ("load_id", pa.int64()),
@@ -62,7 +62,9 @@ def decision_table(d: pd.DataFrame, ids: np.ndarray, load_id: int | None) -> Any
             "authority_id": ids,
             "decision_date": date_array(d["decision_date"]),
             "outcome": text_array(d["outcome"]),
-            "remedy_by_authority": d["remedy_by_authority"].astype(bool).to_numpy(),
+            "remedy_by_authority": pa.array(
+                pd.array(d["remedy_by_authority"], dtype="boolean"), pa.bool_()
+            ),
             "category": text_array(d["category"]),
             "received_date": date_array(d["received_date"]),
             "load_id": pa.array([load_id] * n, pa.int64()),
@@ -265,13 +267,21 @@ def count_rows(kind: str, year: str, rows: Any) -> list[tuple[object, ...]]:
     out: list[tuple[object, ...]] = []
     if kind == "decisions":
         total = np.bincount(which, minlength=len(uniq))
+        flag = rows.column("remedy_by_authority")
         remedy = np.bincount(
             which,
-            weights=rows.column("remedy_by_authority").to_numpy(zero_copy_only=False),
+            weights=pc.fill_null(flag, False).to_numpy(zero_copy_only=False),
+            minlength=len(uniq),
+        )
+        # an authority with a decision whose remedy was not reported has no remedy count
+        unknown = np.bincount(
+            which,
+            weights=pc.is_null(flag).to_numpy(zero_copy_only=False),
             minlength=len(uniq),
         )
         for i, a in enumerate(uniq.tolist()):
-            out.append((a, year, int(total[i]), int(remedy[i]), *table[i].tolist()))
+            r = None if unknown[i] else int(remedy[i])
+            out.append((a, year, int(total[i]), r, *table[i].tolist()))
     else:
         for i, a in enumerate(uniq.tolist()):
             out.append((a, year, *table[i].tolist()))

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .. import outcomes as oc
 from ..errors import StoreError
-from ..outcomes import COUNT_COLUMNS
+from ..outcomes import COUNT_COLUMNS, GIVEN_RATES
 from ..output import protect
 from . import blobs, schema
 from .schema import COUNTS_TABLE, DATES, KEY, KINDS, OUTCOMES, SCHEMA_VERSION, create_or_migrate
@@ -104,6 +104,8 @@ class Store:
             )
         if version == SCHEMA_VERSION and (problem := schema.incomplete(self.path, tables)):
             raise problem
+        if 0 < version < SCHEMA_VERSION and not {"meta", "authorities"} & tables:
+            raise schema.incomplete(self.path, tables)  # not a store of an older version either
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path}: made by a newer lgsco-stats (schema {version}, this one reads "
@@ -204,7 +206,7 @@ class Store:
                     )
                     years.update(compliance["year"].unique())
                 if len(published):
-                    cols = ["authority_key", "year", "authority_id", *COUNT_COLUMNS]
+                    cols = ["authority_key", "year", "authority_id", *COUNT_COLUMNS, *GIVEN_RATES]
                     frame = published.assign(authority_id=id_pub)
                     changed |= schema.upsert(
                         db,
@@ -312,22 +314,24 @@ class Store:
         self, years: Sequence[str] | None = None
     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         """Decision, compliance and published counts per authority key and year, separately,
-        in key order.
+        in key order (with a published row's given rates).
 
         The count tables are by authority id; SQLite sums them by authority key (several
         spellings of one council's name are one council), naming each key by its least
-        spelling, as the count of loaded rows does."""
+        spelling, as the count of loaded rows does. A count missing for one spelling is missing
+        for the key."""
+        from ..counts import counts_frame
+
         where, params = _years_clause(years, "c.")
         parts = []
         for table, cols in (
             ("decision_counts", [*oc.OUTCOMES, "remedy_by_authority"]),
             ("compliance_counts", list(oc.COMPLIANCE_OUTCOMES)),
-            ("published", list(COUNT_COLUMNS)),
+            ("published", [*COUNT_COLUMNS, *GIVEN_RATES]),
         ):
             # A key's gss_code is the key itself or, for a body outside the register, missing
             # for every spelling: min() is the one value. A published row is one per key.
-            total = "sum" if table != "published" else ""  # published: one row, as it is
-            sums = ", ".join(f"{total}(c.{c}) AS {c}" for c in cols)
+            sums = ", ".join(schema.key_sum(table, c) for c in cols)
             rows = self.db.execute(
                 f"SELECT a.authority_key, c.year, min(a.authority), min(a.gss_code), {sums} "
                 f"FROM {table} c JOIN authorities a ON a.id = c.authority_id {where} "
@@ -335,17 +339,8 @@ class Store:
                 params,
             ).fetchall()
             names = ["authority_key", "year", "authority", "gss_code", *cols]
-            columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
-            frame = pd.DataFrame(
-                {
-                    n: pd.array(list(v), dtype="str" if i < 4 else "Int64")
-                    for i, (n, v) in enumerate(zip(names, columns, strict=True))
-                }
-            )
-            for c in COUNT_COLUMNS:
-                if c not in cols:
-                    frame[c] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
-            parts.append(frame[["authority_key", "year", "authority", "gss_code", *COUNT_COLUMNS]])
+            columns = dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {}
+            parts.append(counts_frame(columns, len(rows)))
         return parts[0], parts[1], parts[2]
 
     def case_rows(self, kind: str, years: Sequence[str] | None = None) -> Any:
@@ -386,7 +381,7 @@ class Store:
         for c in DATES[kind]:
             rows[c] = _iso(rows[c])
         if kind == "decisions":
-            rows["remedy_by_authority"] = rows["remedy_by_authority"].astype(int)
+            rows["remedy_by_authority"] = rows["remedy_by_authority"].astype("Int64")
             cols = [
                 "reference", "authority", "gss_code", "authority_key", "year", "decision_date",
                 "outcome", "remedy_by_authority", "category", "received_date", "source", "row",

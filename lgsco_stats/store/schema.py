@@ -11,10 +11,10 @@ import pandas as pd
 
 from .. import outcomes as oc
 from ..errors import StoreError
-from ..outcomes import COUNT_COLUMNS
+from ..outcomes import COUNT_COLUMNS, GIVEN_RATES
 from . import blobs
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # The two kinds of case rows, each with the column that identifies a row and the outcomes
 # counted per authority and year.
@@ -27,12 +27,13 @@ DATES = {"decisions": ("decision_date", "received_date"), "compliance": ("date_r
 COUNTS_TABLE = {"decisions": "decision_counts", "compliance": "compliance_counts"}
 
 
-def count_table(kind: str) -> str:
+def count_table(kind: str, name: str | None = None) -> str:
     """A count table: per authority id and year, the number of each outcome (and, for
-    decisions, of decisions and of remedies before the complaint)."""
-    extra = "decisions INTEGER NOT NULL, remedy_by_authority INTEGER NOT NULL, "
+    decisions, of decisions and of remedies before the complaint: NULL when some of its rows
+    came from a file without a remedy column)."""
+    extra = "decisions INTEGER NOT NULL, remedy_by_authority INTEGER, "
     return (
-        f"CREATE TABLE IF NOT EXISTS {COUNTS_TABLE[kind]} ("
+        f"CREATE TABLE IF NOT EXISTS {name or COUNTS_TABLE[kind]} ("
         "authority_id INTEGER NOT NULL REFERENCES authorities (id), year TEXT NOT NULL, "
         + (extra if kind == "decisions" else "")
         + ", ".join(f"{o} INTEGER NOT NULL" for o in OUTCOMES[kind])
@@ -73,6 +74,7 @@ CREATE TABLE IF NOT EXISTS published (
     year TEXT NOT NULL,
     authority_id INTEGER NOT NULL REFERENCES authorities (id),
     {", ".join(f"{c} INTEGER" for c in COUNT_COLUMNS)},
+    {", ".join(f"{c} REAL" for c in GIVEN_RATES)},
     load_id INTEGER REFERENCES loads (id),
     row INTEGER,
     PRIMARY KEY (authority_key, year)
@@ -89,7 +91,7 @@ CREATE TABLE IF NOT EXISTS received (
 ) WITHOUT ROWID;
 CREATE VIEW IF NOT EXISTS published_readable AS
     SELECT a.authority, a.gss_code, p.authority_key, p.year,
-           {", ".join(f"p.{c}" for c in COUNT_COLUMNS)}, l.file AS source, p.row
+           {", ".join(f"p.{c}" for c in (*COUNT_COLUMNS, *GIVEN_RATES))}, l.file AS source, p.row
     FROM published p JOIN authorities a ON a.id = p.authority_id
     LEFT JOIN loads l ON l.id = p.load_id;
 CREATE VIEW IF NOT EXISTS decision_counts_readable AS
@@ -99,6 +101,17 @@ CREATE VIEW IF NOT EXISTS compliance_counts_readable AS
     SELECT a.authority, a.gss_code, a.authority_key, c.*
     FROM compliance_counts c JOIN authorities a ON a.id = c.authority_id;
 """
+
+
+def key_sum(table: str, column: str) -> str:
+    """The SQL of one count of a count table summed over an authority key's spellings (only a
+    remedy count may be missing, NULL, for a spelling: then it is missing for the key), or of
+    a published row's value as it is (one row per key)."""
+    if table == "published":
+        return f"c.{column} AS {column}"
+    if column == "remedy_by_authority":
+        return f"CASE WHEN count(c.{column}) = count(*) THEN sum(c.{column}) END AS {column}"
+    return f"sum(c.{column}) AS {column}"
 
 
 def upsert(
@@ -138,22 +151,47 @@ def create_or_migrate(db: sqlite3.Connection, tables: set[str]) -> None:
     """Create the schema, or bring an older store to this version, inside the caller's
     transaction. Versions 1 and 2 kept one SQLite row per case row; those rows move to
     ``case_rows`` unchanged (version 1 also lacked ``received``, which is created). Version 3
-    had no digest of each year's rows: each year is read once to make it."""
-    views = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'view'")]
-    for view in set(views) & {"decisions_readable", "compliance_readable", "decision_counts",
-                              "compliance_counts"}:  # fmt: skip
-        db.execute(f"DROP VIEW {view}")
+    had no digest of each year's rows: each year is read once to make it. Version 4 had no
+    totals or rates in published rows (added, missing) and a remedy flag on every decision
+    (now missing where a file had no remedy column): its decisions are rewritten with the
+    flag nullable, their counts unchanged."""
+    # Every view is made again from SCHEMA (published_readable gains columns; versions 1 and 2
+    # had views named as today's count tables).
+    for (view,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'view'").fetchall():
+        db.execute(f'DROP VIEW "{view}"')
+    counts_sql = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'decision_counts'"
+    ).fetchone()
+    if counts_sql and "remedy_by_authority INTEGER NOT NULL" in counts_sql[0]:  # version < 5
+        db.execute(count_table("decisions", "decision_counts_5"))
+        db.execute("INSERT INTO decision_counts_5 SELECT * FROM decision_counts")
+        db.execute("DROP TABLE decision_counts")
+        db.execute("ALTER TABLE decision_counts_5 RENAME TO decision_counts")
+    published = {r[1] for r in db.execute("PRAGMA table_info(published)")}
+    if published:
+        for c in (*COUNT_COLUMNS, *GIVEN_RATES):
+            if c not in published:
+                kind = "REAL" if c in GIVEN_RATES else "INTEGER"
+                db.execute(f"ALTER TABLE published ADD COLUMN {c} {kind}")
     for statement in SCHEMA.split(";"):
         if statement.strip():
             db.execute(statement)
     columns = {r[1] for r in db.execute("PRAGMA table_info(case_rows)")}
     if "digest" not in columns:  # version 3
         db.execute("ALTER TABLE case_rows ADD COLUMN digest TEXT NOT NULL DEFAULT ''")
-        for kind, year, data in db.execute("SELECT kind, year, data FROM case_rows").fetchall():
-            db.execute(
-                "UPDATE case_rows SET digest = ? WHERE kind = ? AND year = ?",
-                (blobs.rows_digest(blobs.decode(data)), kind, year),
-            )
+    for kind, year, data, digest in db.execute(
+        "SELECT kind, year, data, digest FROM case_rows"
+    ).fetchall():
+        rows = blobs.decode(data)
+        if rows.schema != blobs.schemas()[kind]:  # version 4 and before: the remedy required
+            rows = rows.cast(blobs.schemas()[kind])
+            data = blobs.encode(rows)
+        elif digest:
+            continue
+        db.execute(
+            "UPDATE case_rows SET digest = ?, data = ? WHERE kind = ? AND year = ?",
+            (blobs.rows_digest(rows), data, kind, year),
+        )
     for kind in KINDS:
         if kind in tables:  # the version 1 and 2 table of one SQLite row per case row
             names = ", ".join(blobs.schemas()[kind].names)
