@@ -95,25 +95,18 @@ def main() -> int:
 
         from lgsco_stats.report.site import build_site
 
-        for workers in (1, os.cpu_count() or 1):
+        def site() -> float:
+            target = work / "site"
+            shutil.rmtree(target, ignore_errors=True)
+            t0 = time.perf_counter()
+            build_site(figures, year, target, reg=reg)
+            return time.perf_counter() - t0
 
-            def site(w: int = workers) -> float:
-                target = work / f"site-{w}"
-                t0 = time.perf_counter()
-                build_site(figures, year, target, reg=reg, workers=w)
-                return time.perf_counter() - t0
-
-            out[f"site_build_{workers}_workers_s"] = median_of(1, site)
-        pages = list((work / f"site-{os.cpu_count() or 1}").rglob("*.html"))
+        out["site_build_one_year_s"] = median_of(1, site)
+        pages = list((work / "site").rglob("*.html"))
         out["site_pages"] = len(pages)
         out["site_mb"] = round(
-            sum(
-                p.stat().st_size
-                for p in (work / f"site-{os.cpu_count() or 1}").rglob("*")
-                if p.is_file()
-            )
-            / 1e6,
-            1,
+            sum(p.stat().st_size for p in (work / "site").rglob("*") if p.is_file()) / 1e6, 1
         )
         out["report_cli_s"] = run(["report", "-o", str(work / "site-cli"), "-y", year], env)
         with open("/proc/loadavg") as f:

@@ -23,6 +23,8 @@ Targets (see ``benchmarks/README.md``):
 ``letters``  ``letter --all`` for one year as md, html (under 2 s), docx and pdf (under 15 s).
 ``reload``   loading the same workbook into the same store again: no slower than the first
              load, and the store's size unchanged.
+``site``     ``lgsco-stats report`` (every year of the 200k workbook's store) against
+             ``compute`` of that workbook into a fresh store, interleaved: at most 3x.
 
 Only the standard library is used here; the workbooks come from ``examples/make_examples.py``
 (see ``workbooks.py``).
@@ -49,7 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from workbooks import ROOT, SIZES, ensure_workbook  # noqa: E402
 
 PY = sys.executable
-GROUPS = ("compute", "startup", "letters", "reload")
+GROUPS = ("compute", "startup", "letters", "reload", "site")
 # The store for the start-up targets: ten years, as many decisions as the Ombudsman makes about
 # councils in about ten years.
 STARTUP_STORE_SIZE = "200k"
@@ -62,6 +64,10 @@ LETTER_FORMATS = {"markdown": 2.0, "html": 2.0, "docx": 15.0, "pdf": 15.0}
 # alone, so the second load passes if its median is within this factor of the first's.
 RELOAD_NOISE = 1.05
 MEMORY_LIMIT_KIB = 24 * 1024 * 1024  # the issue's 24 GiB machine
+# The site target (issue 16): the report site for the ten years of this workbook's store, at most
+# SITE_LIMIT times compute of the same workbook.
+SITE_SIZE = "200k"
+SITE_LIMIT = 3.0
 # The workbook sizes the issue sets the compute ratios for.
 TARGET_SIZES = ("200k", "1m")
 
@@ -563,6 +569,60 @@ class Bench:
         if self.checks[-1].value is not None and self.checks[-1].value < 0:
             self.checks[-1].status = "FAIL"  # shrinking is a change too
 
+    # ----------------------------------------------------------------- 5. site
+
+    def site(self) -> None:
+        book = ensure_workbook(SITE_SIZE, self.log)
+        db = self.work / "site.db"
+        self.log(f"site: filling a store from {book.name}")
+        self.fill_store(book, db)
+        out = self.work / "site"
+        compute_db = self.work / "site-compute.db"
+        compute = Measure(
+            "compute",
+            "compute --format json (fresh store)",
+            lgsco("compute", book, "--format", "json", "--db", compute_db),
+            before=self.fresh(compute_db),
+        )
+        report = Measure(
+            "report",
+            "report --output DIR (every year)",
+            lgsco("report", "--output", out, "--db", db),
+            role="target",
+            before=self.fresh(out),
+        )
+        # one process and two side by side, for information (the default chooses by the load)
+        one, two = (
+            Measure(
+                f"report-j{j}",
+                f"report --output DIR --jobs {j}",
+                lgsco("report", "--output", out, "--db", db, "--jobs", j),
+                role="info",
+                before=self.fresh(out),
+            )
+            for j in (1, 2)
+        )
+        measures = [compute, report, one, two]
+        interleave(measures, self.args.repeat, self.log)
+        files = [p for p in out.rglob("*") if p.is_file()] if out.exists() else []
+        size = sum(p.stat().st_size for p in files)
+        pages = sum(1 for p in files if p.suffix == ".html")
+        notes = [
+            f"the last report wrote {len(files):,} files ({pages:,} pages), {size / 2**20:.1f} MiB"
+        ]
+        self.section(f"site, store of {book.name} (ten years)", measures, notes)
+        self.checks.append(
+            ratio_check("site", f"{SITE_SIZE}: report / compute", report, compute, "<=", SITE_LIMIT)
+        )
+        for m in (one, two):
+            c = ratio_check(
+                "site", f"{SITE_SIZE}: {m.label} / compute", m, compute, "<=", SITE_LIMIT
+            )
+            if c.status in ("PASS", "FAIL"):
+                c.note = "; ".join(filter(None, [f"info: was {c.status}", c.note]))
+                c.status = "INFO"
+            self.checks.append(c)
+
 
 # --------------------------------------------------------------------------- printing
 
@@ -781,6 +841,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for size in args.sizes:
             if "reload" in groups:
                 bench.reload(size)
+        if "site" in groups:
+            bench.site()
     info["load_average_after"] = os.getloadavg()
     print_checks(bench.checks)
     print(

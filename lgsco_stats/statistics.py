@@ -378,7 +378,9 @@ def funnel_positions(x: np.ndarray, n: np.ndarray, p0: float) -> np.ndarray:
     return out
 
 
-def funnel_data(figures: pd.DataFrame, group: str, year: str, short: str = "uphold") -> Funnel:
+def funnel_data(
+    figures: pd.DataFrame, group: str, year: str, short: str = "uphold", grid: int = _GRID
+) -> Funnel:
     """A funnel plot of one group, year and rate (``short``: uphold, compliance or remedy).
 
     Each member council with cases is a point (its rate against its number of cases); the
@@ -387,7 +389,8 @@ def funnel_data(figures: pd.DataFrame, group: str, year: str, short: str = "upho
     over-dispersed (τ² > 0), the widened ones too.
 
     ``figures`` is ``council_figures`` output (any years; members are the rows of ``group`` in
-    ``year`` with ``in_group``).
+    ``year`` with ``in_group``). ``grid``: at most this many case numbers the limits are worked
+    out at (the report site draws its small SVG funnels from fewer).
     """
     rate = f"{short}_rate"
     rows = figures[
@@ -418,9 +421,9 @@ def funnel_data(figures: pd.DataFrame, group: str, year: str, short: str = "upho
             else [None] * len(n)
         )
         top = max(10, int(math.ceil(n.max() * 1.08)))
-        grid = np.unique(np.round(np.linspace(1, top, min(top, _GRID))))
-        curve: dict[str, np.ndarray] = {"n": grid.astype(np.int64)}
-        curve.update({k: 100.0 * v for k, v in funnel_bounds(grid, p0, disp.tau2).items()})
+        at = np.unique(np.round(np.linspace(1, top, min(top, grid))))
+        curve: dict[str, np.ndarray] = {"n": at.astype(np.int64)}
+        curve.update({k: 100.0 * v for k, v in funnel_bounds(at, p0, disp.tau2).items()})
         limits = pd.DataFrame(curve)
     else:
         points["position"] = points["widened_position"] = pd.Series(dtype=object)

@@ -23,6 +23,7 @@ def _plain_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("LGSCO_STATS_DEBUG", raising=False)
     monkeypatch.setenv("LGSCO_STATS_DB", str(tmp_path / "store.db"))
+    monkeypatch.setenv("LGSCO_STATS_CACHE", str(tmp_path / "cache"))  # compiled templates
 
 
 @pytest.fixture

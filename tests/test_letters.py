@@ -352,3 +352,34 @@ def test_and_list():
     assert lt.and_list(["the Leader"]) == "the Leader"
     assert lt.and_list(["A", "B", "C"]) == "A, B and C"
     assert lt.and_list(["A, Leader", "B"]) == "A, Leader; and B"
+
+
+def test_compiled_templates_are_cached_and_give_the_same_letter(tmp_path, monkeypatch):
+    # The compiled code is kept in LGSCO_STATS_CACHE (a letter's start-up is mostly compiling
+    # the template); the same template from the cache renders the same text, reports a
+    # missing field on the same line, and a damaged cache file is compiled again.
+    from lgsco_stats.letters import render as lr
+
+    monkeypatch.setenv("LGSCO_STATS_CACHE", str(tmp_path / "cache"))
+    source = "Dear {{ council.name }}\n{% for x in [1, 2] %}{{ x }}\n{% endfor %}{{ nope }}\n"
+    fields = lf.Fields("", {"council": {"name": "Kent County Council"}})
+
+    def problem(t):
+        with pytest.raises(TemplateProblem) as e:
+            t.render(fields)
+        return str(e.value)
+
+    first = LetterTemplate(source, "mine.md.j2")
+    files = list((tmp_path / "cache").iterdir())
+    assert len(files) == 1
+    again = LetterTemplate(source, "mine.md.j2")  # from the cache
+    assert problem(first) == problem(again)
+    assert "line 3" in problem(again) and "'nope'" in problem(again)
+    ok = LetterTemplate(source.replace("{{ nope }}", ""), "mine.md.j2")
+    assert ok.render(fields) == "Dear Kent County Council\n1\n2\n"
+    files[0].write_bytes(b"not code")
+    assert problem(LetterTemplate(source, "mine.md.j2")) == problem(first)
+    # another source is another file; no cache at all still compiles
+    monkeypatch.setenv("LGSCO_STATS_CACHE", "")
+    assert problem(LetterTemplate(source, "mine.md.j2")) == problem(first)
+    assert lr.cache_dir() is None

@@ -57,6 +57,15 @@ def chart(
             "uphold unless given); upheld, complied and remedied work too.",
         ),
     ] = None,
+    min_cases: Annotated[
+        int,
+        typer.Option(
+            "--min-cases",
+            help="With --type: draw only councils with at least this many cases behind the "
+            "rate (investigations for the uphold rate), e.g. 10 to leave out small numbers.",
+            min=0,
+        ),
+    ] = 0,
     average: AverageOpt = AverageKind.mean,
     funnel: Annotated[
         bool,
@@ -72,12 +81,14 @@ def chart(
 
     With --council alone: the council's rates year by year as bars, its group's average as a
     dashed line. With --type (and --year, default the latest): the group's councils ranked, the
-    group average as a line, --council highlighted. With --funnel: the group's funnel plot for
-    a rate (uphold unless --rate is given); councils beyond the limits are named, and when the
-    councils vary more than chance would make them the widened limits are drawn too.
+    group average as a line, --council highlighted; --min-cases leaves out councils with fewer
+    cases. With --funnel: the group's funnel plot for a rate (uphold unless --rate is given);
+    councils beyond the limits are named, and when the councils vary more than chance would
+    make them the widened limits are drawn too.
 
     \b
     Example: lgsco-stats chart --type unitary --year 2023-24 --output unitary.svg
+    Example: lgsco-stats chart --type district --min-cases 10 --output districts.png
     Example: lgsco-stats chart --funnel --type unitary --year 2019-20 --rate uphold -o f.svg
     """
     from ..errors import UsageError
@@ -176,7 +187,15 @@ def chart(
         benchmark=float(b[f"{short}_rate"]),
         benchmark_councils=int(b[f"{short}_councils"]),
         average=average.value,
+        min_cases=min_cases,
     )
     render.write_atomic(output, data)
-    kind = GROUP_SINGULAR[str(group)] if len(members) == 1 else GROUP_LABELS[str(group)]
-    render.message(f"Wrote {output}: {len(members)} {lower_label(kind)}, {short} rate, {chosen}.")
+    from ..figures import RATES
+
+    drawn = int((members[RATES[f"{short}_rate"][1]].fillna(0) >= min_cases).sum())
+    left_out = f" ({len(members) - drawn} with fewer than {min_cases} cases not drawn)"
+    kind = GROUP_SINGULAR[str(group)] if drawn == 1 else GROUP_LABELS[str(group)]
+    render.message(
+        f"Wrote {output}: {drawn} {lower_label(kind)}"
+        f"{left_out if drawn < len(members) else ''}, {short} rate, {chosen}."
+    )

@@ -73,6 +73,26 @@ def all_figures(db: Path | None, average: str) -> tuple[list[str], pd.DataFrame]
     return years, council_figures(counts, register(), average)
 
 
+def site_data(
+    db: Path | None, average: str
+) -> tuple[list[str], pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """What the report site needs: every year, the figures of all of them, decisions by
+    category (case-level data) and complaints received by category (published tables)."""
+    from ..councils import register
+    from ..errors import NotFound
+    from ..figures import council_figures
+    from ..store import Store
+
+    with Store(db, create=False) as st:
+        years = st.years()
+        if not years:
+            raise NotFound("the store is empty: load data first with 'lgsco-stats compute FILE'")
+        counts = st.counts()
+        categories = st.category_counts()
+        received = st.received_counts()
+    return years, council_figures(counts, register(), average), categories, received
+
+
 def council_in_a_group(reg: Any, name: str, year: str, figures: pd.DataFrame) -> Any:
     """The council ``--council`` names, for commands that place it in its group (compare,
     chart); a body outside the register that is in the data is told it has no group."""

@@ -98,6 +98,11 @@ def _counts(num: Any, den: Any) -> str:
     return f"{int(num)}/{int(den)}{star}"
 
 
+def _small_patch(label: str) -> Patch:
+    """The legend's entry for a bar on fewer than ``SMALL_NUMBER`` cases."""
+    return Patch(facecolor=SMALL, edgecolor="#333333", hatch=SMALL_HATCH, label=label)
+
+
 def _rate_title(short: str) -> str:
     return RATE_LABELS[f"{short}_rate"].capitalize()
 
@@ -131,13 +136,29 @@ class _TrendCanvas:
         self.rates = rates
         x = np.arange(n)
         with plt.rc_context(_STYLE):
-            # A fixed layout (no constrained layout, no tight bounding box) draws once.
-            width = 3.6 * len(rates) + 0.6
-            self.fig = Figure(figsize=(width, 4.6))
-            axes = self.fig.subplots(1, len(rates), squeeze=False)[0]
-            self.fig.subplots_adjust(
-                left=0.75 / width, right=0.98, top=0.80, bottom=0.25, wspace=0.38
-            )
+            # A fixed layout (no constrained layout, no tight bounding box) draws once. Up to
+            # five years the panels stand side by side; more years, one above the other, each
+            # as wide as its years need (0.8 inch a year: a label "100%" over "12/12" and a
+            # year "2021-22" fit without touching their neighbours).
+            if n <= 5:
+                width, height = 3.6 * len(rates) + 0.6, 4.6
+                self.fig = Figure(figsize=(width, height))
+                axes = self.fig.subplots(1, len(rates), squeeze=False)[0]
+                self.fig.subplots_adjust(
+                    left=0.75 / width, right=0.98, top=0.80, bottom=0.25, wspace=0.38
+                )
+            else:
+                width = max(7.0, 0.8 * n + 1.4)
+                height = 3.0 * len(rates) + 1.6
+                self.fig = Figure(figsize=(width, height))
+                axes = self.fig.subplots(len(rates), 1, squeeze=False)[:, 0]
+                self.fig.subplots_adjust(
+                    left=0.9 / width,
+                    right=0.98,
+                    top=1 - 1.0 / height,
+                    bottom=1.2 / height,
+                    hspace=0.75,
+                )
             self.panels = []
             for ax, short in zip(axes, rates, strict=True):
                 bars = ax.bar(
@@ -178,14 +199,7 @@ class _TrendCanvas:
                 ax.set_xlabel("Financial year")
                 ax.grid(axis="y", color="#dddddd", linewidth=0.6, zorder=0)
                 self.panels.append((ax, short, bars, labels, line))
-            handles: list[Artist] = [
-                Patch(facecolor=COUNCIL, edgecolor="#333333", hatch="//", label="council"),
-                Patch(facecolor=SMALL, edgecolor="#333333", hatch=SMALL_HATCH, label="small"),
-                Line2D([], [], color=GROUP, linestyle="--", marker="D", label="group"),
-            ]
-            self.legend = self.fig.legend(
-                handles=handles, loc="lower center", ncols=3, frameon=False
-            )
+            self.legend: Any = None
             self.title = self.fig.suptitle("", fontweight="bold", y=0.98)
 
     def draw(self, trend: pd.DataFrame, name: str, fmt: str) -> bytes:
@@ -212,24 +226,67 @@ class _TrendCanvas:
                 b.set_facecolor(SMALL if small else COUNCIL)
                 b.set_hatch(SMALL_HATCH if small else "//")
                 label.set_text(f"{format_percent(v)}\n{_counts(n, d)}")
-            line.set_ydata(trend[f"group_{rate}"].to_numpy(dtype=float, na_value=np.nan))
+            # the group line joins years of one group only: a gap where the group changes
+            # (Somerset: county until 2022-23, unitary from 2023-24)
+            gx: list[float] = []
+            gy: list[float] = []
+            group_values = trend[f"group_{rate}"].to_numpy(dtype=float, na_value=np.nan)
+            for i, (v, g) in enumerate(zip(group_values, groups, strict=True)):
+                if i and g != groups[i - 1]:
+                    gx.append(i - 0.5)
+                    gy.append(np.nan)
+                gx.append(float(i))
+                gy.append(v)
+            line.set_data(gx, gy)
             ax.xaxis.set_major_formatter(FixedFormatter(ticks))
         name = chart_text(name)  # data is text: a "$" in a name starts no mathematics
-        texts = self.legend.get_texts()
-        texts[0].set_text(name)
-        texts[1].set_text(f"{name}, fewer than {SMALL_NUMBER} cases (*)")
-        grouped = bool(trend["in_group"].astype(bool).any()) if len(trend) else False
-        texts[2].set_text(
-            f"Group average ({average} of the group's councils)"
-            if grouped
-            else "No group average: no comparison group"
+        # the legend lists only what is drawn
+        drawn = [
+            (trend[RATES[f"{s}_rate"][1]], trend[f"{s}_rate"]) for _, s, _, _, _ in self.panels
+        ]
+        small_drawn = any(
+            pd.notna(v) and pd.notna(d) and int(d) < SMALL_NUMBER
+            for dens, vals in drawn
+            for d, v in zip(dens, vals, strict=True)
         )
+        big_drawn = any(
+            pd.notna(v) and not (pd.notna(d) and int(d) < SMALL_NUMBER)
+            for dens, vals in drawn
+            for d, v in zip(dens, vals, strict=True)
+        )
+        group_drawn = any(trend[f"group_{s}_rate"].notna().any() for _, s, _, _, _ in self.panels)
+        handles: list[Artist] = []
+        if big_drawn:
+            handles.append(Patch(facecolor=COUNCIL, edgecolor="#333333", hatch="//", label=name))
+        if small_drawn:
+            handles.append(_small_patch(f"{name}, fewer than {SMALL_NUMBER} cases (*)"))
+        if group_drawn:
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=GROUP,
+                    linestyle="--",
+                    marker="D",
+                    label=f"average of its group that year ({average} of the group's councils)",
+                )
+            )
+        if self.legend is not None:
+            self.legend.remove()
+        with plt.rc_context(_STYLE):
+            self.legend = self.fig.legend(
+                handles=handles,
+                loc="lower center",
+                ncols=max(len(handles), 1) if len(self.rates) > 1 else 1,
+                frameon=False,
+            )
+        grouped = bool(trend["in_group"].astype(bool).any()) if len(trend) else False
         former = [chart_text(c) for c in dict.fromkeys(trend["council"]) if chart_text(c) != name]
         was = f" (formerly {' and '.join(former)})" if former else ""
-        against = "against its group" if grouped else "(no comparison group)"
+        against = "against the average of its group" if grouped else "(no comparison group)"
         self.title.set_text(
             f"{name}{was}: rates by year {against}\n"
-            "labels: rate rounded half up, and cases (numerator/denominator)"
+            "Above each bar: the rate and the cases behind it"
         )
         with plt.rc_context(_STYLE):
             buf = io.BytesIO()
@@ -251,25 +308,34 @@ def group_chart(
     benchmark: float | None = None,
     benchmark_councils: int | None = None,
     average: str = "mean",
+    min_cases: int = 0,
 ) -> bytes:
     """The councils of one group and year ranked by a rate, the group average as a line.
 
     ``figures`` holds the group's member rows of that year (``council_figures`` columns).
     ``highlight`` is a GSS code drawn in another colour and hatch. Councils with no rate (no
-    cases) are listed at the bottom as "n/a".
+    cases) are listed at the bottom as "n/a"; with ``min_cases``, only councils with at least
+    that many cases (the rate's denominator) are drawn, and the title says how many are left
+    out. Each bar's rate and cases stand in a column right of the 100% mark, where the group
+    line never runs; every row keeps its height whatever the number of councils.
     """
     rate = f"{short}_rate"
     num, den = RATES[rate]
-    f = figures.assign(_name=figures["council"].str.lower())
+    shown = figures
+    if min_cases > 0:
+        shown = figures[figures[den].fillna(0).astype("int64") >= min_cases]
+    left_out = len(figures) - len(shown)
+    f = shown.assign(_name=shown["council"].str.lower())
     f = f.sort_values([rate, "_name"], ascending=[True, False], na_position="first", kind="stable")
     names = [chart_text(n) for n in f["council"]]
     values = f[rate].to_numpy(dtype=float, na_value=np.nan)
     y = np.arange(len(f))
     label = _rate_title(short)
     with plt.rc_context(_STYLE):
-        fig, ax = plt.subplots(figsize=(9, max(3.2, 0.24 * len(f) + 1.6)), layout="constrained")
+        fig, ax = plt.subplots(figsize=(9, max(3.2, 0.24 * len(f) + 1.9)), layout="constrained")
         colours, hatches, edges = [], [], []
-        for code, d in zip(f["gss_code"], f[den], strict=True):
+        small_drawn = other_drawn = False
+        for code, d, v in zip(f["gss_code"], f[den], values, strict=True):
             small = pd.notna(d) and int(d) < SMALL_NUMBER
             if highlight is not None and code == highlight:
                 colours.append(HIGHLIGHT)
@@ -279,6 +345,9 @@ def group_chart(
                 colours.append(SMALL if small else COUNCIL)
                 hatches.append(SMALL_HATCH if small else "//")
                 edges.append("#333333")
+                if not np.isnan(v):
+                    small_drawn |= small
+                    other_drawn |= not small
         bars = ax.barh(
             y,
             np.nan_to_num(values, nan=0.0),
@@ -289,47 +358,45 @@ def group_chart(
             linewidth=0.8,
             zorder=2,
         )
+        # the labels' column, right of the 100% mark: the group line (at most 100%) never
+        # crosses it
         for b, v, n, d in zip(bars, values, f[num], f[den], strict=True):
             ax.annotate(
                 f"{format_percent(v)} ({_counts(n, d)})",
-                (b.get_width(), b.get_y() + b.get_height() / 2),
-                xytext=(3, 0),
-                textcoords="offset points",
+                (103, b.get_y() + b.get_height() / 2),
                 va="center",
                 fontsize=7.5,
                 zorder=4,
-                bbox=_LABEL_BOX,
             )
         ax.set_yticks(y, names)
         if highlight is not None:
             for tick, code in zip(ax.get_yticklabels(), f["gss_code"], strict=True):
                 if code == highlight:
                     tick.set_fontweight("bold")
-        ax.set_xlim(0, 118)
-        ax.set_ylim(-0.6, len(f) - 0.4)
+        ax.set_xlim(0, 128)
+        ax.set_ylim(-0.6, max(len(f), 1) - 0.4)
         ax.set_xticks(range(0, 101, 20))
         ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
         ax.set_xlabel(f"{label} (%)")
         ax.grid(axis="x", color="#dddddd", linewidth=0.6, zorder=0)
-        handles: list[Artist] = [
-            Patch(
-                facecolor=COUNCIL,
-                edgecolor="#333333",
-                hatch="//",
-                label="other councils" if highlight is not None else "councils",
-            ),
-            Patch(
-                facecolor=SMALL,
-                edgecolor="#333333",
-                hatch=SMALL_HATCH,
-                label=f"fewer than {SMALL_NUMBER} cases (*)",
-            ),
-        ]
+        ax.spines["bottom"].set_bounds(0, 100)
+        handles: list[Artist] = []
         if highlight is not None and highlight in set(f["gss_code"]):
             chosen = chart_text(f.loc[f["gss_code"] == highlight, "council"].iloc[0])
-            handles.insert(
-                0, Patch(facecolor=HIGHLIGHT, edgecolor="#000000", hatch="xx", label=chosen)
+            handles.append(
+                Patch(facecolor=HIGHLIGHT, edgecolor="#000000", hatch="xx", label=chosen)
             )
+        if other_drawn:
+            handles.append(
+                Patch(
+                    facecolor=COUNCIL,
+                    edgecolor="#333333",
+                    hatch="//",
+                    label="other councils" if handles else "councils",
+                )
+            )
+        if small_drawn:
+            handles.append(_small_patch(f"fewer than {SMALL_NUMBER} cases (*)"))
         if benchmark is not None and pd.notna(benchmark):
             over = (
                 f" of {format_count(benchmark_councils, 'council')}" if benchmark_councils else ""
@@ -346,10 +413,17 @@ def group_chart(
                     label=f"group average {format_percent(benchmark)} ({average}{over})",
                 )
             )
-        fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False, fontsize=8)
+        if handles:
+            fig.legend(
+                handles=handles, loc="outside lower center", ncols=2, frameon=False, fontsize=8
+            )
+        cases = {"uphold": "investigations", "compliance": "compliance outcomes"}.get(
+            short, "upheld complaints"
+        )
+        note = f"; {left_out} with fewer than {min_cases} {cases} not drawn" if left_out else ""
         fig.suptitle(
-            f"{GROUP_LABELS.get(group, group)} {year}: {label.lower()}\n"
-            "labels: rate rounded half up, and cases (numerator/denominator)",
+            f"{GROUP_LABELS.get(group, group)} {year}: {label.lower()} of each council\n"
+            f"Beside each bar: the rate and the {cases} behind it{note}",
             fontweight="bold",
         )
         return _save(fig, fmt)
