@@ -305,6 +305,34 @@ def test_a_file_that_is_not_a_spreadsheet(cli, tmp_path) -> None:
     assert r.exit_code == 1 and "no header row found" in r.stderr
 
 
+def test_a_text_file_with_a_table_in_it_is_not_a_spreadsheet_either(cli, tmp_path) -> None:
+    # examples/README.md has a Markdown table whose pipes look like a header row to the CSV
+    # sniffer; its later lines do not split into as many values, and pandas said "Error
+    # tokenizing data. C error: Expected 2 fields in line 4, saw 3"
+    notes = tmp_path / "notes.md"
+    notes.write_text(
+        "| Reference | Authority | Decision date | Outcome |\n|---|---|---|---|\n"
+        "| 1 | Kent | 2020-01-01 | Upheld |\nA line | with | more | pipes | than | above |\n"
+    )
+    r = cli("compute", notes)
+    assert r.exit_code == 1, r.stderr
+    assert "notes.md: not a spreadsheet" in r.stderr and "tokenizing" not in r.stderr
+
+
+def test_a_csv_row_wider_than_the_rows_above_names_its_line(cli, tmp_path) -> None:
+    # line 5 has a comma inside an unquoted authority: five values under four headings
+    table = tmp_path / "decisions.csv"
+    table.write_text(
+        "Decisions 2019-20\n\nReference,Authority,Decision date,Outcome\n"
+        "19 001 001,Kent,2019-06-01,Upheld\n19 001 002,Kingston upon Hull, City of,2019-06-02,"
+        "Upheld\n"
+    )
+    r = cli("compute", table, "--no-store")
+    assert r.exit_code == 1
+    assert "decisions.csv, line 5: 5 values where the rows above have 4" in r.stderr
+    assert "double quotes" in r.stderr and "tokenizing" not in r.stderr
+
+
 def test_loading_a_file_again_says_nothing_was_new(cli, make_xlsx, db_path) -> None:
     path = make_xlsx({"D": decisions_rows(SPEC)})
     first = cli("compute", path, "-f", "json")

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from lgsco_stats import populations as pops
+from lgsco_stats.errors import DataError
 from lgsco_stats.figures import figures_of, group_benchmarks
 from lgsco_stats.read.files import read_file
 from lgsco_stats.read.population import read_population
@@ -208,6 +209,35 @@ def test_user_population_replaces_the_shipped_one(tmp_path: Path) -> None:
     assert format_number(c["upheld_per_100k"]) == "14.3"
     lam = one(f, "E09000022", "2022-23")
     assert (lam["population"], lam["population_source"]) == (317_498, "ONS mid-2021")
+
+
+def test_a_population_files_years(tmp_path: Path) -> None:
+    # "mid-2021" is the ONS estimate of mid-2021, which serves 2022-23 (mid-(Y-1) for Y-(Y+1));
+    # "2022-23" is the year itself; a bare "2022" could be either and is refused, naming the
+    # file, row and column (it was read as 2021-22, and 2022-23 silently kept ONS's figure).
+    given = tmp_path / "pops.csv"
+    given.write_text(
+        "Council,Year,Population\nCroydon,mid-2021,400000\nLambeth,2022-23,300000\n",
+        encoding="utf-8",
+    )
+    table = read_population(given)
+    assert sorted(zip(table["gss_code"], table["year"], strict=True)) == [
+        ("E09000008", "2022-23"),
+        ("E09000022", "2022-23"),
+    ]
+    bare = tmp_path / "bare.csv"
+    bare.write_text("Council,Year,Population\nCroydon,2022,400000\n", encoding="utf-8")
+    with pytest.raises(DataError) as e:
+        read_population(bare)
+    message = str(e.value)
+    assert "bare.csv, row 2, column 'Year'" in message
+    assert "'2022' could be the mid-2022 estimate (which serves 2023-24) or the year 2022-23" in (
+        message
+    )
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("Council,Year,Population\nCroydon,last year,400000\n", encoding="utf-8")
+    with pytest.raises(DataError, match="wrong.csv, row 2, column 'Year'"):
+        read_population(wrong)
 
 
 def test_letter_of_a_year_with_no_estimate(cli, tmp_path: Path) -> None:

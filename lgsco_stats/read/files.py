@@ -36,11 +36,8 @@ from .layout import year_of_sheet
 from .problems import Problems
 from .published import read_published
 from .report import SheetReport, rates_of, set_columns, sheet_report
-from .sheets import RawSheet, read_raw
+from .sheets import NOT_A_SPREADSHEET, TEXT_SUFFIXES, RawSheet, read_raw
 from .workbook import WORKBOOK_SUFFIXES
-
-# Names a CSV file may have: a file of any other name with no header row is not a spreadsheet.
-TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab", "")
 
 
 class _Parts:
@@ -173,10 +170,7 @@ def _read_one(
             *WORKBOOK_SUFFIXES,
             *TEXT_SUFFIXES,
         ):
-            problems.error(
-                f"{path}: not a spreadsheet (lgsco-stats reads .xlsx, .xls, .ods and .csv files "
-                "of decisions, compliance outcomes or published tables)"
-            )
+            problems.error(f"{path}: {NOT_A_SPREADSHEET}")
         elif not with_header:
             problems.error(
                 f"{path}: no header row found (looked for column names such as Reference, "

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,6 +174,30 @@ def _csv_frame(p: Path, encoding: str, delimiter: str, skip: int) -> pd.DataFram
     return pd.concat(parts, ignore_index=True)
 
 
+# Names a CSV file may have: a text file of another name (README.md) is not a spreadsheet.
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab", "")
+NOT_A_SPREADSHEET = (
+    "not a spreadsheet (lgsco-stats reads .xlsx, .xls, .ods and .csv files of decisions, "
+    "compliance outcomes or published tables)"
+)
+_RAGGED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _unreadable_csv(p: Path, delimiter: str, e: Exception) -> DataError:
+    """Why pandas could not read a text file as CSV, in the file's terms: a file not named as
+    a CSV is not a spreadsheet; a row wider than the rows above names its line."""
+    if p.suffix.lower() not in TEXT_SUFFIXES:
+        return DataError(f"{p}: {NOT_A_SPREADSHEET}")
+    m = _RAGGED.search(str(e))
+    if m:
+        wanted, line, saw = m.groups()
+        return DataError(
+            f"{p}, line {line}: {saw} values where the rows above have {wanted} (a "
+            f"{delimiter!r} inside a value needs the value in double quotes)"
+        )
+    return DataError(f"{p}: not a readable CSV file ({workbook.short(e)})")
+
+
 def _csv_head(p: Path) -> tuple[str, str]:
     """A CSV file's encoding and its first lines, as text (at most :data:`CSV_HEAD_BYTES`)."""
     from .guards import MAX_CSV_BYTES
@@ -209,7 +234,7 @@ def _read_csv(p: Path, mapping: Mapping[str, str] | None) -> RawSheet:
     except pd.errors.EmptyDataError:
         frame = pd.DataFrame(columns=range(len(rows[h])))
     except (pd.errors.ParserError, ValueError) as e:
-        raise DataError(f"{p}: not a readable CSV file ({workbook.short(e)})") from None
+        raise _unreadable_csv(p, delimiter, e) from None
     header: list[object] = [x if x.strip() else None for x in rows[h]]
     if frame.shape[1] < len(header):
         for i in range(frame.shape[1], len(header)):
