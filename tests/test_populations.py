@@ -263,3 +263,24 @@ def test_letter_per_100k_row_beside_the_group(cli, tmp_path: Path) -> None:
     assert "(57 upheld; population 390,506, the ONS estimate for mid-2021)" in r.stdout
     assert "This is above the average of similar authorities (9.6)." in r.stdout
     assert "and 4 for upheld decisions per 100,000 residents" in r.stdout
+
+
+def test_councils_of_a_year_show_the_estimate_that_year_uses(cli) -> None:
+    # Southampton's row of the shipped table: mid-2022 252,689 (2023-24), mid-2020 252,872
+    # (the register's own figure, shown without --year).
+    r = cli("councils", "southampton", "--year", "2023-24", "-f", "csv")
+    assert r.exit_code == 0 and "252689" in r.stdout
+    r = cli("councils", "southampton", "--year", "2023-24")
+    assert "Population (mid-2022)" in r.stdout and "252,689" in r.stdout
+    assert "ONS mid-2022, the estimate 2023-24's per-100k figures use" in r.stdout
+    r = cli("councils", "southampton")
+    assert "Population (mid-2020)" in r.stdout and "252,872" in r.stdout
+    # No estimate shipped for mid-2025: said, not filled from another year.
+    r = cli("councils", "southampton", "--year", "2026-27", "-f", "json")
+    assert '"population": null' in r.stdout
+    r = cli("councils", "southampton", "--year", "2026-27")
+    assert "none shipped for mid-2025" in r.stdout
+    # Before the register's first year the list cannot be whole, and says so.
+    r = cli("councils", "--year", "2010-11")
+    assert r.exit_code == 0 and "The register begins on 1 April 2015" in r.stdout
+    assert "The register begins" not in cli("councils", "--year", "2015-16").stdout

@@ -362,7 +362,7 @@ def test_inspect_of_a_file_that_would_not_load(cli) -> None:
     r = cli("inspect", REAL / "broken-counts.xlsx")
     assert r.exit_code == 1
     assert "not understood: 10" in r.stdout
-    assert "compute would not load these files" in r.stdout
+    assert "compute would not load these files: 10 problems; nothing was stored." in r.stdout
     assert r.stderr.startswith("Error: 10 problems; nothing was stored:")
     r = cli("inspect", REAL / "broken-counts.xlsx", "-f", "json")
     data = json.loads(r.stdout)

@@ -44,6 +44,7 @@ def councils(
     """
     from ..councils import GROUP_LABELS, Council, register
     from ..errors import NotFound, UsageError
+    from ..populations import CREDIT, ons_population, population_year
     from ..rounding import format_count
     from . import render
     from .render import output_format
@@ -77,7 +78,7 @@ def councils(
             "type": c.type,
             "start_date": c.start_date.isoformat() if c.start_date else None,
             "end_date": c.end_date.isoformat() if c.end_date else None,
-            "population": c.population,
+            "population": c.population if y is None else ons_population(c.gss_code, y),
             "region": c.region,
             "aliases": "; ".join(c.aliases),
             "replaced_by": "; ".join(c.replaced_by),
@@ -92,7 +93,7 @@ def councils(
         Column("end_date", "Until", lambda r: r["end_date"] or "", priority=2),
         Column(
             "population",
-            "Population (2020)",
+            f"Population (mid-{2020 if y is None else population_year(y)})",
             lambda r: f"{r['population']:,}" if r["population"] else "",
             numeric=True,
             priority=1,
@@ -102,6 +103,21 @@ def councils(
     if len(rows) == 1 and fmt is Format.table:
         columns.append(Column("aliases", "Also called", priority=4))
     title = format_count(len(rows), "council")
+    notes = ["Register: mySociety UK local authority names and codes (CC BY 4.0)."]
+    if y is None:
+        notes.append("Population: mid-2020 estimate, as the register gives it; --year YYYY-YY "
+                     "shows the ONS estimate the figures of that year use.")  # fmt: skip
+    else:
+        mid = population_year(y)
+        if any(r["population"] for r in rows):
+            notes.append(f"Population: ONS mid-{mid}, the estimate {y}'s per-100k figures use. "
+                         f"{CREDIT}.")  # fmt: skip
+        elif rows:
+            notes.append(f"Population: none shipped for mid-{mid}, so {y} has no per-100k "
+                         "figures (see compute --population).")  # fmt: skip
+        if y < "2015-16":
+            notes.append("The register begins on 1 April 2015: councils abolished before then "
+                         f"are not in it, so this is not the full list for {y}.")  # fmt: skip
     render.emit(
         rows,
         fmt,
@@ -109,6 +125,6 @@ def councils(
         columns=columns,
         keys=KEYS,
         title=title,
-        notes=["Register: mySociety UK local authority names and codes (CC BY 4.0)."],
+        notes=notes,
         wide=wide,
     )

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ..rounding import format_count
 from .options import OutputOpt
 
 
@@ -183,6 +184,6 @@ def _as_text(data: dict[str, Any]) -> str:
             f"compute would load {' and '.join(what) or 'nothing'} for {years}; nothing was stored."
         )
     else:
-        lines.append(f"compute would not load these files: {len(data['errors'])} problem(s); "
-                     "nothing was stored.")  # fmt: skip
+        problems = format_count(len(data["errors"]), "problem")
+        lines.append(f"compute would not load these files: {problems}; nothing was stored.")
     return "\n".join(lines) + "\n"
