@@ -78,6 +78,7 @@ def test_the_output_suffix_chooses_the_format(cli, loaded, tmp_path, args) -> No
         r = _run(cli, loaded, args, "--output", out)
         assert r.exit_code == 0, (suffix, r.stderr)
         assert r.stdout == ""
+        assert f"Wrote {out}" in r.stderr  # a file written is said, as chart and letter say it
         if suffix == ".xlsx":
             wb = openpyxl.load_workbook(out)  # a real workbook, not text under that name
             rows = list(wb.worksheets[0].iter_rows(values_only=True))
@@ -207,6 +208,15 @@ def test_compute_year_of_a_published_table_refuses_a_bare_year(cli, make_xlsx) -
 
 
 # --------------------------------------------------------------------------- option words
+
+
+def test_a_table_written_to_a_file_says_how_many_rows(cli, loaded, tmp_path) -> None:
+    out = tmp_path / "kent.csv"
+    r = cli("councils", "kent", "-o", out)
+    assert r.stderr.strip() == f"Wrote {out}: 1 row."
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 2  # header and Kent
+    r = cli("councils", "kent", "-o", "-")  # stdout: data only, nothing said
+    assert r.stderr == "" and "Kent County Council" in r.stdout
 
 
 @pytest.mark.parametrize(

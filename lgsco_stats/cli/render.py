@@ -132,9 +132,10 @@ def error(text: str, hint: str | None = None) -> None:
 # --------------------------------------------------------------------------- writing
 
 
-def write_text(text: str | Workbook, output: Path | None) -> None:
+def write_text(text: str | Workbook, output: Path | None, *, what: str | None = None) -> None:
     """Write to ``output`` atomically (temp file + rename), or to stdout; a :class:`Workbook`
-    through :func:`lgsco_stats.export.write_xlsx` (text stays text, never a formula)."""
+    through :func:`lgsco_stats.export.write_xlsx` (text stays text, never a formula). A file
+    written is said on stderr (``Wrote NAME: what.``), as chart and letter say theirs."""
     if isinstance(text, Workbook):
         assert output is not None  # output_format refuses xlsx to stdout
         import pandas as pd
@@ -153,13 +154,14 @@ def write_text(text: str | Workbook, output: Path | None) -> None:
                 {"about": list(text.about)}, dtype=object
             )
         write_xlsx(sheets, output)
-        return
-    if is_stdout(output):  # no --output, or --output -
+    elif is_stdout(output):  # no --output, or --output -
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    assert output is not None
-    write_atomic(output, text.encode("utf-8"))
+    else:
+        assert output is not None
+        write_atomic(output, text.encode("utf-8"))
+    message(f"Wrote {output}: {what}." if what else f"Wrote {output}.")
 
 
 def write_bytes(data: bytes, output: Path | None) -> None:
@@ -328,7 +330,10 @@ def emit(
 ) -> None:
     """Write records in the chosen format to stdout or a file (``options`` as for
     :func:`prepare`)."""
-    write_text(prepare(records, fmt, output, **options), output)
+    from ..rounding import format_count
+
+    rows = format_count(len(records), "row")
+    write_text(prepare(records, fmt, output, **options), output, what=rows)
 
 
 def prepare(
