@@ -345,10 +345,16 @@ def test_every_table_downloads_as_csv_and_json_and_reads_back(site):
     links = [a["href"] for t, a in parse(page).tags if t == "a" and "download" in a]
     assert "../data/councils/somerset-council-by-year.csv" in links
     assert "../data/councils/somerset-council-by-year.json" in links
-    # a CSV and a JSON beside each of the page's tables but the first (the year up front): the
-    # three rates and per 100,000 share the figures by year, the outcomes and their 2024-25
-    # grouping one file, and the categories
-    assert len(links) == 2 * 7 and len(set(links)) == 2 * 3
+    # a CSV and a JSON beside each of the page's tables: the year up front (its row of the
+    # figures by year, and of the outcomes for its counts dealt with), the three rates and per
+    # 100,000 share the figures by year, the outcomes and their 2024-25 grouping one file, and
+    # the categories
+    assert len(links) == 2 * 9 and len(set(links)) == 2 * 3
+    # and on every page of the site, each table has its downloads right below it
+    for path in pages(site):
+        for table in path.read_text("utf-8").split("<table")[1:]:
+            rest = table.split("</table>", 1)[1]
+            assert 'class="downloads"' in rest[:400], (path, table[:120])
     rows = read_csv(site / "data" / "councils" / "somerset-council-by-year.csv")
     assert [(r["year"], r["council"], r["upheld"], r["investigations"]) for r in rows] == [
         ("2022-23", "Somerset County Council", "6", "10"),
