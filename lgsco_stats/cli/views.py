@@ -313,8 +313,9 @@ def group_count_notes(bench: Iterable[dict[str, Any]]) -> list[str]:
 def comparison_notes(records: Iterable[dict[str, Any]], limit: int = 10) -> list[str]:
     """One line per council-year whose group figures are no comparison (too few other councils:
     ``comparison_note``), at most ``limit`` and then how many more."""
-    lines = [
-        f"No comparison for {r['council']} {r['year']}: {r['comparison_note']}."
+    lines = [  # the note ends ": no comparison", which the line already begins with
+        f"No comparison for {r['council']} {r['year']}: "
+        f"{r['comparison_note'].removesuffix(': no comparison')}."
         for r in records
         if isinstance(r.get("comparison_note"), str) and not r.get("_benchmark")
     ]
