@@ -374,3 +374,25 @@ def test_compute_gives_what_it_froze_back_to_the_collector(cli, make_xlsx) -> No
     assert gc.get_freeze_count() == 0
     assert cli("compute", path, "--sheet", "nope").exit_code == 2  # failing too
     assert gc.get_freeze_count() == 0
+
+
+def test_comparison_notes_say_no_comparison_once_per_line() -> None:
+    from lgsco_stats.cli.views import comparison_notes
+
+    rows = [
+        {"council": "Kent County Council", "year": "2023-24",
+         "comparison_note": "only one other county council in the store for 2023-24: "
+                            "no comparison"},
+        {"council": "Brighton and Hove City Council", "year": "2024-25",
+         "comparison_note": "no comparison for the satisfactory remedy rate: only one other "
+                            "unitary council has one for 2024-25"},
+        {"council": "Surrey County Council", "year": "2023-24", "comparison_note": None},
+    ]  # fmt: skip
+    assert comparison_notes(rows) == [
+        "No comparison for Kent County Council 2023-24: only one other county council in the "
+        "store for 2023-24.",
+        "Brighton and Hove City Council 2024-25: no comparison for the satisfactory remedy "
+        "rate: only one other unitary council has one for 2024-25.",
+    ]
+    many = [dict(rows[0], council=f"C{i}") for i in range(12)]
+    assert comparison_notes(many)[-1] == "… and 2 more (see comparison_note in CSV)."

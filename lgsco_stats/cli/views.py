@@ -310,12 +310,21 @@ def group_count_notes(bench: Iterable[dict[str, Any]]) -> list[str]:
     return out
 
 
+def _comparison_line(r: dict[str, Any]) -> str:
+    """``No comparison for Kent County Council 2023-24: only one other county council …`` (the
+    note without its closing ``: no comparison``), or, where only some figures have none,
+    ``Brighton … 2024-25: no comparison for the satisfactory remedy rate: …``."""
+    note = str(r["comparison_note"])
+    if note.startswith("no comparison"):
+        return f"{r['council']} {r['year']}: {note}."
+    return f"No comparison for {r['council']} {r['year']}: {note.removesuffix(': no comparison')}."
+
+
 def comparison_notes(records: Iterable[dict[str, Any]], limit: int = 10) -> list[str]:
     """One line per council-year whose group figures are no comparison (too few other councils:
     ``comparison_note``), at most ``limit`` and then how many more."""
-    lines = [  # the note ends ": no comparison", which the line already begins with
-        f"No comparison for {r['council']} {r['year']}: "
-        f"{r['comparison_note'].removesuffix(': no comparison')}."
+    lines = [
+        _comparison_line(r)
         for r in records
         if isinstance(r.get("comparison_note"), str) and not r.get("_benchmark")
     ]
