@@ -231,3 +231,17 @@ def test_no_council_with_enough_cases_is_one_line(site, tmp_path):
     assert r.exit_code == 1
     assert "no metropolitan borough has 10 or more investigations for 2023-24" in r.stderr
     assert "--min-cases 0" in r.stderr and not (tmp_path / "m.svg").exists()
+
+
+def test_the_sites_ranked_chart_of_a_group_of_one_draws_no_average(site, tmp_path):
+    # metropolitan 2023-24: Solihull alone (1 of 1); unitaries 2023-24: four councils, the mean
+    # (80 + 50 + 100 + 0) / 4 = 57.5 -> 58% drawn
+    out = tmp_path / "site"
+    r = site("report", "--output", out)
+    assert r.exit_code == 0, r.stderr
+    metropolitan = (out / "groups" / "metropolitan-2023-24.html").read_text(encoding="utf-8")
+    chart = metropolitan.split('id="ranked-metropolitan"', 1)[1].split("</svg>", 1)[0]
+    assert "Solihull" in chart and "group average" not in chart
+    unitary = (out / "groups" / "unitary-2023-24.html").read_text(encoding="utf-8")
+    chart = unitary.split('id="ranked-unitary"', 1)[1].split("</svg>", 1)[0]
+    assert "group average 58% (mean of 4 councils)" in chart

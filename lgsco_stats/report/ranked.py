@@ -21,6 +21,7 @@ from ..councils import GROUP_LABELS
 from ..escape import chart_text
 from ..figures import RATES, SMALL_NUMBER, nothing_counted
 from ..rounding import format_count, format_percent
+from ..small_groups import MIN_AVERAGED
 from .chart_layout import fit_labels, legend_columns, wrap
 from .charts import (
     _HALO,
@@ -36,9 +37,6 @@ from .charts import (
     _small_patch,
     plt,
 )
-
-# A group average over fewer councils than this is not drawn (nor put in the legend).
-MIN_AVERAGED = 2
 
 # What the cases behind each rate are called.
 CASES = {
