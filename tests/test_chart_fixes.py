@@ -163,6 +163,13 @@ def _group(rows):
     )
 
 
+def test_the_default_minimum_is_the_small_number():
+    from lgsco_stats.cli.chart import MIN_CASES
+    from lgsco_stats.figures import SMALL_NUMBER
+
+    assert MIN_CASES == SMALL_NUMBER == 10
+
+
 def test_ranked_leaves_out_small_councils_but_keeps_the_chosen_one():
     group = _group(
         [

@@ -9,11 +9,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..figures import SMALL_NUMBER
 from .options import RATE_WORDS, AverageKind, AverageOpt, DbOpt, TypeOpt, YearOpt, choose
 
 if TYPE_CHECKING:
     pass
+
+
+# The ranked chart's default minimum of cases: figures.SMALL_NUMBER, the figure under which every
+# output flags a rate as based on small numbers (written here: figures imports pandas, which
+# --help must not; a test checks the two agree).
+MIN_CASES = 10
 
 
 class RateName(StrEnum):
@@ -68,7 +73,7 @@ def chart(
             "--council is drawn whatever its cases. 0 draws every council.",
             min=0,
         ),
-    ] = SMALL_NUMBER,
+    ] = MIN_CASES,
     average: AverageOpt = AverageKind.mean,
     funnel: Annotated[
         bool,
