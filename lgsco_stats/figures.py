@@ -64,6 +64,11 @@ RATE_LABELS: dict[str, str] = {
     "compliance_rate": "compliance rate",
 }
 PER_100K = "upheld_per_100k"
+# The counts of each part of a council's year (oc.RATE_PART), with the totals the figures add.
+PART_COUNTS: dict[str, tuple[str, ...]] = {
+    "decisions": ("decisions", *oc.DECISION_COUNTS, "investigations", "assessed_and_closed"),
+    "compliance": oc.COMPLIANCE_COUNTS,
+}
 # Every figure a group has: figure → (numerator, denominator, scale). A rate is a percentage; the
 # per-100k figure is upheld × 100,000 over the population.
 GROUP_FIGURES: dict[str, tuple[str, str, float]] = {
@@ -454,6 +459,20 @@ def group_benchmarks(figures: pd.DataFrame, average: str = "mean") -> pd.DataFra
             average,
         )
     )
+
+
+def nothing_counted(frame: pd.DataFrame, rate: str) -> np.ndarray:
+    """Rows with no ``rate`` and none of the counts of its part: nothing to compute it from.
+
+    A council whose year in the data holds compliance outcomes only has no decision count at
+    all, so its uphold and remedy rates have no cases behind them ("no cases"); a row with some
+    decision counts but a blank where the rate's own count goes (a published table's empty
+    cell) is "not reported". ``frame`` holds ``rate`` and any of ``PART_COUNTS`` of its part
+    (:func:`council_figures` or :func:`lgsco_stats.report.trends.council_trend` columns).
+    """
+    columns = [c for c in PART_COUNTS[oc.RATE_PART[rate]] if c in frame.columns]
+    empty = frame[columns].isna().all(axis=1).to_numpy(dtype=bool) if columns else True
+    return frame[rate].isna().to_numpy(dtype=bool) & empty
 
 
 def figures_of(ds: Dataset, average: str = "mean", reg: Register | None = None) -> pd.DataFrame:

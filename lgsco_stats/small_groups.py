@@ -63,3 +63,8 @@ def no_comparison_notes(
             if mask[i]
         )
     return out
+
+
+# A group average over fewer councils than this is not drawn on a ranked chart: the "average"
+# of a single council is that council.
+MIN_AVERAGED = 2

@@ -189,7 +189,7 @@ def test_chart_of_a_group_with_min_cases_leaves_small_councils_out(loaded, tmp_p
     text = _svg_text(out)
     assert "Somerset Council" in text and "Dorset Council" in text
     assert "Hull City Council" not in text and "Southampton City Council" not in text
-    assert "2 with fewer than 5 investigations not drawn" in text
+    assert "Councils with fewer than 5 investigations are not drawn: 2 left out" in text
     # titles in plain words, and the legend lists only what is drawn: no small bar is left
     assert "labels: rate rounded half up" not in text
     assert "Beside each bar: the rate and the investigations behind it" in text

@@ -15,6 +15,12 @@ if TYPE_CHECKING:
     pass
 
 
+# The ranked chart's default minimum of cases: figures.SMALL_NUMBER, the figure under which every
+# output flags a rate as based on small numbers (written here: figures imports pandas, which
+# --help must not; a test checks the two agree).
+MIN_CASES = 10
+
+
 class RateName(StrEnum):
     uphold = "uphold"
     compliance = "compliance"
@@ -62,10 +68,12 @@ def chart(
         typer.Option(
             "--min-cases",
             help="With --type: draw only councils with at least this many cases behind the "
-            "rate (investigations for the uphold rate), e.g. 10 to leave out small numbers.",
+            "rate (investigations for the uphold rate), so that 1 upheld of 1 does not top "
+            "the ranking; the chart says how many it leaves out. A council named with "
+            "--council is drawn whatever its cases. 0 draws every council.",
             min=0,
         ),
-    ] = 0,
+    ] = MIN_CASES,
     average: AverageOpt = AverageKind.mean,
     funnel: Annotated[
         bool,
@@ -81,14 +89,16 @@ def chart(
 
     With --council alone: the council's rates year by year as bars, its group's average as a
     dashed line. With --type (and --year, default the latest): the group's councils ranked, the
-    group average as a line, --council highlighted; --min-cases leaves out councils with fewer
-    cases. With --funnel: the group's funnel plot for a rate (uphold unless --rate is given);
-    councils beyond the limits are named, and when the councils vary more than chance would
-    make them the widened limits are drawn too.
+    group average as a line (when two or more councils are behind it), --council highlighted;
+    councils with fewer than 10 cases behind the rate are left out, so that a small council's
+    1 of 1 does not top the ranking (--min-cases 0 draws them all). With --funnel: the group's
+    funnel plot for a rate (uphold unless --rate is given); councils beyond the limits are
+    named, and when the councils vary more than chance would make them the widened limits are
+    drawn too.
 
     \b
     Example: lgsco-stats chart --type unitary --year 2023-24 --output unitary.svg
-    Example: lgsco-stats chart --type district --min-cases 10 --output districts.png
+    Example: lgsco-stats chart --type district --min-cases 20 --output districts.png
     Example: lgsco-stats chart --funnel --type unitary --year 2019-20 --rate uphold -o f.svg
     """
     from ..errors import UsageError
@@ -175,6 +185,16 @@ def chart(
             f"the 95% limits{widened}."
         )
         return
+    from ..report.ranked import ranked
+
+    shown, _ = ranked(members, short, min_cases, target.gss_code if target else None)
+    if shown.empty:
+        from ..report.ranked import CASES
+
+        raise NotFound(
+            f"no {GROUP_SINGULAR[str(group)]} has {min_cases} or more {CASES[short]} for "
+            f"{chosen}: --min-cases 0 draws every council"
+        )
     bench = group_benchmarks(figures, average.value)
     b = bench[(bench["type"] == group) & (bench["year"] == chosen)].iloc[0]
     data = group_chart(
@@ -190,9 +210,7 @@ def chart(
         min_cases=min_cases,
     )
     render.write_atomic(output, data)
-    from ..figures import RATES
-
-    drawn = int((members[RATES[f"{short}_rate"][1]].fillna(0) >= min_cases).sum())
+    drawn = len(shown)
     left_out = f" ({len(members) - drawn} with fewer than {min_cases} cases not drawn)"
     kind = GROUP_SINGULAR[str(group)] if drawn == 1 else GROUP_LABELS[str(group)]
     render.message(

@@ -6,6 +6,9 @@
 ``dispersion``    the summary's over-dispersion table (φ and τ² per group and rate);
 ``charts``        trend, group and funnel charts for ``lgsco-stats chart`` (matplotlib, PNG or
                   SVG);
+``ranked``        a group's councils ranked (``charts.group_chart``), those with too few cases
+                  left out;
+``chart_layout``  text measured to wrap the charts' titles and lay out their legends;
 ``funnel``        the funnel plot's drawing (``charts.funnel_chart`` calls it);
 ``site``          the static report site: its folder, pages and downloads written, from the
                   Jinja2 ``templates`` here;

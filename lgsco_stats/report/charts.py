@@ -1,6 +1,6 @@
 """Charts with matplotlib (Agg backend): a council's rates year by year against its group, a
-group's councils ranked with the group average drawn as a line, and a group's funnel plot
-(:func:`funnel_chart`, from :func:`lgsco_stats.statistics.funnel_data`).
+group's councils ranked with the group average drawn as a line (:mod:`.ranked`), and a group's
+funnel plot (:func:`funnel_chart`, from :func:`lgsco_stats.statistics.funnel_data`).
 
 Imported only by the commands that draw (matplotlib takes ~0.4 s to import). Every chart is
 readable in greyscale: the council's bars are hatched, the highlighted council is hatched
@@ -30,11 +30,13 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FixedFormatter, PercentFormatter  # noqa: E402
 
-from ..councils import GROUP_LABELS, GROUP_SINGULAR  # noqa: E402
+from ..councils import GROUP_SINGULAR  # noqa: E402
 from ..errors import UsageError  # noqa: E402
 from ..escape import chart_text  # noqa: E402
-from ..figures import RATE_LABELS, RATES, SMALL_NUMBER  # noqa: E402
-from ..rounding import format_count, format_percent  # noqa: E402
+from ..figures import RATE_LABELS, RATES, SMALL_NUMBER, nothing_counted  # noqa: E402
+from ..rounding import format_percent  # noqa: E402
+from .chart_layout import fit_labels, legend_columns, wrap  # noqa: E402
+from .svg import counts_text  # noqa: E402
 
 if TYPE_CHECKING:
     from ..statistics import Funnel
@@ -89,13 +91,14 @@ def _save(fig: Figure, fmt: str, tight: bool = True) -> bytes:
     return buf.getvalue()
 
 
-def _counts(num: Any, den: Any) -> str:
-    if pd.isna(den) or pd.isna(num):
-        return "not reported"
-    if int(den) == 0:
-        return "no cases"
-    star = "*" if int(den) < SMALL_NUMBER else ""
-    return f"{int(num)}/{int(den)}{star}"
+def _counts(num: Any, den: Any, counted: bool = True) -> str:
+    """The cases behind a rate, as the site's charts write them (:func:`svg.counts_text`)."""
+    return counts_text(
+        None if pd.isna(num) else int(num),
+        None if pd.isna(den) else int(den),
+        SMALL_NUMBER,
+        counted,
+    )
 
 
 def _small_patch(label: str) -> Patch:
@@ -129,36 +132,34 @@ def trend_chart(
     return canvas.draw(trend, name, fmt)
 
 
+# The trend's layout, in inches: each panel's plot is as wide as its years need (0.8 inch a
+# year: a label "100%" over "12/12" and a year "2021-22" fit without touching their neighbours)
+_YEAR_W, _PANEL_MIN_W = 0.8, 2.7
+_LEFT, _RIGHT, _BETWEEN = 0.8, 0.25, 0.95  # the y axis' labels; room right; between two panels
+_SIDE_MAX_W = 13.0  # wider than this side by side, the panels stand one above the other
+_AXES_H, _STACK_GAP = 2.6, 1.5  # a plot's height; between two stacked plots (years, titles)
+
+
 class _TrendCanvas:
     """A trend figure for ``n`` years and some rates, redrawn with each council's figures."""
 
     def __init__(self, n: int, rates: tuple[str, ...]) -> None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
         self.rates = rates
         x = np.arange(n)
+        k = len(rates)
+        self.panel_w = max(_PANEL_MIN_W, _YEAR_W * n)
+        side = _LEFT + k * self.panel_w + (k - 1) * _BETWEEN + _RIGHT
+        self.side = k == 1 or side <= _SIDE_MAX_W
+        self.width = side if self.side else max(7.0, _LEFT + self.panel_w + _RIGHT)
         with plt.rc_context(_STYLE):
-            # A fixed layout (no constrained layout, no tight bounding box) draws once. Up to
-            # five years the panels stand side by side; more years, one above the other, each
-            # as wide as its years need (0.8 inch a year: a label "100%" over "12/12" and a
-            # year "2021-22" fit without touching their neighbours).
-            if n <= 5:
-                width, height = 3.6 * len(rates) + 0.6, 4.6
-                self.fig = Figure(figsize=(width, height))
-                axes = self.fig.subplots(1, len(rates), squeeze=False)[0]
-                self.fig.subplots_adjust(
-                    left=0.75 / width, right=0.98, top=0.80, bottom=0.25, wspace=0.38
-                )
-            else:
-                width = max(7.0, 0.8 * n + 1.4)
-                height = 3.0 * len(rates) + 1.6
-                self.fig = Figure(figsize=(width, height))
-                axes = self.fig.subplots(len(rates), 1, squeeze=False)[:, 0]
-                self.fig.subplots_adjust(
-                    left=0.9 / width,
-                    right=0.98,
-                    top=1 - 1.0 / height,
-                    bottom=1.2 / height,
-                    hspace=0.75,
-                )
+            # A fixed layout (no constrained layout, no tight bounding box) draws once; each
+            # draw sets the height the title's and the legend's lines need (see _layout).
+            self.fig = Figure(figsize=(self.width, 5.0))
+            FigureCanvasAgg(self.fig)  # to measure the title and the legend as drawn
+            grid = self.fig.subplots(1 if self.side else k, k if self.side else 1, squeeze=False)
+            axes = grid[0] if self.side else grid[:, 0]
             self.panels = []
             for ax, short in zip(axes, rates, strict=True):
                 bars = ax.bar(
@@ -200,7 +201,45 @@ class _TrendCanvas:
                 ax.grid(axis="y", color="#dddddd", linewidth=0.6, zorder=0)
                 self.panels.append((ax, short, bars, labels, line))
             self.legend: Any = None
-            self.title = self.fig.suptitle("", fontweight="bold", y=0.98)
+            self.title = self.fig.suptitle("", fontweight="bold", va="top")
+
+    def _layout(self, handles: list[Artist], two_lines: bool) -> None:
+        """Wrap the title and lay the legend out in the figure's width, then size the figure so
+        that the title, the panels, the years and the legend each have the room they need."""
+        room = (self.width - 0.3) * 72  # points, a little margin at each edge
+        size = self.title.get_fontsize()
+        self.title.set_text(wrap(self.title.get_text(), size, room, "bold"))
+        labels = [str(h.get_label()) for h in handles]
+        ncols = legend_columns(labels, 9, room, len(handles) if len(self.rates) > 1 else 1)
+        if ncols == 1:
+            for h, label in zip(handles, fit_labels(labels, 9, room), strict=True):
+                h.set_label(label)
+        if self.legend is not None:
+            self.legend.remove()
+        with plt.rc_context(_STYLE):
+            self.legend = self.fig.legend(
+                handles=handles, loc="lower center", ncols=max(ncols, 1), frameon=False
+            )
+        renderer = self.fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        dpi = self.fig.dpi
+        title_h = self.title.get_window_extent(renderer).height / dpi
+        legend_h = self.legend.get_window_extent(renderer).height / dpi if handles else 0.0
+        top = 0.12 + title_h + 0.5  # the title, then each panel's own title
+        bottom = (0.9 if two_lines else 0.72) + 0.1 + legend_h  # years, "Financial year"
+        k = len(self.rates)
+        plots = _AXES_H if self.side else k * _AXES_H + (k - 1) * _STACK_GAP
+        height = top + plots + bottom
+        self.fig.set_size_inches(self.width, height)
+        self.fig.subplots_adjust(
+            left=_LEFT / self.width,
+            right=1 - _RIGHT / self.width,
+            top=1 - top / height,
+            bottom=bottom / height,
+            wspace=_BETWEEN / self.panel_w,
+            hspace=_STACK_GAP / _AXES_H,
+        )
+        self.title.set_y(1 - 0.12 / height)
+        self.legend.set_bbox_to_anchor((0.5, 0.04 / height), transform=self.fig.transFigure)
 
     def draw(self, trend: pd.DataFrame, name: str, fmt: str) -> bytes:
         # a row in no group (a council's compliance outcomes recorded after its abolition,
@@ -215,17 +254,22 @@ class _TrendCanvas:
         ticks = [
             f"{y}\n{g}" if changed else str(y) for y, g in zip(trend["year"], groups, strict=True)
         ]
-        average = str(trend["average"].iloc[0]) if len(trend) else "mean"
+        said: set[str] = set()  # the words under the rates: "no cases", "not reported"
         for ax, short, bars, labels, line in self.panels:
             rate = f"{short}_rate"
             num, den = RATES[rate]
             values = trend[rate].to_numpy(dtype=float, na_value=np.nan)
-            for b, label, v, n, d in zip(bars, labels, values, trend[num], trend[den], strict=True):
+            counted = ~nothing_counted(trend, rate)
+            for b, label, v, n, d, c in zip(
+                bars, labels, values, trend[num], trend[den], counted, strict=True
+            ):
                 small = pd.notna(d) and int(d) < SMALL_NUMBER
                 b.set_height(0.0 if np.isnan(v) else v)
                 b.set_facecolor(SMALL if small else COUNCIL)
                 b.set_hatch(SMALL_HATCH if small else "//")
-                label.set_text(f"{format_percent(v)}\n{_counts(n, d)}")
+                cases = _counts(n, d, bool(c))
+                said.add(cases)
+                label.set_text(f"{format_percent(v)}\n{cases}")
             # the group line joins years of one group only: a gap where the group changes
             # (Somerset: county until 2022-23, unitary from 2023-24)
             gx: list[float] = []
@@ -240,54 +284,23 @@ class _TrendCanvas:
             line.set_data(gx, gy)
             ax.xaxis.set_major_formatter(FixedFormatter(ticks))
         name = chart_text(name)  # data is text: a "$" in a name starts no mathematics
-        # the legend lists only what is drawn
-        drawn = [
-            (trend[RATES[f"{s}_rate"][1]], trend[f"{s}_rate"]) for _, s, _, _, _ in self.panels
-        ]
-        small_drawn = any(
-            pd.notna(v) and pd.notna(d) and int(d) < SMALL_NUMBER
-            for dens, vals in drawn
-            for d, v in zip(dens, vals, strict=True)
-        )
-        big_drawn = any(
-            pd.notna(v) and not (pd.notna(d) and int(d) < SMALL_NUMBER)
-            for dens, vals in drawn
-            for d, v in zip(dens, vals, strict=True)
-        )
-        group_drawn = any(trend[f"group_{s}_rate"].notna().any() for _, s, _, _, _ in self.panels)
-        handles: list[Artist] = []
-        if big_drawn:
-            handles.append(Patch(facecolor=COUNCIL, edgecolor="#333333", hatch="//", label=name))
-        if small_drawn:
-            handles.append(_small_patch(f"{name}, fewer than {SMALL_NUMBER} cases (*)"))
-        if group_drawn:
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    color=GROUP,
-                    linestyle="--",
-                    marker="D",
-                    label=f"average of its group that year ({average} of the group's councils)",
-                )
-            )
-        if self.legend is not None:
-            self.legend.remove()
-        with plt.rc_context(_STYLE):
-            self.legend = self.fig.legend(
-                handles=handles,
-                loc="lower center",
-                ncols=max(len(handles), 1) if len(self.rates) > 1 else 1,
-                frameon=False,
-            )
+        handles = trend_legend(trend, name, [s for _, s, _, _, _ in self.panels], groups)
         grouped = bool(trend["in_group"].astype(bool).any()) if len(trend) else False
         former = [chart_text(c) for c in dict.fromkeys(trend["council"]) if chart_text(c) != name]
         was = f" (formerly {' and '.join(former)})" if former else ""
-        against = "against the average of its group" if grouped else "(no comparison group)"
+        compared = any(trend[f"group_{s}_rate"].notna().any() for _, s, _, _, _ in self.panels)
+        against = (
+            "against the average of its group"
+            if compared
+            else "(its group too small to compare with)"
+            if grouped
+            else "(no comparison group)"
+        )
         self.title.set_text(
             f"{name}{was}: rates by year {against}\n"
-            "Above each bar: the rate and the cases behind it"
+            f"Above each bar: the rate and the cases behind it{_words_note(said)}"
         )
+        self._layout(handles, changed)
         with plt.rc_context(_STYLE):
             buf = io.BytesIO()
             metadata = {"Date": None} if fmt == "svg" else {"Software": None}
@@ -295,138 +308,107 @@ class _TrendCanvas:
             return buf.getvalue()
 
 
+def _words_note(said: set[str]) -> str:
+    """What "no cases" and "not reported" under a rate mean, for those the chart shows."""
+    notes = []
+    if "no cases" in said:
+        notes.append("no cases: none in the data for that year")
+    if "not reported" in said:
+        notes.append("not reported: a count the data left blank")
+    return "".join(f"; {n}" for n in notes)
+
+
+def names_by_year(trend: pd.DataFrame, groups: Sequence[str]) -> list[str]:
+    """Each name the council's bars were drawn under, with its years: ``["Somerset County
+    Council: 2019-20 to 2022-23, and 2023-24 (no group)", "Somerset Council: 2023-24 to
+    2024-25"]``; one name, and the list is that name alone.
+
+    ``groups`` are the year labels' groups, one per row of ``trend``; a row that is not the
+    year's ``primary`` (the abolished council's compliance outcomes beside its successor's
+    year) is named with its group.
+    """
+    names = list(dict.fromkeys(trend["council"]))
+    if len(names) <= 1:
+        return [chart_text(n) for n in names]
+    out = []
+    for who in names:
+        years: list[str] = []
+        extra: list[str] = []
+        for c, y, primary, g in zip(
+            trend["council"], trend["year"], trend["primary"], groups, strict=True
+        ):
+            if c != who:
+                continue
+            if bool(primary):
+                years.append(str(y))
+            else:
+                extra.append(f"{y} ({g})")
+        span = years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}" if years else ""
+        also = ", ".join(extra)
+        text = f"{span}, and {also}" if span and also else span or also
+        out.append(f"{chart_text(who)}: {text}")
+    return out
+
+
+def trend_legend(
+    trend: pd.DataFrame, name: str, rates: Sequence[str], groups: Sequence[str]
+) -> list[Artist]:
+    """The trend's legend entries, for what is drawn only: the council's bars (under each name
+    it had, by year, when it had more than one), small-number bars, and the group line when
+    some year has a group figure (none where the group is too small to compare with:
+    :func:`lgsco_stats.figures.council_figures` leaves those NaN)."""
+    drawn = [(trend[RATES[f"{s}_rate"][1]], trend[f"{s}_rate"]) for s in rates]
+    small_drawn = any(
+        pd.notna(v) and pd.notna(d) and int(d) < SMALL_NUMBER
+        for dens, vals in drawn
+        for d, v in zip(dens, vals, strict=True)
+    )
+    big_drawn = any(
+        pd.notna(v) and not (pd.notna(d) and int(d) < SMALL_NUMBER)
+        for dens, vals in drawn
+        for d, v in zip(dens, vals, strict=True)
+    )
+    group_drawn = any(trend[f"group_{s}_rate"].notna().any() for s in rates)
+    names = names_by_year(trend, groups)
+    who = "\n".join(names) if names else name
+    handles: list[Artist] = []
+    if big_drawn:
+        handles.append(Patch(facecolor=COUNCIL, edgecolor="#333333", hatch="//", label=who))
+    if small_drawn:
+        handles.append(
+            _small_patch(
+                f"fewer than {SMALL_NUMBER} cases (*)"
+                if big_drawn and len(names) > 1
+                else f"{who}, fewer than {SMALL_NUMBER} cases (*)"
+            )
+        )
+    if group_drawn:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=GROUP,
+                linestyle="--",
+                marker="D",
+                label=f"average of its group that year ({average_of(trend)} of the group's "
+                "councils)",
+            )
+        )
+    return handles
+
+
+def average_of(frame: pd.DataFrame) -> str:
+    return str(frame["average"].iloc[0]) if len(frame) else "mean"
+
+
 _CANVASES: dict[tuple[int, tuple[str, ...]], _TrendCanvas] = {}
 
 
-def group_chart(
-    figures: pd.DataFrame,
-    group: str,
-    year: str,
-    short: str = "uphold",
-    fmt: str = "png",
-    highlight: str | None = None,
-    benchmark: float | None = None,
-    benchmark_councils: int | None = None,
-    average: str = "mean",
-    min_cases: int = 0,
-) -> bytes:
-    """The councils of one group and year ranked by a rate, the group average as a line.
+def group_chart(*args: Any, **kwargs: Any) -> bytes:
+    """A group's councils ranked: :func:`lgsco_stats.report.ranked.group_chart`."""
+    from .ranked import group_chart as draw
 
-    ``figures`` holds the group's member rows of that year (``council_figures`` columns).
-    ``highlight`` is a GSS code drawn in another colour and hatch. Councils with no rate (no
-    cases) are listed at the bottom as "n/a"; with ``min_cases``, only councils with at least
-    that many cases (the rate's denominator) are drawn, and the title says how many are left
-    out. Each bar's rate and cases stand in a column right of the 100% mark, where the group
-    line never runs; every row keeps its height whatever the number of councils.
-    """
-    rate = f"{short}_rate"
-    num, den = RATES[rate]
-    shown = figures
-    if min_cases > 0:
-        shown = figures[figures[den].fillna(0).astype("int64") >= min_cases]
-    left_out = len(figures) - len(shown)
-    f = shown.assign(_name=shown["council"].str.lower())
-    f = f.sort_values([rate, "_name"], ascending=[True, False], na_position="first", kind="stable")
-    names = [chart_text(n) for n in f["council"]]
-    values = f[rate].to_numpy(dtype=float, na_value=np.nan)
-    y = np.arange(len(f))
-    label = _rate_title(short)
-    with plt.rc_context(_STYLE):
-        fig, ax = plt.subplots(figsize=(9, max(3.2, 0.24 * len(f) + 1.9)), layout="constrained")
-        colours, hatches, edges = [], [], []
-        small_drawn = other_drawn = False
-        for code, d, v in zip(f["gss_code"], f[den], values, strict=True):
-            small = pd.notna(d) and int(d) < SMALL_NUMBER
-            if highlight is not None and code == highlight:
-                colours.append(HIGHLIGHT)
-                hatches.append("xx")
-                edges.append("#000000")
-            else:
-                colours.append(SMALL if small else COUNCIL)
-                hatches.append(SMALL_HATCH if small else "//")
-                edges.append("#333333")
-                if not np.isnan(v):
-                    small_drawn |= small
-                    other_drawn |= not small
-        bars = ax.barh(
-            y,
-            np.nan_to_num(values, nan=0.0),
-            height=0.7,
-            color=colours,
-            hatch=hatches,
-            edgecolor=edges,
-            linewidth=0.8,
-            zorder=2,
-        )
-        # the labels' column, right of the 100% mark: the group line (at most 100%) never
-        # crosses it
-        for b, v, n, d in zip(bars, values, f[num], f[den], strict=True):
-            ax.annotate(
-                f"{format_percent(v)} ({_counts(n, d)})",
-                (103, b.get_y() + b.get_height() / 2),
-                va="center",
-                fontsize=7.5,
-                zorder=4,
-            )
-        ax.set_yticks(y, names)
-        if highlight is not None:
-            for tick, code in zip(ax.get_yticklabels(), f["gss_code"], strict=True):
-                if code == highlight:
-                    tick.set_fontweight("bold")
-        ax.set_xlim(0, 128)
-        ax.set_ylim(-0.6, max(len(f), 1) - 0.4)
-        ax.set_xticks(range(0, 101, 20))
-        ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
-        ax.set_xlabel(f"{label} (%)")
-        ax.grid(axis="x", color="#dddddd", linewidth=0.6, zorder=0)
-        ax.spines["bottom"].set_bounds(0, 100)
-        handles: list[Artist] = []
-        if highlight is not None and highlight in set(f["gss_code"]):
-            chosen = chart_text(f.loc[f["gss_code"] == highlight, "council"].iloc[0])
-            handles.append(
-                Patch(facecolor=HIGHLIGHT, edgecolor="#000000", hatch="xx", label=chosen)
-            )
-        if other_drawn:
-            handles.append(
-                Patch(
-                    facecolor=COUNCIL,
-                    edgecolor="#333333",
-                    hatch="//",
-                    label="other councils" if handles else "councils",
-                )
-            )
-        if small_drawn:
-            handles.append(_small_patch(f"fewer than {SMALL_NUMBER} cases (*)"))
-        if benchmark is not None and pd.notna(benchmark):
-            over = (
-                f" of {format_count(benchmark_councils, 'council')}" if benchmark_councils else ""
-            )
-            ax.axvline(
-                benchmark, color=GROUP, linestyle="--", linewidth=1.4, zorder=3, path_effects=_HALO
-            )
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    color=GROUP,
-                    linestyle="--",
-                    label=f"group average {format_percent(benchmark)} ({average}{over})",
-                )
-            )
-        if handles:
-            fig.legend(
-                handles=handles, loc="outside lower center", ncols=2, frameon=False, fontsize=8
-            )
-        cases = {"uphold": "investigations", "compliance": "compliance outcomes"}.get(
-            short, "upheld complaints"
-        )
-        note = f"; {left_out} with fewer than {min_cases} {cases} not drawn" if left_out else ""
-        fig.suptitle(
-            f"{GROUP_LABELS.get(group, group)} {year}: {label.lower()} of each council\n"
-            f"Beside each bar: the rate and the {cases} behind it{note}",
-            fontweight="bold",
-        )
-        return _save(fig, fmt)
+    return draw(*args, **kwargs)
 
 
 def funnel_chart(funnel: Funnel, fmt: str = "png", highlight: str | None = None) -> bytes:

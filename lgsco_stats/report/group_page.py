@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from ..councils import GROUP_LABELS, lower_label
 from ..figures import BENCHMARK_COLUMNS, RATE_LABELS, RATES
+from ..small_groups import MIN_AVERAGED
 from .pages import (
     CASE_WORDS,
     RATE_ORDER,
@@ -55,7 +56,10 @@ def group_context(site: Site, group: str, year: str) -> dict[str, Any]:
             drawn,
             "uphold",
             title,
-            bench.get("uphold_rate"),
+            # the "average" of a single council is that council: no line (as `chart --type`)
+            bench.get("uphold_rate")
+            if (bench.get("uphold_councils") or 0) >= MIN_AVERAGED
+            else None,
             f"group average {over}",
             site.small,
         )

@@ -77,10 +77,12 @@ def _open(chart_id: str, width: float, height: float, title: str, desc: str) -> 
     ]
 
 
-def counts_text(num: object, den: object, small: int) -> str:
-    """``"8/10"``, ``"3/4*"`` under ``small`` cases, ``"no cases"``, ``"not reported"``."""
+def counts_text(num: object, den: object, small: int, counted: bool = True) -> str:
+    """``"8/10"``, ``"3/4*"`` under ``small`` cases, ``"no cases"`` (none, or nothing counted
+    at all: ``counted`` false, see :func:`lgsco_stats.figures.nothing_counted`), ``"not
+    reported"`` (a count missing where others of its part were given)."""
     if _missing(den) or _missing(num):
-        return "not reported"
+        return "not reported" if counted else "no cases"
     if int(den) == 0:  # type: ignore[call-overload]
         return "no cases"
     star = "*" if int(den) < small else ""  # type: ignore[call-overload]
