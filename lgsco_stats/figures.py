@@ -28,7 +28,8 @@ difference are NaN and ``comparison_note`` says why ("no other unitary council i
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -40,6 +41,7 @@ from .errors import UsageError
 from .outcomes import COUNT_COLUMNS, GIVEN_RATES
 from .populations import per_100k, populations_for
 from .small_groups import MIN_OTHERS, no_comparison_notes
+from .tables import is_missing
 from .totals import totals, with_given_rates
 
 if TYPE_CHECKING:
@@ -473,6 +475,14 @@ def nothing_counted(frame: pd.DataFrame, rate: str) -> np.ndarray:
     columns = [c for c in PART_COUNTS[oc.RATE_PART[rate]] if c in frame.columns]
     empty = frame[columns].isna().all(axis=1).to_numpy(dtype=bool) if columns else True
     return frame[rate].isna().to_numpy(dtype=bool) & empty
+
+
+def counted_in(row: Mapping[str, Any], rate: str) -> bool:
+    """Whether a row (a record of :func:`council_figures`) has ``rate`` or any count of its
+    part: the rule of :func:`nothing_counted` for one record, as the site's pages hold them."""
+    if not is_missing(row.get(rate)):
+        return True
+    return any(not is_missing(row.get(c)) for c in PART_COUNTS[oc.RATE_PART[rate]])
 
 
 def figures_of(ds: Dataset, average: str = "mean", reg: Register | None = None) -> pd.DataFrame:

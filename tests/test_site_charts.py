@@ -214,3 +214,22 @@ def test_chart_of_a_council_has_a_plain_title_and_a_legend_of_what_is_drawn(load
     # 1 of 2 only, and no group: the legend has the small bar and nothing else
     assert "Transport for London, fewer than 10 cases (*)" in text
     assert "average of its group" not in text and "(no comparison group)" in text
+
+
+def test_site_says_no_cases_where_nothing_was_counted_and_not_reported_where_a_count_is_blank():
+    from lgsco_stats.report.pages import rate_cells, trend_svg
+
+    # Surrey 2023-24 of a case list: compliance outcomes only (1 of 2 complied), no decisions
+    only_compliance = {
+        "year": "2023-24", "type": "county", "upheld": None, "investigations": None,
+        "decisions": None, "uphold_rate": None, "complied_total": 1, "compliance_outcomes": 2,
+        "compliance_rate": 50.0,
+    }  # fmt: skip
+    assert rate_cells(only_compliance, "uphold", 10)["cases"] == "no cases"
+    assert rate_cells(only_compliance, "compliance", 10)["cases"] == "1 of 2*"
+    # a published row that gives decisions and investigations but leaves upheld blank
+    blank_upheld = {**only_compliance, "decisions": 90, "investigations": 30}
+    assert rate_cells(blank_upheld, "uphold", 10)["cases"] == "not reported"
+    chart = trend_svg("t", [only_compliance, {**blank_upheld, "year": "2024-25"}], "uphold",
+                      "Surrey County Council", "mean", 10)  # fmt: skip
+    assert chart.count(">no cases</text>") == 1 and chart.count(">not reported</text>") == 1

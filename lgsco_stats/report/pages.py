@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from .. import outcomes as oc
 from ..councils import GROUP_SINGULAR, Council, name_key
-from ..figures import RATE_LABELS, RATES
+from ..figures import RATE_LABELS, RATES, counted_in
 from ..rounding import format_difference as _format_difference
 from ..tables import is_missing
 from . import svg
@@ -165,7 +165,7 @@ def rate_cells(r: dict[str, Any], short: str, small: int) -> dict[str, str]:
     num, den = RATES[rate]
     d = r.get(den)
     if is_missing(d) or is_missing(r.get(num)):
-        cases = "not reported"
+        cases = "not reported" if counted_in(r, rate) else "no cases"
     elif int(d) == 0:
         cases = "no cases"
     else:
@@ -256,6 +256,7 @@ def trend_svg(
             denominator=_num(r.get(den)),
             group_value=None if is_missing(r.get(f"group_{rate}")) else float(r[f"group_{rate}"]),
             group=GROUP_SINGULAR[g].removesuffix(" council") if (g := group_code(r)) else None,
+            counted=counted_in(r, rate),
         )
         for r in rows
     ]

@@ -169,6 +169,7 @@ class TrendPoint:
     denominator: int | None
     group_value: float | None
     group: str | None  # the group's short name that year ("county"); None outside a group
+    counted: bool = True  # False: nothing of the rate's part counted ("no cases")
 
 
 def trend_chart(
@@ -241,7 +242,7 @@ def trend_chart(
     for i, p in enumerate(points):
         cx = left + slot * (i + 0.5)
         small_bar = p.denominator is not None and p.denominator < small
-        cases = counts_text(p.numerator, p.denominator, small)
+        cases = counts_text(p.numerator, p.denominator, small, p.counted)
         tip = f"{p.year}: {format_percent(p.value)} ({cases})"
         if not _missing(p.group_value):
             tip += f"; group average {format_percent(p.group_value)}"
