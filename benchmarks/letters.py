@@ -55,6 +55,8 @@ def main() -> None:
                     "2020-07-22",
                     "--output",
                     f"{tmp}/{fmt}",
+                    "--signatory",
+                    "Benchmark Signatory",
                 ],
                 env,
             )

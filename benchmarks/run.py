@@ -480,6 +480,8 @@ class Bench:
                         fmt,
                         "--output",
                         out,
+                        "--signatory",  # --all asks who signs (issue 17)
+                        "Benchmark Signatory",
                         "--db",
                         db,
                     ),
