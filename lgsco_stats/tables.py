@@ -100,21 +100,28 @@ def to_csv(records: Sequence[dict[str, Any]], keys: Sequence[str]) -> str:
 
 
 def to_json(records: Sequence[dict[str, Any]], keys: Sequence[str]) -> str:
-    """A JSON array with one object per line: readable, and written by json's C encoder
-    (``indent`` would switch it to the pure-Python one, ten times slower)."""
+    """A JSON array with one object per line (``keys`` in order): readable, and quick to write
+    (:func:`json_line`)."""
     if not records:
         return "[]\n"
-    lines = []
-    for r in records:
-        row = {k: r.get(k) for k in keys}
-        try:
-            # Most cells are already Python values: the encoder asks _json_value only for the
-            # others (numpy scalars, pandas' NA), instead of a Python call for every cell.
-            lines.append(json.dumps(row, ensure_ascii=False, allow_nan=False, default=_json_value))
-        except ValueError:  # a float NaN, which plain() makes null
-            row = {k: plain(v) for k, v in row.items()}
-            lines.append(json.dumps(row, ensure_ascii=False, allow_nan=False))
-    return "[\n" + ",\n".join(lines) + "\n]\n"
+    return "[\n" + ",\n".join(json_line({k: r.get(k) for k in keys}) for r in records) + "\n]\n"
+
+
+def json_line(row: dict[str, Any]) -> str:
+    """One object as JSON on one line: numpy scalars as numbers, missing values (None, NaN,
+    pandas' NA) as null, text as UTF-8 text.
+
+    Written by orjson, several times faster than the json module (a table of figures of 3,632
+    rows and 59 columns: 0.11 s with json, 0.03 s a line at a time with orjson), with the
+    same numbers (the shortest text
+    that reads back as the same float). What orjson refuses (an integer beyond 64 bits) is
+    written by the json module."""
+    import orjson
+
+    try:
+        return orjson.dumps(row, default=_json_value).decode("utf-8")
+    except orjson.JSONEncodeError:
+        return json.dumps({k: plain(v) for k, v in row.items()}, ensure_ascii=False)
 
 
 def _json_value(v: object) -> Any:

@@ -18,7 +18,7 @@ def test_compute_then_compare(cli, make_xlsx):
     assert len(read_file(path).decisions) == 61
     r = cli("compute", path, "--format", "json")
     assert r.exit_code == 0, r.stderr
-    assert '"uphold_rate": 86.88524590163935' in r.stdout
+    assert '"uphold_rate":86.88524590163935' in r.stdout
     r = cli("compare", "--type", "county")
     assert r.exit_code == 0, r.stderr
     assert "87% (53/61)" in r.stdout

@@ -24,7 +24,7 @@ from jinja2 import Environment
 from ..errors import OutputError
 from ..export import FORMULA_START
 from ..figures import BENCHMARK_COLUMNS
-from ..tables import records, to_json
+from ..tables import json_line, records, to_json
 from .pages import Entity, Site, group_path, index_path
 
 
@@ -110,30 +110,21 @@ def _csv(
     return "".join(out)
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
-
-
 def _json(
     rows: list[dict[str, Any]], keys: Sequence[str], cache: dict[int, str] | None = None
 ) -> str:
-    """:func:`lgsco_stats.tables.to_json` (an array, an object a line) for rows of plain Python
-    values, with one encoder for every row (``json.dumps`` with options builds one a call).
-    ``cache`` keeps each row's line by the row's identity, for tables that share ``keys``."""
+    """:func:`lgsco_stats.tables.to_json` (an array, an object a line); ``cache`` keeps each
+    row's line by the row's identity, for tables that share ``keys``."""
+    if cache is None:
+        return to_json(rows, keys)
     if not rows:
         return "[]\n"
-    encode = _ENCODER.encode
-    try:
-        if cache is None:
-            lines = [encode({k: r.get(k) for k in keys}) for r in rows]
-        else:
-            lines = []
-            for r in rows:
-                line = cache.get(id(r))
-                if line is None:
-                    line = cache[id(r)] = encode({k: r.get(k) for k in keys})
-                lines.append(line)
-    except (TypeError, ValueError):  # a value that is not plain: the careful way
-        return to_json(rows, keys)
+    lines = []
+    for r in rows:
+        line = cache.get(id(r))
+        if line is None:
+            line = cache[id(r)] = json_line({k: r.get(k) for k in keys})
+        lines.append(line)
     return "[\n" + ",\n".join(lines) + "\n]\n"
 
 
