@@ -37,7 +37,8 @@ def site(cli, tmp_path) -> Path:
     (letters / "notes.txt").write_text("not a letter", encoding="utf-8")
     (letters / "dorset-council-draft.html").write_text("no year", encoding="utf-8")
     out = tmp_path / "site"
-    r = cli("report", "--output", out, "--letters", letters)
+    # every council drawn on the ranked charts: this store's councils all have under 10 cases
+    r = cli("report", "--output", out, "--letters", letters, "--min-cases", "1")
     assert r.exit_code == 0, r.stderr
     # Somerset (one page across its change of type), Kent, Dorset, Hull, Southampton, Solihull,
     # Transport for London; groups: county 2022-23 and 2023-24, unitary and metropolitan 2023-24
@@ -483,6 +484,12 @@ def test_group_page_ranks_its_councils_and_leaves_out_small_ones_on_request(cli,
     assert "Hull City Council" in text  # still in the table
     r = cli("report", "--output", out, "--min-cases", "11")  # nobody has 11
     assert "No council of the group had 11 or more investigations in 2023-24" in text_of(page)
+    # by default, as chart --type: from 10 investigations, which Somerset (8 of 10) and Dorset
+    # (5 of 10) have, Hull (3) and Southampton (2) not
+    r = cli("report", "--output", out)
+    svg = page.read_text(encoding="utf-8").split("<svg", 1)[1].split("</svg>")[0]
+    assert re.findall(r"<title>([^<]*): \d+% \(", svg) == ["Somerset Council", "Dorset Council"]
+    assert "2 councils with fewer than 10 investigations are not drawn" in text_of(page)
     # a group of two is no comparison, and says so
     county = text_of(site / "groups" / "county-2022-23.html")
     assert "each has only one other to compare it with" in county

@@ -9,16 +9,19 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .options import RATE_WORDS, AverageKind, AverageOpt, DbOpt, TypeOpt, YearOpt, choose
+from .options import (
+    MIN_CASES,
+    RATE_WORDS,
+    AverageKind,
+    AverageOpt,
+    DbOpt,
+    TypeOpt,
+    YearOpt,
+    choose,
+)
 
 if TYPE_CHECKING:
     pass
-
-
-# The ranked chart's default minimum of cases: figures.SMALL_NUMBER, the figure under which every
-# output flags a rate as based on small numbers (written here: figures imports pandas, which
-# --help must not; a test checks the two agree).
-MIN_CASES = 10
 
 
 class RateName(StrEnum):

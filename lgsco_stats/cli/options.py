@@ -11,6 +11,12 @@ import typer
 
 from .render import FORMAT_WORDS, Format
 
+# The ranked charts' default minimum of cases (chart --type, and the site's group pages):
+# figures.SMALL_NUMBER, under which every output flags a rate as based on small numbers, so that
+# 1 upheld of 1 does not top a ranking (written here: figures imports pandas, which --help must
+# not; a test checks the two agree).
+MIN_CASES = 10
+
 E = TypeVar("E", bound=Enum)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .options import AverageKind, AverageOpt, DbOpt, YearOpt
+from .options import MIN_CASES, AverageKind, AverageOpt, DbOpt, YearOpt
 
 
 def report(
@@ -39,11 +39,12 @@ def report(
         typer.Option(
             "--min-cases",
             help="Draw a council on its group's ranked chart only from this many "
-            "investigations, e.g. 10 to leave out rates on small numbers (every council "
-            "stays in the tables and on the funnel plots).",
+            "investigations, so that 1 upheld of 1 does not top the ranking, as chart --type "
+            "does; 0 or 1 draws every council with investigations (every council stays in "
+            "the tables and on the funnel plots).",
             min=0,
         ),
-    ] = 1,
+    ] = MIN_CASES,
     jobs: Annotated[
         int | None,
         typer.Option(
