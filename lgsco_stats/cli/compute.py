@@ -164,7 +164,7 @@ def compute(
         else " (pooled: all the group's cases, and its population, together)."
     )
 
-    def shown(counts: Any) -> str:
+    def shown(counts: Any) -> tuple[Any, str]:
         figures = council_figures(counts, reg, average.value, pops)
         rows = records(figures)
         notes = [SMALL_NOTE, how, population_note(rows), COMPARISON_NOTE]
@@ -175,7 +175,7 @@ def compute(
         notes += missing
         if average.value == "pooled":
             notes += _pooled_notes(figures)
-        return render.prepare(
+        text = render.prepare(
             rows,
             fmt,
             output,
@@ -185,6 +185,7 @@ def compute(
             notes=notes,
             wide=wide,
         )
+        return text, format_count(len(rows), "row")
 
     with render.Status("Matching councils…") as status:
         data = attach(ds, reg, own_names)
@@ -230,7 +231,8 @@ def compute(
         for u in unresolved:
             if u.suggestions:
                 render.message(f"Warning: {u.text()}", style="yellow")
-    render.write_text(shown(counts), output)
+    text, rows = shown(counts)
+    render.write_text(text, output, what=rows)
 
 
 def show_problems(problems: Any, limit: int = 20) -> None:
