@@ -73,6 +73,23 @@ def test_trend_follows_somerset_across_its_change_of_group(loaded):
     assert (second["population_year"], second["population_source"]) == (2022, "ONS mid-2022")
 
 
+def test_trend_of_a_council_replaced_before_the_data_names_its_successor(loaded, tmp_path):
+    # Bournemouth Borough Council ended on 31 March 2019 (the register), merged into BCP: no
+    # figures in 2022-23 or 2023-24, and the message says where its residents' council went
+    expected = (
+        "Error: no data for Bournemouth Borough Council in the store; years in the store: "
+        "2022-23, 2023-24; it was replaced on 1 April 2019 by Bournemouth, Christchurch and "
+        'Poole Council (--council "Bournemouth, Christchurch and Poole Council")'
+    )
+    r = loaded("trend", "--council", "Bournemouth Borough Council")
+    assert r.exit_code == 1 and r.stderr.strip() == expected
+    r = loaded("chart", "--council", "Bournemouth Borough Council", "-o", tmp_path / "b.png")
+    assert r.exit_code == 1 and r.stderr.strip() == expected
+    # a council that still exists has no such line
+    r = loaded("trend", "--council", "Solihull")
+    assert r.exit_code == 1 and "replaced" not in r.stderr
+
+
 def test_trend_table_shows_groups_changes_and_the_note(loaded):
     r = loaded("trend", "--council", "Somerset County Council")
     assert r.exit_code == 0, r.stderr

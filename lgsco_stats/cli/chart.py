@@ -123,16 +123,14 @@ def chart(
     reg = register()
     if council is not None and type_ is None and year is None and not funnel:
         from ..report.charts import trend_chart
-        from ..report.trends import council_series, council_trend
+        from ..report.trends import council_series, council_trend, no_figures
         from .data import all_figures
 
         years, figures = all_figures(db, average.value)
         name, keys = council_series(reg, council, figures)
         table = council_trend(figures, keys)
         if table.empty:
-            raise NotFound(
-                f"no data for {name} in the store; years in the store: {', '.join(years)}"
-            )
+            raise NotFound(no_figures(reg, name, council, years))
         rates = (rate.value,) if rate else ("uphold", "compliance", "remedy")
         data = trend_chart(table, name, fmt, rates)
         render.write_atomic(output, data)

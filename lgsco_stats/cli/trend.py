@@ -43,7 +43,13 @@ def trend(
     fmt = output_format(fmt, output)
     from ..councils import register
     from ..errors import NotFound
-    from ..report.trends import TREND_COLUMNS, council_series, council_trend, history_notes
+    from ..report.trends import (
+        TREND_COLUMNS,
+        council_series,
+        council_trend,
+        history_notes,
+        no_figures,
+    )
     from ..tables import group_name, records
     from . import render
     from .data import all_figures
@@ -61,7 +67,7 @@ def trend(
     name, keys = council_series(reg, council, figures)
     table = council_trend(figures, keys)
     if table.empty:
-        raise NotFound(f"no data for {name} in the store; years in the store: {', '.join(years)}")
+        raise NotFound(no_figures(reg, name, council, years))
     rows = records(table)
     names = list(dict.fromkeys(table["council"]))
 

@@ -18,12 +18,15 @@ council and year, ``FIGURE_COLUMNS``). Nothing here prints, rounds for display o
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..councils import GROUP_SINGULAR, Council, Register, name_key
+from ..errors import LgscoError
 from ..figures import COMPARISON_COLUMNS
 from ..years import start_year, year_label
 
@@ -173,6 +176,28 @@ def council_series(reg: Register, name: str, figures: pd.DataFrame) -> tuple[str
     if not isinstance(council, Council):
         return bodies[council], [council]
     return council.name, [c.gss_code for c in lineage(reg, council)]
+
+
+def no_figures(reg: Register, name: str, council: str, years: Sequence[str]) -> str:
+    """Why a council's series is empty: ``no data for Bournemouth Borough Council in the store;
+    years in the store: 2019-20; it was replaced on 1 April 2019 by Bournemouth, Christchurch
+    and Poole Council (--council "Bournemouth, Christchurch and Poole Council")``, the
+    successors named where the council (``council`` as the user wrote it) was replaced."""
+    text = f"no data for {name} in the store; years in the store: {', '.join(years) or 'none'}"
+    try:
+        found = reg.lookup(council)
+    except LgscoError:
+        return text
+    if not isinstance(found, Council) or not found.replaced_by or found.end_date is None:
+        return text
+    by_code = {c.gss_code: c for c in reg.councils}
+    after = [by_code[g].name for g in found.replaced_by if g in by_code]
+    if not after:
+        return text
+    day = found.end_date + dt.timedelta(days=1)
+    hint = after[0] if len(after) == 1 else None
+    text += f"; it was replaced on {day.day} {day:%B %Y} by {' and '.join(after)}"
+    return text + (f' (--council "{hint}")' if hint else "")
 
 
 def history_notes(trend: pd.DataFrame) -> list[str]:
