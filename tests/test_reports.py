@@ -85,6 +85,12 @@ def test_trend_of_a_council_replaced_before_the_data_names_its_successor(loaded,
     assert r.exit_code == 1 and r.stderr.strip() == expected
     r = loaded("chart", "--council", "Bournemouth Borough Council", "-o", tmp_path / "b.png")
     assert r.exit_code == 1 and r.stderr.strip() == expected
+    r = loaded("compare", "--council", "Bournemouth Borough Council", "--year", "2023-24")
+    assert r.exit_code == 2
+    assert (
+        "for its successor: lgsco-stats compare --council 'Bournemouth, Christchurch and Poole "
+        "Council' --year 2023-24; its figures year by year" in r.stderr
+    )
     # a council that still exists has no such line
     r = loaded("trend", "--council", "Solihull")
     assert r.exit_code == 1 and "replaced" not in r.stderr

@@ -116,8 +116,13 @@ def council_in_a_group(reg: Any, name: str, year: str, figures: pd.DataFrame) ->
             when = f"did not exist in {year}"
         after = [reg.by_code[c].name for c in found.replaced_by if c in reg.by_code]
         by = f" (succeeded by {' and '.join(after)})" if after else ""
+        successor = (
+            f"for its successor: lgsco-stats compare --council {after[0]!r} --year {year}; "
+            if len(after) == 1 and reg.by_code[found.replaced_by[0]].existed_in(year)
+            else ""
+        )
         raise UsageError(
-            f"{found.name} {when}{by}, so it is in no comparison group in {year}; its "
-            f"figures year by year: lgsco-stats trend --council {found.name!r}"
+            f"{found.name} {when}{by}, so it is in no comparison group in {year}; {successor}"
+            f"its figures year by year: lgsco-stats trend --council {found.name!r}"
         )
     return found

@@ -190,8 +190,7 @@ def no_figures(reg: Register, name: str, council: str, years: Sequence[str]) -> 
         return text
     if not isinstance(found, Council) or not found.replaced_by or found.end_date is None:
         return text
-    by_code = {c.gss_code: c for c in reg.councils}
-    after = [by_code[g].name for g in found.replaced_by if g in by_code]
+    after = [reg.by_code[g].name for g in found.replaced_by if g in reg.by_code]
     if not after:
         return text
     day = found.end_date + dt.timedelta(days=1)
