@@ -403,3 +403,13 @@ def test_no_letter_or_page_for_a_total_or_a_footnote(cli, tmp_path: Path) -> Non
     names = sorted(p.name for p in (tmp_path / "letters").iterdir())
     assert len(names) == 6
     assert not [n for n in names if n.startswith(("england", "source", "note", "total"))]
+
+
+def test_inspect_counts_one_row_in_the_singular(cli, tmp_path) -> None:
+    # a one-council table typed by hand, semicolons as a European Excel writes them
+    path = tmp_path / "one.csv"
+    path.write_text("Authority;Year;Investigated;Upheld\nSouthampton City Council;2023-24;40;30\n")
+    r = cli("inspect", path)
+    assert r.exit_code == 0, r.stderr
+    assert "years: 2023-24 (1 row), from the column 'Year'" in r.stdout
+    assert "compute would load 1 published row for 2023-24; nothing was stored." in r.stdout

@@ -153,7 +153,8 @@ def _as_text(data: dict[str, Any]) -> str:
         for c in s["columns"]:
             field = c["field"] or "ignored"
             lines.append(f"    {c['column']:>3}  {c['header']:<{width}}  {field}")
-        years = ", ".join(f"{y} ({n:,} rows)" for y, n in s["years"].items()) or "none"
+        years = ", ".join(f"{y} ({format_count(n, 'row')})" for y, n in s["years"].items())
+        years = years or "none"
         lines.append(f"  years: {years}, from {s['year_from'] or 'nowhere'}")
         skipped = "; ".join(f"{ranges(rows)}: {why}" for why, rows in s["skipped"].items())
         read = f"  rows: {s['rows_read']:,} read"
@@ -173,11 +174,11 @@ def _as_text(data: dict[str, Any]) -> str:
         lines.append(f"{p['level']}: {p['message']}")
     rows = data["rows"]
     words = {
-        "decisions": "decisions",
-        "compliance": "compliance outcomes",
-        "published": "published rows",
+        "decisions": "decision",
+        "compliance": "compliance outcome",
+        "published": "published row",
     }
-    what = [f"{n:,} {words[k]}" for k, n in rows.items() if n]
+    what = [format_count(n, words[k]) for k, n in rows.items() if n]
     if data["would_load"]:
         years = ", ".join(data["years"]) or "no year"
         lines.append(
