@@ -112,7 +112,7 @@ def test_a_council_officers_own_tracker(cli) -> None:
     assert "B  Case number               reference" in r.stdout
     assert "J  Officer notes             ignored" in r.stdout
     assert "rows: 5 read; skipped row 11: notes" in r.stdout
-    assert "years: 2023-24 (1 rows), from the sheet's name 'Summary 2023-24'" in r.stdout
+    assert "years: 2023-24 (1 row), from the sheet's name 'Summary 2023-24'" in r.stdout
     r = cli("compute", path, "-f", "json", "--no-store")
     got = {x["year"]: x for x in json.loads(r.stdout)}
     y = got["2023-24"]
