@@ -28,3 +28,9 @@ def test_command_help_has_an_example(cli, name):
     r = cli(name, "--help")
     assert r.exit_code == 0
     assert f"Example: lgsco-stats {name}" in r.stdout
+    # each example on a line of its own (Click's \\b paragraph), never run together
+    lines = [line.strip() for line in r.stdout.splitlines()]
+    examples = [line for line in lines if "Example: " in line]
+    assert examples and all(line.startswith("Example: ") for line in examples)
+    assert all(line.count("Example: ") == 1 for line in examples)
+    assert "\\b" not in r.stdout

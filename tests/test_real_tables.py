@@ -413,3 +413,14 @@ def test_inspect_counts_one_row_in_the_singular(cli, tmp_path) -> None:
     assert r.exit_code == 0, r.stderr
     assert "years: 2023-24 (1 row), from the column 'Year'" in r.stdout
     assert "compute would load 1 published row for 2023-24; nothing was stored." in r.stdout
+
+
+def test_inspect_refuses_a_bare_year_as_compute_does(cli, tmp_path) -> None:
+    path = tmp_path / "one.csv"
+    path.write_text("Authority,Investigated,Upheld\nSouthampton City Council,40,30\n")
+    for command in ("inspect", "compute"):
+        r = cli(command, path, "--year", "2019")
+        assert r.exit_code == 2, command
+        assert "'2019' could be 2019-20 or 2018-19" in r.stderr
+    r = cli("inspect", path, "--year", "2019-20")
+    assert r.exit_code == 0 and "years: 2019-20 (1 row), from --year" in r.stdout

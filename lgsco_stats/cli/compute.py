@@ -11,11 +11,14 @@ from .options import (
     AverageKind,
     AverageOpt,
     DbOpt,
+    FilesArg,
     FormatOpt,
+    MapOpt,
     OutputOpt,
     PopulationOpt,
+    SheetOpt,
+    TableYearOpt,
     WideOpt,
-    parse_year_option,
 )
 
 # Modules compute needs once the workbook is parsed, imported while the parse runs instead:
@@ -25,39 +28,10 @@ _USED_AFTER_THE_PARSE = ("pyarrow.pandas_compat", "lgsco_stats.store", "rich.con
 
 
 def compute(
-    files: Annotated[
-        list[Path],
-        typer.Argument(
-            help="Spreadsheets (.xlsx, .xls, .ods) or CSV files of decisions, compliance "
-            "outcomes or "
-            "published per-council tables.",
-            exists=True,
-            dir_okay=False,
-            readable=True,
-            show_default=False,
-        ),
-    ],
-    sheet: Annotated[
-        str | None, typer.Option("--sheet", help="Read only this sheet (default: every sheet).")
-    ] = None,
-    map_: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--map",
-            metavar="FIELD=HEADER",
-            help="Say which column holds a field, e.g. --map outcome=Result (repeatable).",
-        ),
-    ] = None,
-    year: Annotated[
-        str | None,
-        typer.Option(
-            "--year",
-            "-y",
-            parser=parse_year_option,
-            metavar="YYYY-YY",
-            help="Year of a published table that has no Year column, e.g. 2023-24.",
-        ),
-    ] = None,
+    files: FilesArg,
+    sheet: SheetOpt = None,
+    map_: MapOpt = None,
+    year: TableYearOpt = None,
     average: AverageOpt = AverageKind.mean,
     store: Annotated[
         bool,
@@ -121,7 +95,6 @@ def compute(
         from ..read.population import read_population
         from ..rounding import format_count
         from ..tables import records
-        from ..years import parse_year
         from . import render
         from .views import (
             COMPARISON_NOTE,
@@ -144,11 +117,10 @@ def compute(
         from ..read.aliases import read_aliases
         from ..read.report import missing_notes, year_notes
 
-        year_label = parse_year(year) if year else None
         reg = register()
         own_names = read_aliases(aliases, reg) if aliases else None
         with render.Status(f"Reading {', '.join(f.name for f in files)}…"):
-            ds = read_files(files, sheet=sheet, mapping=mapping, year=year_label)
+            ds = read_files(files, sheet=sheet, mapping=mapping, year=year)  # parsed by the option
     show_problems(ds.problems)
     for line in year_notes(ds.reports):
         render.message(f"Note: {line}")

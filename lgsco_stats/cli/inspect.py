@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 from enum import Enum
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from ..rounding import format_count
-from .options import OutputOpt
+from .options import FilesArg, MapOpt, OutputOpt, SheetOpt, TableYearOpt
 
 
 class InspectFormat(str, Enum):
@@ -19,36 +18,10 @@ class InspectFormat(str, Enum):
 
 
 def inspect(
-    files: Annotated[
-        list[Path],
-        typer.Argument(
-            help="Spreadsheets (.xlsx, .xls, .ods) or CSV files, as compute would read them.",
-            exists=True,
-            dir_okay=False,
-            readable=True,
-            show_default=False,
-        ),
-    ],
-    sheet: Annotated[
-        str | None, typer.Option("--sheet", help="Look at this sheet only (default: every sheet).")
-    ] = None,
-    map_: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--map",
-            metavar="FIELD=HEADER",
-            help="Say which column holds a field, e.g. --map outcome=Result (repeatable).",
-        ),
-    ] = None,
-    year: Annotated[
-        str | None,
-        typer.Option(
-            "--year",
-            "-y",
-            help="Year of a published table whose year is not in a Year column, its sheet's "
-            "name or a title, e.g. 2023-24.",
-        ),
-    ] = None,
+    files: FilesArg,
+    sheet: SheetOpt = None,
+    map_: MapOpt = None,
+    year: TableYearOpt = None,
     fmt: Annotated[
         InspectFormat,
         typer.Option("--format", "-f", help="Output format: table or json.", case_sensitive=False),
@@ -61,7 +34,7 @@ def inspect(
 
     Exits 0 when compute would load the files, 1 (with compute's messages) when not.
 
-    \\b
+    \b
     Example: lgsco-stats inspect table-2023-24.xlsx
     Example: lgsco-stats inspect decisions.xlsx --map outcome=Result --format json
     """
@@ -69,13 +42,10 @@ def inspect(
     from ..read.files import inspect_files
     from ..read.headers import parse_mapping
     from ..read.problems import error_text
-    from ..years import parse_year
     from . import render
 
     mapping = parse_mapping(map_ or [])
-    ds, problems = inspect_files(
-        files, sheet=sheet, mapping=mapping, year=parse_year(year) if year else None
-    )
+    ds, problems = inspect_files(files, sheet=sheet, mapping=mapping, year=year)
     errors = problems.errors
     data = _as_data(ds, problems)
     if fmt is InspectFormat.json:

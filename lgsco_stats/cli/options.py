@@ -134,6 +134,43 @@ YearOpt = Annotated[
 ]
 
 
+# What compute and inspect read: the files, a sheet, headers named by the user, and the year of
+# a published table that does not say its own.
+FilesArg = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Spreadsheets (.xlsx, .xls, .ods) or CSV files of decisions, compliance outcomes "
+        "or published per-council tables.",
+        exists=True,
+        dir_okay=False,
+        readable=True,
+        show_default=False,
+    ),
+]
+SheetOpt = Annotated[
+    str | None, typer.Option("--sheet", help="Read only this sheet (default: every sheet).")
+]
+MapOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        metavar="FIELD=HEADER",
+        help="Say which column holds a field, e.g. --map outcome=Result (repeatable).",
+    ),
+]
+TableYearOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--year",
+        "-y",
+        parser=parse_year_option,
+        metavar="YYYY-YY",
+        help="Year of a published table whose year is not in a Year column, its sheet's name "
+        "or a title row, e.g. 2023-24.",
+    ),
+]
+
+
 def parse_type(value: Any) -> str:
     """A comparison group as users write it and as the output shows it ("london borough",
     "County councils", "met") → its code (``councils.parse_group``)."""
