@@ -98,6 +98,20 @@ def make_xlsx(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
+@pytest.fixture
+def store_spec(cli: Cli, make_xlsx: Callable[..., Path]) -> Callable[..., Path]:
+    """Store a sheet of decisions made from a spec (see :func:`decisions_rows`) with
+    ``compute``, checking that it loaded; the workbook's path."""
+
+    def store(spec: Sequence[tuple[str, str, int, str | None]]) -> Path:
+        path = make_xlsx({"Decisions": decisions_rows(spec)})
+        r = cli("compute", path, "--format", "json")
+        assert r.exit_code == 0, r.stderr
+        return path
+
+    return store
+
+
 def stored_decisions(db: Path) -> int:
     """How many decisions a store holds, read with sqlite3 alone."""
     con = sqlite3.connect(db)

@@ -25,11 +25,8 @@ SPEC = [
 
 
 @pytest.fixture
-def loaded(cli, make_xlsx) -> Path:
-    path = make_xlsx({"Decisions": decisions_rows(SPEC)})
-    r = cli("compute", path, "--format", "json")
-    assert r.exit_code == 0, r.stderr
-    return path
+def loaded(store_spec) -> Path:
+    return store_spec(SPEC)
 
 
 def test_compute_json_keys_and_raw_numbers(cli, make_xlsx) -> None:

@@ -23,11 +23,8 @@ SPEC = [
 
 
 @pytest.fixture
-def loaded(cli, make_xlsx):
-    path = make_xlsx({"Decisions": decisions_rows(SPEC)})
-    r = cli("compute", path, "--format", "json")
-    assert r.exit_code == 0, r.stderr
-    return path
+def loaded(store_spec):
+    return store_spec(SPEC)
 
 
 def test_version_prints_and_exits_0(cli) -> None:

@@ -11,7 +11,6 @@ import pytest
 from lgsco_stats.letters.pdf import markdown_to_pdf
 from lgsco_stats.letters.render import markdown_to_html
 from lgsco_stats.letters.word import markdown_to_docx
-from tests.conftest import decisions_rows
 
 MM_PER_PT = 25.4 / 72
 TITLES = (
@@ -130,9 +129,8 @@ SPEC = [
 
 
 @pytest.fixture
-def loaded(cli, make_xlsx):
-    r = cli("compute", make_xlsx({"D": decisions_rows(SPEC)}), "-f", "json")
-    assert r.exit_code == 0, r.stderr
+def loaded(store_spec):
+    store_spec(SPEC)
 
 
 def test_all_needs_a_signatory(cli, loaded, tmp_path) -> None:

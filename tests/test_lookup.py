@@ -8,7 +8,6 @@ import pytest
 
 from lgsco_stats.councils import register
 from lgsco_stats.errors import NotFound, UsageError
-from tests.conftest import decisions_rows
 
 SPEC = [
     ("Council of the Isles of Scilly", "Upheld", 2, None),
@@ -24,9 +23,8 @@ SPEC = [
 
 
 @pytest.fixture
-def loaded(cli, make_xlsx):
-    r = cli("compute", make_xlsx({"D": decisions_rows(SPEC)}), "-f", "json")
-    assert r.exit_code == 0, r.stderr
+def loaded(cli, store_spec):
+    store_spec(SPEC)
     return cli
 
 
