@@ -432,6 +432,11 @@ class Register:
             if any(needle in normalise_text(n) for n in (c.name, c.short_name, *c.aliases))
         ]
 
+    def successors(self, council: Council) -> list[Council]:
+        """The councils that replaced an abolished one (none for a council that still exists):
+        Bournemouth Borough Council → Bournemouth, Christchurch and Poole Council."""
+        return [self.by_code[g] for g in council.replaced_by if g in self.by_code]
+
     def members(self, group: str, year: str) -> list[Council]:
         """The councils of a group that existed in a year."""
         return [c for c in self.councils if c.type == group and c.existed_in(year)]

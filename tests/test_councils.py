@@ -111,3 +111,18 @@ def test_slug_is_safe() -> None:
 
 def test_name_key_strips_council_words() -> None:
     assert name_key("The Royal Borough of Kingston upon Thames") == "kingston upon thames"
+
+
+def test_successors_of_an_abolished_council_and_of_one_that_still_exists() -> None:
+    from lgsco_stats.councils import register
+
+    reg = register()
+    # the register: Bournemouth Borough Council E06000028 ended 2019-03-31, replaced by BCP
+    # E06000058; the North Yorkshire districts by North Yorkshire Council
+    assert [c.name for c in reg.successors(reg.get("Bournemouth Borough Council"))] == [
+        "Bournemouth, Christchurch and Poole Council"
+    ]
+    assert [c.gss_code for c in reg.successors(reg.get("Harrogate Borough Council"))] == [
+        "E06000065"
+    ]
+    assert reg.successors(reg.get("Southampton City Council")) == []

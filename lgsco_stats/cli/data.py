@@ -114,11 +114,11 @@ def council_in_a_group(reg: Any, name: str, year: str, figures: pd.DataFrame) ->
             when = f"was abolished on {found.end_date:%-d %B %Y}"
         else:
             when = f"did not exist in {year}"
-        after = [reg.by_code[c].name for c in found.replaced_by if c in reg.by_code]
-        by = f" (succeeded by {' and '.join(after)})" if after else ""
+        after = reg.successors(found)
+        by = f" (succeeded by {' and '.join(c.name for c in after)})" if after else ""
         successor = (
-            f"for its successor: lgsco-stats compare --council {after[0]!r} --year {year}; "
-            if len(after) == 1 and reg.by_code[found.replaced_by[0]].existed_in(year)
+            f"for its successor: lgsco-stats compare --council {after[0].name!r} --year {year}; "
+            if len(after) == 1 and after[0].existed_in(year)
             else ""
         )
         raise UsageError(

@@ -188,14 +188,14 @@ def no_figures(reg: Register, name: str, council: str, years: Sequence[str]) -> 
         found = reg.lookup(council)
     except LgscoError:
         return text
-    if not isinstance(found, Council) or not found.replaced_by or found.end_date is None:
+    if not isinstance(found, Council) or found.end_date is None:
         return text
-    after = [reg.by_code[g].name for g in found.replaced_by if g in reg.by_code]
+    after = [c.name for c in reg.successors(found)]
     if not after:
         return text
     day = found.end_date + dt.timedelta(days=1)
     hint = after[0] if len(after) == 1 else None
-    text += f"; it was replaced on {day.day} {day:%B %Y} by {' and '.join(after)}"
+    text += f"; it was replaced on {day:%-d %B %Y} by {' and '.join(after)}"
     return text + (f' (--council "{hint}")' if hint else "")
 
 
