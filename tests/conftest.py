@@ -9,11 +9,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 from typer.testing import CliRunner
 
 from lgsco_stats.cli import app
+from tests.data.books import write_xlsx  # noqa: F401 - tests import it from here
 
 
 @pytest.fixture(autouse=True)
@@ -44,18 +44,6 @@ class Cli:
 @pytest.fixture
 def cli() -> Cli:
     return Cli()
-
-
-def write_xlsx(path: Path, sheets: dict[str, Sequence[Sequence[Any]]]) -> Path:
-    """A workbook with the given sheets (each a list of rows, the header row included)."""
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(list(row))
-    wb.save(path)
-    return path
 
 
 DECISION_HEADER = (

@@ -22,6 +22,10 @@ from xml.sax.saxutils import escape
 import openpyxl
 
 HERE = Path(__file__).resolve().parent
+if __package__ in (None, ""):  # run as a script: the repository, for tests.data.books
+    sys.path.insert(0, str(HERE.parents[1]))
+from tests.data.books import write_xlsx  # noqa: E402
+
 BAD = HERE / "bad"
 
 HEADER = ("Reference", "Authority", "Decision date", "Outcome")
@@ -31,17 +35,6 @@ GOOD_ROWS = [
     ("19 000 003", "Leeds City Council", dt.datetime(2019, 7, 1), "Upheld"),
 ]
 COUNT_HEADER = ("Authority", "Year", "Upheld", "Not upheld")
-
-
-def xlsx(path: Path, sheets: dict[str, Sequence[Sequence[Any]]]) -> Path:
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for r in rows:
-            ws.append(list(r))
-    wb.save(path)
-    return path
 
 
 # --------------------------------------------------------------------------- raw xlsx writing
@@ -235,15 +228,15 @@ def make(out: Path = BAD) -> list[Path]:
         b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
     )
     add(out / "not-a-spreadsheet.xlsx")
-    good = xlsx(out / "_good.xlsx", {"Decisions": [HEADER, *GOOD_ROWS]})
+    good = write_xlsx(out / "_good.xlsx", {"Decisions": [HEADER, *GOOD_ROWS]})
     data = good.read_bytes()
     (out / "truncated.xlsx").write_bytes(data[: len(data) // 2])
     good.unlink()
     add(out / "truncated.xlsx")
-    add(xlsx(out / "all-sheets-empty.xlsx", {"One": [], "Two": []}))
-    add(xlsx(out / "header-only.xlsx", {"Decisions": [HEADER]}))
+    add(write_xlsx(out / "all-sheets-empty.xlsx", {"One": [], "Two": []}))
+    add(write_xlsx(out / "header-only.xlsx", {"Decisions": [HEADER]}))
     add(
-        xlsx(
+        write_xlsx(
             out / "header-not-first-row.xlsx",
             {
                 "Decisions": [
@@ -269,13 +262,13 @@ def make(out: Path = BAD) -> list[Path]:
     wb.save(out / "merged-header.xlsx")
     add(out / "merged-header.xlsx")
     add(
-        xlsx(
+        write_xlsx(
             out / "duplicate-headers.xlsx",
             {"Decisions": [(*HEADER, "Outcome"), *[(*r, "Upheld") for r in GOOD_ROWS]]},
         )
     )
     add(
-        xlsx(
+        write_xlsx(
             out / "missing-column.xlsx",
             {
                 "Decisions": [
@@ -286,13 +279,13 @@ def make(out: Path = BAD) -> list[Path]:
         )
     )
     add(
-        xlsx(
+        write_xlsx(
             out / "required-columns-blank.xlsx",
             {"Decisions": [HEADER, (None, None, None, None, "x"), (None, None, None, None, "y")]},
         )
     )
     add(
-        xlsx(
+        write_xlsx(
             out / "unknown-outcomes.xlsx",
             {
                 "Decisions": [
@@ -305,7 +298,7 @@ def make(out: Path = BAD) -> list[Path]:
         )
     )
     add(
-        xlsx(
+        write_xlsx(
             out / "future-dates.xlsx",
             {
                 "Decisions": [
@@ -317,7 +310,7 @@ def make(out: Path = BAD) -> list[Path]:
         )
     )
     add(
-        xlsx(
+        write_xlsx(
             out / "dates-before-2000.xlsx",
             {
                 "Decisions": [
@@ -329,7 +322,7 @@ def make(out: Path = BAD) -> list[Path]:
         )
     )
     add(
-        xlsx(
+        write_xlsx(
             out / "text-in-counts.xlsx",
             {
                 "Table": [
@@ -340,10 +333,18 @@ def make(out: Path = BAD) -> list[Path]:
             },
         )
     )
-    add(xlsx(out / "negative-counts.xlsx", {"Table": [COUNT_HEADER, ("Kent", "2022-23", 53, -8)]}))
-    add(xlsx(out / "decimal-counts.xlsx", {"Table": [COUNT_HEADER, ("Kent", "2022-23", 53.5, 8)]}))
     add(
-        xlsx(
+        write_xlsx(
+            out / "negative-counts.xlsx", {"Table": [COUNT_HEADER, ("Kent", "2022-23", 53, -8)]}
+        )
+    )
+    add(
+        write_xlsx(
+            out / "decimal-counts.xlsx", {"Table": [COUNT_HEADER, ("Kent", "2022-23", 53.5, 8)]}
+        )
+    )
+    add(
+        write_xlsx(
             out / "authority-year-twice.xlsx",
             {
                 "Table": [
@@ -355,7 +356,7 @@ def make(out: Path = BAD) -> list[Path]:
         )
     )
     add(
-        xlsx(
+        write_xlsx(
             out / "same-reference-different-contents.xlsx",
             {
                 "Decisions": [

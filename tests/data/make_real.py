@@ -17,27 +17,15 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import openpyxl
 
 HERE = Path(__file__).resolve().parent
+if __package__ in (None, ""):  # run as a script: the repository, for tests.data.books
+    sys.path.insert(0, str(HERE.parents[1]))
+from tests.data.books import write_xlsx  # noqa: E402
+
 REAL = HERE / "real"
-
-
-def _book(
-    path: Path, sheets: dict[str, Sequence[Sequence[Any]]], merges: dict | None = None
-) -> Path:
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for r in rows:
-            ws.append(list(r))
-        for cells in (merges or {}).get(name, ()):
-            ws.merge_cells(cells)
-    wb.save(path)
-    return path
 
 
 def _csv(path: Path, lines: Sequence[str]) -> Path:
@@ -77,7 +65,7 @@ def ombudsman_table(path: Path) -> Path:
         ("Source: LGSCO annual review data 2023-24.",),
         ("Note: the uphold rate is upheld decisions as a share of detailed investigations.",),
     ]
-    return _book(path, {"Table 1": rows}, {"Table 1": ["B4:E4", "F4:G4"]})
+    return write_xlsx(path, {"Table 1": rows}, {"Table 1": ["B4:E4", "F4:G4"]})
 
 
 def council_casework(path: Path) -> Path:
@@ -146,7 +134,7 @@ def council_casework(path: Path) -> Path:
         ("23 002 201", "Southampton City Council", d(2023, 6, 5), "Complied"),
         ("23 002 202", "Southampton City Council", d(2023, 9, 18), "Complied"),
     ]
-    return _book(path, {"Decisions": decisions, "Compliance": compliance})
+    return write_xlsx(path, {"Decisions": decisions, "Compliance": compliance})
 
 
 def journalist_2024_25(path: Path) -> Path:
@@ -186,7 +174,7 @@ def sheet_per_year(path: Path) -> Path:
         ("Total", "26", "15", "4", "1"),
     ]
     notes = [("Figures typed from the council's committee report of July 2024.",)]
-    return _book(path, {"2022-23": first, "FY 23-24": second, "Notes": notes})
+    return write_xlsx(path, {"2022-23": first, "FY 23-24": second, "Notes": notes})
 
 
 def rates_only(path: Path) -> Path:
@@ -205,7 +193,7 @@ def rates_only(path: Path) -> Path:
         ("Surrey County Council", "2023-24", "80%", 100, "10%", "99%"),
         ("Hampshire County Council", "2023-24", "75%", None, "5%", "100%"),
     ]
-    return _book(path, {"Rates": rows})
+    return write_xlsx(path, {"Rates": rows})
 
 
 def rates_as_fractions(path: Path) -> Path:
@@ -226,7 +214,7 @@ def compliance_shapes(path: Path) -> Path:
     """Each set of columns that determines a compliance rate, a sheet each (Kent 2023-24: 20
     outcomes, 19 complied of which 2 late, 1 not complied)."""
     head = ("Authority", "Year")
-    return _book(
+    return write_xlsx(
         path,
         {
             "three columns": [
@@ -258,7 +246,7 @@ def merged_no_and_percent(path: Path) -> Path:
         ("Leeds City Council", 37, "69%", 17, "31%"),
         ("Kirklees Metropolitan Borough Council", 20, "80%", 5, "20%"),
     ]
-    return _book(path, {"Sheet1": rows}, {"Sheet1": ["B2:C2", "D2:E2"]})
+    return write_xlsx(path, {"Sheet1": rows}, {"Sheet1": ["B2:C2", "D2:E2"]})
 
 
 def broken_counts(path: Path) -> Path:
@@ -279,7 +267,7 @@ def broken_counts(path: Path) -> Path:
         ("Lancashire", "2023-24", "ten", 4, 6, 0),
         ("Dorset", "2023-24", 20, 10, 5, 0),
     ]
-    return _book(path, {"Table": rows})
+    return write_xlsx(path, {"Table": rows})
 
 
 def excel_errors(path: Path) -> Path:
